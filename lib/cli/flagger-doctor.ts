@@ -1,0 +1,67 @@
+import * as fs from 'fs';
+import { CliIO, EXIT_USAGE, UsageError } from './io';
+
+/** A subcommand: parses its own arguments and returns the exit code. */
+export type Command = (args: string[], io: CliIO) => Promise<number>;
+
+const USAGE = `Usage: flagger-doctor <command> [options]
+
+Commands:
+  lint [--format text|json] [--scrape-interval 15s] PATH...
+      Check Kubernetes manifests (files or folders, YAML or JSON) for Flagger
+      and Istio mistakes before they reach a cluster.
+  plan [--format text|json] [--scrape-interval 15s] PATH...
+      Print each Canary's weight schedule, promotion and rollback times.
+  explain [--format text|json] [--manifests PATH]... [FILE...]
+      Explain Flagger's logs or events (files, or standard input).
+
+Exit codes: 0 ok, 1 lint errors, 2 bad usage or unreadable input.
+`;
+
+function commands(): Record<string, () => Command> {
+  return {
+    lint: () => require('./lint-command').lintCommand,
+    plan: () => require('./plan-command').planCommand,
+    explain: () => require('./explain-command').explainCommand,
+  };
+}
+
+/** Runs the CLI with `args` (without the node and script paths) and returns the exit code. */
+export async function main(args: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout)(USAGE);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = commands()[name];
+  if (!command) {
+    io.stderr(`flagger-doctor: unknown command '${name}'.\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command()(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`flagger-doctor ${name}: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+/** The process entry point used by `bin/flagger-doctor.js`. */
+export function runCli(args: string[]): Promise<number> {
+  const io: CliIO = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: () => new Promise((resolve, reject) => {
+      if (process.stdin.isTTY) {
+        reject(new UsageError('no FILE given and standard input is a terminal; pipe logs in or name a file.'));
+        return;
+      }
+      resolve(fs.readFileSync(0, 'utf8'));
+    }),
+    cwd: process.cwd(),
+  };
+  return main(args, io);
+}
