@@ -188,9 +188,9 @@ export class LoadTester extends Construct {
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: this.name, namespace: this.namespace, labels },
       type: kplus.ServiceType.CLUSTER_IP,
-      selector: this.deployment,
       ports: [{ name: 'http', port: this.port, targetPort: 8080, protocol: kplus.Protocol.TCP }],
     });
+    this.service.selectLabel('app', this.name);
     props.namespace.addToNamespace(this);
   }
 

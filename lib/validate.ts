@@ -10,7 +10,7 @@ export function invalidProp(scope: IConstruct, field: string, value: unknown, fi
 }
 
 function describe(value: unknown): string {
-  if (value instanceof Duration) return `${value.toSeconds()}s`;
+  if (value instanceof Duration) return `${value.toMilliseconds() / 1000}s`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
   return JSON.stringify(value) ?? String(value);

@@ -13,6 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const YAML = require('yaml');
+const { reindentQuotedScalars } = require('./crd-yaml');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUTPUT = path.join(ROOT, 'imports');
@@ -49,32 +50,6 @@ async function readSource(source) {
   const response = await fetch(source.url).catch((error) => fail(`cannot download ${source.url}: ${error.cause?.code ?? error.message}. Offline? Set CRD_DIR to a folder holding ${source.file}.`));
   if (!response.ok) fail(`cannot download ${source.url}: HTTP ${response.status}.`);
   return { text: await response.text(), from: source.url };
-}
-
-/**
- * Re-indents the continuation lines of multi-line quoted scalars that sit at or left of their key,
- * which YAML 1.2 forbids and lenient parsers (Kubernetes', PyYAML) accept.
- */
-function reindentQuotedScalars(text) {
-  const lines = text.split('\n');
-  let open = null; // { quote, minIndent } while inside a multi-line quoted scalar
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (open) {
-      const indent = line.length - line.trimStart().length;
-      if (line.trim() !== '' && indent < open.minIndent) lines[i] = ' '.repeat(open.minIndent) + line.trimStart();
-      if (closesQuote(line, open.quote)) open = null;
-      continue;
-    }
-    const match = /^(\s*)(?:- )?[^\s'"#][^:]*:\s+(['"])(.*)$/.exec(line);
-    if (match && !closesQuote(match[3], match[2])) open = { quote: match[2], minIndent: match[1].length + 2 };
-  }
-  return lines.join('\n');
-}
-
-function closesQuote(rest, quote) {
-  const unescaped = quote === "'" ? rest.replace(/''/g, '') : rest.replace(/\\./g, '');
-  return unescaped.includes(quote);
 }
 
 function normalise(source, text) {

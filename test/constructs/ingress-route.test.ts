@@ -1,0 +1,56 @@
+import { Canary, IngressRoute, IngressRouteProps, IstioGateway, MeshNamespace, Podinfo } from '../../lib';
+import { findObject, newChart, Testing } from '../support/objects';
+
+function build(props: Partial<IngressRouteProps> = {}, gatewayMode = false) {
+  const chart = newChart();
+  const namespace = new MeshNamespace(chart, 'ns');
+  const gateway = new IstioGateway(chart, 'gw');
+  const podinfo = new Podinfo(chart, 'podinfo', { namespace });
+  const canary = new Canary(chart, 'canary', {
+    target: podinfo.deployment,
+    ...(gatewayMode ? { gateways: [gateway], hosts: ['app.example.com'] } : {}),
+  });
+  const route = new IngressRoute(chart, 'route', { canary, gateway, ...props });
+  return { route, objects: Testing.synth(chart) };
+}
+
+describe('IngressRoute', () => {
+  test('a root VirtualService under another name delegates to the one Flagger owns', () => {
+    // GIVEN / WHEN
+    const { objects } = build();
+    // THEN
+    const root = findObject(objects, 'VirtualService', 'podinfo-root');
+    expect(root).toMatchSnapshot();
+    expect(root.apiVersion).toBe('networking.istio.io/v1beta1');
+    expect(root.metadata.namespace).toBe('test');
+    expect(root.spec.http).toEqual([{ delegate: { name: 'podinfo', namespace: 'test' } }]);
+    expect(objects.filter((object) => object.kind === 'VirtualService' && object.metadata.name === 'podinfo')).toEqual([]);
+  });
+
+  test('external hosts arrive through the Gateway, in-mesh calls to the apex through the mesh', () => {
+    const { objects } = build();
+    const root = findObject(objects, 'VirtualService', 'podinfo-root');
+    expect(root.spec.gateways).toEqual(['istio-system/public-gateway', 'mesh']);
+    expect(root.spec.hosts).toEqual(['app.example.com', 'podinfo.test.svc.cluster.local']);
+  });
+
+  test('without the mesh it serves only the external hosts', () => {
+    const { objects } = build({ includeMesh: false, hosts: ['shop.example.com'], name: 'shop' });
+    const root = findObject(objects, 'VirtualService', 'shop');
+    expect(root.spec.gateways).toEqual(['istio-system/public-gateway']);
+    expect(root.spec.hosts).toEqual(['shop.example.com']);
+  });
+
+  test.each([
+    [{ name: 'podinfo' }, /route: name is "podinfo"; Flagger owns the VirtualService "test\/podinfo" and would overwrite it/],
+    [{ name: 'Root' }, /route: name is "Root"/],
+    [{ hosts: [] }, /route: hosts is \[\]; list at least one host/],
+    [{ hosts: ['bad host'] }, /route: hosts\[0\] is "bad host"/],
+  ])('rejects %j with the field and the fix', (props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test('refuses a Canary that routes through its own gateways', () => {
+    expect(() => build({}, true)).toThrow(/route: canary is "test\/canary"; that Canary routes through its own gateways/);
+  });
+});
