@@ -13,18 +13,28 @@ function bundle(entry) {
   const esbuild = require('esbuild');
   const outfile = path.join(CACHE_DIR, `${path.basename(entry, '.ts')}.${process.pid}.js`);
   fs.mkdirSync(CACHE_DIR, { recursive: true });
-  esbuild.buildSync({
-    entryPoints: [path.join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    logLevel: 'silent',
-  });
+  try {
+    esbuild.buildSync({
+      entryPoints: [path.join(ROOT, entry)],
+      outfile,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    throw new Error(describeBuildErrors(error));
+  }
   return outfile;
+}
+
+/** esbuild's errors as `file:line:column: text` lines, the way a compiler reports them. */
+function describeBuildErrors(error) {
+  if (!Array.isArray(error.errors) || error.errors.length === 0) return error.message;
+  return error.errors.map(({ text, location }) => (location ? `${location.file}:${location.line}:${location.column + 1}: ${text}` : text)).join('\n');
 }
 
 /** Bundles `entry`, requires it, and removes the bundle again. */

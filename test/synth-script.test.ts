@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { copyProject, readTree, run } from './support/project-copy';
+
+describe('npm run synth (scripts/synth.js)', () => {
+  let project: string;
+  const dist = () => path.join(project, 'dist');
+  const synth = () => run(process.execPath, ['scripts/synth.js'], project);
+
+  beforeAll(() => {
+    project = copyProject();
+  });
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  test('writes only manifests into dist/, the Namespace first, quietly', () => {
+    // WHEN
+    const result = synth();
+    // THEN
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('synth: dist/podinfo.k8s.yaml\n');
+    expect(fs.readdirSync(dist())).toEqual(['podinfo.k8s.yaml']);
+    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(dist(), 'podinfo.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(objects[0].kind).toBe('Namespace');
+    expect(objects).toHaveLength(8);
+  });
+
+  test('is byte-identical across runs', () => {
+    synth();
+    const first = readTree(dist());
+    synth();
+    expect(readTree(dist())).toEqual(first);
+  });
+
+  test('a failing app prints one clear sentence and leaves the previous dist/ untouched', () => {
+    // GIVEN a good dist/ and an app with a bad prop
+    expect(synth().status).toBe(0);
+    const before = readTree(dist());
+    const main = path.join(project, 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    fs.writeFileSync(main, good.replace("new FlaggerTutorialChart(app, 'podinfo');", "new FlaggerTutorialChart(app, 'podinfo', { namespace: 'Not Valid' });"));
+    try {
+      // WHEN
+      const result = synth();
+      // THEN
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('synth failed: podinfo/namespace: name is "Not Valid"; use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit.\ndist/ was left as it was.\n');
+      expect(readTree(dist())).toEqual(before);
+      expect(fs.readdirSync(project).filter((entry) => entry.startsWith('.synth-') || entry.startsWith('dist.'))).toEqual([]);
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+  });
+
+  test('an app that does not compile fails without touching dist/', () => {
+    expect(synth().status).toBe(0);
+    const before = readTree(dist());
+    const main = path.join(project, 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    fs.writeFileSync(main, `${good}\nconst = ;\n`);
+    try {
+      const result = synth();
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^synth failed: .*main\.ts/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(readTree(dist())).toEqual(before);
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+  });
+
+  test('an app that writes anything but manifests is refused, so kubectl apply -f dist/ keeps working', () => {
+    expect(synth().status).toBe(0);
+    const before = readTree(dist());
+    const main = path.join(project, 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    fs.writeFileSync(main, `${good}\nrequire('fs').writeFileSync(require('path').join(process.env.CDK8S_OUTDIR!, 'construct-metadata.json'), '{}');\n`);
+    try {
+      const result = synth();
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('the app wrote files that are not manifests (construct-metadata.json)');
+      expect(readTree(dist())).toEqual(before);
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+  });
+
+  test('npx cdk8s synth, the real cdk8s CLI, produces the same manifests', () => {
+    expect(synth().status).toBe(0);
+    const ours = readTree(dist());
+    const result = run(process.execPath, [path.join(project, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth'], project);
+    expect(result.status).toBe(0);
+    expect(readTree(dist())).toEqual(ours);
+  });
+
+  test('npx cdk8s synth reports a bad prop as a sentence and exits non-zero', () => {
+    const main = path.join(project, 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    fs.writeFileSync(main, good.replace("new FlaggerTutorialChart(app, 'podinfo');", "new FlaggerTutorialChart(app, 'podinfo', { host: 'not a host' });"));
+    try {
+      const result = run(process.execPath, [path.join(project, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth'], project);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('synth failed: podinfo/route: hosts[0] is "not a host"');
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+  });
+});
