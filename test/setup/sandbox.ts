@@ -1,0 +1,141 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+export const SETUP_SH = path.join(PROJECT_ROOT, 'setup.sh');
+export const STUBS_DIR = path.join(__dirname, 'stubs');
+
+/** The tools setup.sh drives; each is replaced by a stub that records its arguments. */
+export const STUBBED_TOOLS = ['docker', 'kind', 'kubectl', 'istioctl', 'npm', 'git'] as const;
+export type StubbedTool = (typeof STUBBED_TOOLS)[number];
+
+/** Real utilities the script and the stubs need. Nothing else of the machine is on PATH. */
+const REAL_UTILITIES = [
+  'bash', 'basename', 'cat', 'cut', 'date', 'dirname', 'grep', 'head', 'mkdir', 'mv', 'rm', 'sed', 'sleep', 'tail', 'awk',
+];
+
+function findExecutable(name: string): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(`test setup: '${name}' is not on PATH`);
+}
+
+export interface SandboxOptions {
+  /** Stubbed tools (or 'node') to leave off PATH, as if they were not installed. */
+  readonly missing?: readonly (StubbedTool | 'node')[];
+  /** Put a Node.js 18 on PATH instead of the real one. */
+  readonly oldNode?: boolean;
+  /** Give the project a bin/flagger-doctor.js that answers `explain` recognisably. */
+  readonly doctor?: boolean;
+  /** The project already has node_modules/. */
+  readonly nodeModules?: boolean;
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The stub calls of this run, one `tool arg...` string each, in order. */
+  readonly calls: string[];
+}
+
+/**
+ * A throw-away project, home and PATH for running the real setup.sh against stub tools. The stubs keep
+ * their state (clusters, namespaces, canary polls) in the sandbox, so consecutive runs see each other's work.
+ */
+export class Sandbox {
+  readonly root: string;
+  readonly project: string;
+  readonly home: string;
+  readonly state: string;
+  readonly bin: string;
+  readonly log: string;
+
+  constructor(options: SandboxOptions = {}) {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'setup-sh-'));
+    this.project = path.join(this.root, 'project');
+    this.home = path.join(this.root, 'home');
+    this.state = path.join(this.root, 'state');
+    this.bin = path.join(this.root, 'bin');
+    this.log = path.join(this.root, 'calls.log');
+    for (const dir of [this.project, this.home, this.state, this.bin]) fs.mkdirSync(dir);
+    fs.writeFileSync(this.log, '');
+
+    const missing = new Set<string>(options.missing ?? []);
+    for (const utility of REAL_UTILITIES) fs.symlinkSync(findExecutable(utility), path.join(this.bin, utility));
+    fs.symlinkSync(path.join(STUBS_DIR, '_lib.sh'), path.join(this.bin, '_lib.sh'));
+    for (const tool of STUBBED_TOOLS) {
+      if (!missing.has(tool)) fs.symlinkSync(path.join(STUBS_DIR, tool), path.join(this.bin, tool));
+    }
+    if (!missing.has('node')) {
+      const node = options.oldNode ? path.join(STUBS_DIR, 'node-too-old') : process.execPath;
+      fs.symlinkSync(node, path.join(this.bin, 'node'));
+    }
+    if (options.nodeModules) fs.mkdirSync(path.join(this.project, 'node_modules'));
+    if (options.doctor) {
+      fs.mkdirSync(path.join(this.project, 'bin'));
+      fs.copyFileSync(path.join(STUBS_DIR, 'fake-flagger-doctor.js'), path.join(this.project, 'bin', 'flagger-doctor.js'));
+    }
+  }
+
+  /** Writes a file into the sandbox and returns its path (for STUB_FLAGGER_LOG, STUB_EVENTS). */
+  file(name: string, content: string): string {
+    const file = path.join(this.root, name);
+    fs.writeFileSync(file, content);
+    return file;
+  }
+
+  /** Runs setup.sh with `args`; `env` adds stub settings or setup.sh overrides. */
+  run(args: readonly string[], env: Record<string, string> = {}): RunResult {
+    const before = this.allCalls().length;
+    const result = spawnSync(SETUP_SH, [...args], {
+      cwd: this.project,
+      encoding: 'utf8',
+      timeout: 20000,
+      env: {
+        PATH: this.bin,
+        HOME: this.home,
+        LANG: 'C',
+        PROJECT_DIR: this.project,
+        STUB_LOG: this.log,
+        STUB_STATE: this.state,
+        POLL_INTERVAL: '0',
+        ...env,
+      },
+    });
+    if (result.error) throw result.error;
+    return {
+      status: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      calls: this.allCalls().slice(before),
+    };
+  }
+
+  /** Reads a file a stub saved in its state directory, e.g. the kind config it was given. */
+  saved(name: string): string {
+    return fs.readFileSync(path.join(this.state, name), 'utf8');
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private allCalls(): string[] {
+    return fs.readFileSync(this.log, 'utf8').split('\n').filter((line) => line !== '');
+  }
+}
+
+/** Index of the first call that matches `pattern`, or -1. */
+export function indexOfCall(calls: readonly string[], pattern: RegExp): number {
+  return calls.findIndex((call) => pattern.test(call));
+}
