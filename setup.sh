@@ -511,7 +511,7 @@ wait_for_canary() {
         return 0
         ;;
       Progressing | Waiting | WaitingPromotion | Promoting | Finalising)
-        warn "a canary analysis is running (applying dist/ changed podinfo); follow it with ./setup.sh watch"
+        warn "a canary analysis is running ($phase); follow it with ./setup.sh watch"
         return 0
         ;;
     esac
