@@ -284,6 +284,21 @@ describe('setup.sh up: idempotency', () => {
     expect(second.stdout).toContain('namespace test already exists');
   });
 
+  test('an up that finds an analysis running or rolled back succeeds and says so', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['Progressing|10|0', /a canary analysis is running \(Progressing\); follow it with \.\/setup\.sh watch/],
+      ['Failed|0|5', /the last canary analysis failed and was rolled back/],
+    ];
+    for (const [phase, warning] of cases) {
+      // GIVEN a canary that is mid-analysis or rolled back, WHEN up runs again
+      const result = sandbox().run([], { STUB_CANARY_PHASES: phase, STUB_KIND_CLUSTERS: 'istio-flagger', STUB_DOCKER_PORT: '8080' });
+
+      // THEN the environment counts as ready, with a word about the canary
+      expect(result.status).toBe(0);
+      expect(result.stderr).toMatch(warning);
+    }
+  });
+
   test('writes nothing outside the project', () => {
     // GIVEN an empty project and home
     const box = sandbox();
