@@ -1,0 +1,45 @@
+import { curlCalls, LOAD_GENERATORS } from '../commands';
+import { finding, LintContext, RuleInfo, RuleSet } from '../lint-context';
+import { parseShell } from '../shell';
+import { Finding } from '../types';
+
+const info: RuleInfo = {
+  id: 'acceptance-test-unchecked',
+  severity: 'warning',
+  title: 'An acceptance test that passes on errors: curl without -f and without a following check, or a pre-rollout test run in the background',
+  symptom: 'The test passes on HTTP 500 (`Pre-rollout check acceptance-test passed`) and a broken canary receives traffic.',
+};
+
+/** Loadtester task types that run the command and report its exit status to Flagger. */
+const BLOCKING_TYPES = new Set(['bash', 'helm', 'helmv3', 'kubectl', 'concord']);
+
+function check(context: LintContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const canary of context.index.canaries) {
+    for (const hook of canary.webhooks) {
+      if (hook.cmd === undefined) continue;
+      const taskType = typeof hook.metadata.type === 'string' ? hook.metadata.type : 'cmd';
+      if (!BLOCKING_TYPES.has(taskType)) {
+        // The loadtester answers 202 at once for `cmd` tasks: fine for load, useless as a gate.
+        const generatesLoad = parseShell(hook.cmd).some((command) => LOAD_GENERATORS.has(command.program));
+        if (hook.type === 'pre-rollout' && !generatesLoad) {
+          findings.push(finding(info, canary.sourced,
+            `pre-rollout webhook "${hook.name}" runs "${hook.cmd}" without metadata.type, so the loadtester starts it in the background and answers `
+            + '202 at once: the test never holds the rollout back, whatever its result.',
+            'set metadata.type: bash so the loadtester waits for the command and reports its exit status.'));
+        }
+        continue;
+      }
+      if (taskType !== 'bash') continue;
+      for (const call of curlCalls(hook.cmd)) {
+        if (call.failsOnHttpError || call.checked) continue;
+        findings.push(finding(info, canary.sourced,
+          `webhook "${hook.name}" runs "${call.text}" without -f/--fail and without a following check, so it succeeds on HTTP 500.`,
+          'add -f (e.g. curl -sSf ...), or check the output: ... | grep <expected>.'));
+      }
+    }
+  }
+  return findings;
+}
+
+export const acceptanceTestRules: RuleSet = { rules: [info], check };
