@@ -1,0 +1,150 @@
+/**
+ * Renders an explain report for a terminal: per canary, the verdict, the
+ * timeline of its last run, and each distinct problem with causes, checks and
+ * fix. Plain text, wrapped to a readable width; commands are never wrapped so
+ * they stay copy-pasteable.
+ */
+import { CanaryReport, checkLine, ExplainReport, Problem, Run, TimelineItem } from '../doctor/explain';
+import { LogEntry } from '../doctor/log-input';
+
+const WIDTH = 100;
+/** Longest timeline printed in full; longer ones keep their start and end. */
+const MAX_TIMELINE = 40;
+
+const OUTCOME_LABEL: Record<string, string> = {
+  'promoted': 'PROMOTED',
+  'rolled-back': 'ROLLED BACK',
+  'promotion-failed': 'PROMOTION FAILED',
+  'waiting': 'WAITING FOR APPROVAL',
+  'stalled': 'STALLED',
+  'progressing': 'STILL PROGRESSING',
+  'initialized': 'INITIALIZED',
+  'unknown': 'UNKNOWN',
+};
+
+export function formatReport(report: ExplainReport): string {
+  const out: string[] = [summaryLine(report), ''];
+  const clock = clockFormat(report);
+  if (report.messages.length === 0) {
+    out.push('No Flagger messages recognised. flagger-doctor explain reads the output of:');
+    out.push('  kubectl -n istio-system logs deploy/flagger');
+    out.push('  kubectl -n <namespace> describe canary <name>');
+    out.push('  kubectl -n <namespace> get events');
+    out.push('or Flagger messages pasted one per line.');
+    return out.join('\n') + '\n';
+  }
+  for (const canary of report.canaries) out.push(...formatCanary(canary, clock), '');
+  if (report.general.length > 0) {
+    out.push('Flagger (not about one canary)');
+    report.general.forEach((problem, index) => out.push(...formatProblem(problem, index + 1, report.general.length, clock)));
+    out.push('');
+  }
+  return out.join('\n').replace(/\n+$/, '\n');
+}
+
+function summaryLine(report: ExplainReport): string {
+  const { empty, malformed, unrecognised, total } = report.skipped;
+  const parts = [`${empty} empty`, `${malformed} malformed`, `${unrecognised} not Flagger messages`];
+  return `flagger-doctor explain: ${report.lines} line(s) read, ${report.messages.length} Flagger message(s) recognised, ${total} line(s) skipped (${parts.join(', ')}).`;
+}
+
+function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string): string[] {
+  const title = canary.namespace ? `Canary ${canary.namespace}/${canary.name}` : `Canary ${canary.name} (namespace unknown)`;
+  const out = [title, ...wrap(`Verdict: ${OUTCOME_LABEL[canary.verdict.outcome]}. ${canary.verdict.text}`, '  ', '  ')];
+  const runs = canary.runs;
+  const earlier = runs.slice(0, -1);
+  if (earlier.length > 0) {
+    out.push('', '  Earlier runs in the input');
+    for (const run of earlier) out.push(`    ${runLabel(run)} from ${clock(run.items[0].first)}: ${OUTCOME_LABEL[run.outcome].toLowerCase()}${run.failedChecks ? `, ${run.failedChecks} failed check(s)` : ''}`);
+  }
+  const last = runs[runs.length - 1];
+  if (last) {
+    out.push('', `  Timeline (${runLabel(last)})`);
+    out.push(...formatTimeline(last.items, clock));
+  }
+  if (canary.problems.length > 0) {
+    canary.problems.forEach((problem, index) => out.push('', ...formatProblem(problem, index + 1, canary.problems.length, clock)));
+  } else {
+    out.push('', '  No problems found in the input.');
+  }
+  return out;
+}
+
+function runLabel(run: Run): string {
+  return run.number === 0 ? 'before the first new revision in the input' : `run ${run.number}`;
+}
+
+function formatTimeline(items: readonly TimelineItem[], clock: (entry: LogEntry) => string): string[] {
+  const shown = items.length > MAX_TIMELINE ? [...items.slice(0, MAX_TIMELINE / 2), undefined, ...items.slice(-MAX_TIMELINE / 2)] : items;
+  const width = Math.max(...items.map((item) => clock(item.first).length));
+  return shown.map((item) => {
+    if (!item) return `    ${' '.repeat(width)}  ... ${items.length - MAX_TIMELINE} more line(s) ...`;
+    const repeat = item.repeat > 1 ? ` (${item.repeat}x)` : '';
+    let text = item.headline;
+    if (item.failedChecks) {
+      const [from, to] = item.failedChecks;
+      text = `${text.replace(/^halt: /, 'HALT: ')} [failed check ${from === to ? `#${from}` : `#${from}-#${to}`}]`;
+    } else if (item.countedHalts) {
+      text = `${text} <- ${countedText(item.countedHalts, clock)}`;
+    }
+    return `    ${clock(item.first).padEnd(width)}  ${text}${item.failedChecks ? '' : repeat}`;
+  });
+}
+
+function countedText(halts: readonly TimelineItem[], clock: (entry: LogEntry) => string): string {
+  if (halts.length === 0) return 'none of the failed checks are in the input';
+  const total = halts.reduce((sum, halt) => sum + halt.repeat, 0);
+  return `counted the ${total} failed check(s) above (from ${clock(halts[0].first)}; cumulative, not consecutive)`;
+}
+
+function formatProblem(problem: Problem, index: number, total: number, clock: (entry: LogEntry) => string): string[] {
+  const { diagnosis, evidence } = problem.example;
+  const seen = problem.occurrences > 1 ? `${problem.occurrences}x, ${clock(problem.first)} to ${clock(problem.last)}` : `once, ${clock(problem.first)}`;
+  const where = `${problem.first.file ? `${problem.first.file}:` : 'line '}${problem.first.line}`;
+  const out = [
+    `  Problem ${index} of ${total}: ${problem.headline}  [${problem.id}; ${seen}; ${where}]`,
+    ...wrap(problem.example.entry.message.split('\n')[0], '    > ', '    > '),
+    ...wrap(`What it means: ${diagnosis.summary}`, '    ', '    '),
+  ];
+  if (diagnosis.causes.length > 0) {
+    out.push(diagnosis.causes.length > 1 ? '    Likely causes, most likely first:' : '    Likely cause:');
+    diagnosis.causes.forEach((cause, causeIndex) => {
+      out.push(...wrap(cause.text, `      ${causeIndex + 1}. `, '         '));
+      for (const check of cause.checks) out.push(`         $ ${checkLine(check)}`);
+    });
+  }
+  if (evidence.length > 0) {
+    out.push('    From your manifests:');
+    for (const note of evidence) out.push(...wrap(note, '      - ', '        '));
+  }
+  out.push(...wrap(`Fix: ${diagnosis.fix}`, '    ', '    '));
+  return out;
+}
+
+/** Times as HH:MM:SS when every time is on one day, with the date otherwise; events by age; else the line. */
+function clockFormat(report: ExplainReport): (entry: LogEntry) => string {
+  const days = new Set(report.messages.map((m) => m.entry.time?.slice(0, 10)).filter((day) => day !== undefined));
+  return (entry) => {
+    if (entry.time) return days.size <= 1 ? entry.time.slice(11, 19) : `${entry.time.slice(0, 10)} ${entry.time.slice(11, 19)}`;
+    if (entry.age !== undefined) return `${entry.age.replace(/\s.*$/, '')} ago`;
+    return `line ${entry.line}`;
+  };
+}
+
+function wrap(text: string, first: string, rest: string): string[] {
+  const words = text.split(/\s+/).filter((word) => word !== '');
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of words) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line += (empty ? '' : ' ') + word;
+    }
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}

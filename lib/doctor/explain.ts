@@ -1,0 +1,469 @@
+/**
+ * From log entries to a diagnosis: which Flagger messages were seen, per canary
+ * the timeline of each run, a verdict, and the distinct problems with their
+ * causes, checks and fixes. Pure: no I/O, no manifests (those come in through
+ * a `CrossReference`, see explain-manifests.ts).
+ */
+import { DescribedCanary, EntryLevel, LogEntry, ParsedLog, splitCanaryRef } from './log-input';
+import { Check, Diagnosis, DiagnosisContext, matchMessage, MessageKind, MessageSpec } from './messages';
+
+/** Cross-references messages with the user's manifests (and lint findings). */
+export interface CrossReference {
+  /** What the manifests say about a canary, when they define it. */
+  canary(name: string, namespace: string | undefined): CanaryFacts | undefined;
+  /** Where Flagger and its Prometheus run, when the manifests install them. */
+  readonly flaggerNamespace?: string;
+  readonly prometheusNamespace?: string;
+  readonly prometheusService?: string;
+  /** Extra diagnosis fields for a message: the metric's interval, the webhook's url, timeout and cmd. */
+  fields(spec: MessageSpec, context: DiagnosisContext): Record<string, string>;
+  /** What the manifests and lint findings say about this message. */
+  evidence(spec: MessageSpec, context: DiagnosisContext): string[];
+}
+
+export interface CanaryFacts {
+  readonly namespace: string;
+  readonly target?: string;
+  readonly threshold?: number;
+}
+
+export interface ExplainOptions {
+  /** Namespace of the Flagger Deployment (default istio-system, as Flagger's Istio install). */
+  readonly flaggerNamespace?: string;
+  /** Namespace and Service of the Prometheus Flagger queries (default istio-system/prometheus, Istio's addon). */
+  readonly prometheusNamespace?: string;
+  readonly prometheusService?: string;
+  readonly crossReference?: CrossReference;
+}
+
+/** One recognised message with its diagnosis. */
+export interface ExplainedMessage {
+  readonly entry: LogEntry;
+  readonly spec: MessageSpec;
+  /** `name.namespace` of the canary it is about, or undefined for Flagger-wide messages. */
+  readonly canaryKey?: string;
+  readonly context: DiagnosisContext;
+  readonly diagnosis: Diagnosis;
+  /** What the manifests say, when given. */
+  readonly evidence: readonly string[];
+}
+
+/** One line of a canary's timeline: a message, or several identical ones in a row. */
+export interface TimelineItem {
+  readonly message: ExplainedMessage;
+  readonly headline: string;
+  /** How many times it happened in a row (including Kubernetes' own event counts). */
+  readonly repeat: number;
+  /** Time or age of the first occurrence. */
+  readonly first: LogEntry;
+  /** For checks that count towards the threshold: their numbers in the run (1-based, inclusive). */
+  readonly failedChecks?: readonly [number, number];
+  /** For `threshold-reached`: the halts that counted towards it. */
+  readonly countedHalts?: readonly TimelineItem[];
+}
+
+export type Outcome = 'promoted' | 'rolled-back' | 'promotion-failed' | 'waiting' | 'stalled' | 'progressing' | 'initialized' | 'unknown';
+
+export interface Run {
+  /** 0 for what happened before the first "New revision detected" in the input. */
+  readonly number: number;
+  readonly items: TimelineItem[];
+  /** Failed checks counted in this run (what Flagger keeps in status.failedChecks). */
+  readonly failedChecks: number;
+  readonly lastWeight?: number;
+  readonly outcome: Outcome;
+}
+
+export interface Verdict {
+  readonly outcome: Outcome;
+  /** One sentence: what happened and why. */
+  readonly text: string;
+}
+
+/** A distinct problem: one message family (and key) with all its occurrences. */
+export interface Problem {
+  readonly id: string;
+  readonly kind: MessageKind;
+  readonly headline: string;
+  /** The first occurrence's message and diagnosis. */
+  readonly example: ExplainedMessage;
+  readonly occurrences: number;
+  readonly first: LogEntry;
+  readonly last: LogEntry;
+  /** True when it counted towards the last run's failed checks. */
+  readonly counted: boolean;
+}
+
+export interface CanaryReport {
+  /** `name.namespace`, or just the name when the namespace never appeared. */
+  readonly key: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly runs: Run[];
+  readonly verdict: Verdict;
+  readonly problems: Problem[];
+  readonly described?: DescribedCanary;
+  readonly threshold?: number;
+}
+
+export interface ExplainReport {
+  readonly canaries: CanaryReport[];
+  /** Messages not about any canary (e.g. Flagger could not reach Prometheus at start-up). */
+  readonly general: Problem[];
+  /** Every recognised message, in input order. */
+  readonly messages: ExplainedMessage[];
+  readonly lines: number;
+  readonly skipped: { readonly empty: number; readonly malformed: number; readonly unrecognised: number; readonly total: number };
+}
+
+const DEFAULTS = { flaggerNamespace: 'istio-system', prometheusNamespace: 'istio-system', prometheusService: 'prometheus' };
+
+/** Messages that end a run, or describe its end: the verdict covers them, so they are not listed as problems. */
+const VERDICT_IDS = new Set(['threshold-reached', 'canary-failed']);
+
+/** Messages after which Flagger cannot proceed until something changes. */
+const BLOCKING_IDS = new Set([
+  'canary-not-ready', 'primary-not-ready', 'get-query-error', 'selector-labels', 'virtualservice-routes-missing',
+  'delegation-with-hosts', 'primary-scaled-to-zero', 'suspended', 'duplicate-target', 'cross-namespace-reference',
+]);
+
+const WAITING_IDS = new Set(['waiting-for-approval', 'waiting-for-traffic-increase-approval', 'waiting-for-promotion-approval']);
+
+export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = {}): ExplainReport {
+  const xref = options.crossReference;
+  const settings = {
+    flaggerNamespace: options.flaggerNamespace ?? xref?.flaggerNamespace ?? DEFAULTS.flaggerNamespace,
+    prometheusNamespace: options.prometheusNamespace ?? xref?.prometheusNamespace ?? DEFAULTS.prometheusNamespace,
+    prometheusService: options.prometheusService ?? xref?.prometheusService ?? DEFAULTS.prometheusService,
+  };
+  const entries = inputs.flatMap((input) => input.entries);
+  const matched = entries
+    .map((entry) => ({ entry, match: matchMessage(entry.message) }))
+    .filter((item): item is { entry: LogEntry; match: NonNullable<ReturnType<typeof matchMessage>> } => item.match !== undefined);
+
+  const keys = resolveCanaryKeys(matched.map(({ entry, match }) => canaryOf(entry, match.fields)));
+  const messages: ExplainedMessage[] = matched.map(({ entry, match }, index) => {
+    const key = keys[index];
+    const ref = key ? splitCanaryRef(key) : undefined;
+    const facts = ref ? xref?.canary(ref.name, ref.namespace) : undefined;
+    const target = match.fields.target ? splitCanaryRef(match.fields.target).name : facts?.target ?? ref?.name ?? '<target>';
+    const base: DiagnosisContext = {
+      canary: ref?.name ?? '<canary>',
+      namespace: ref?.namespace ?? facts?.namespace ?? '<namespace>',
+      target,
+      ...settings,
+      fields: match.fields,
+    };
+    const context: DiagnosisContext = xref ? { ...base, fields: { ...xref.fields(match.spec, base), ...match.fields } } : base;
+    return {
+      entry,
+      spec: match.spec,
+      ...(key ? { canaryKey: key } : {}),
+      context,
+      diagnosis: match.spec.diagnose(context),
+      evidence: xref && key ? xref.evidence(match.spec, context) : [],
+    };
+  });
+
+  const described = inputs.flatMap((input) => input.describedCanaries);
+  const byCanary = new Map<string, ExplainedMessage[]>();
+  for (const message of messages) {
+    if (!message.canaryKey) continue;
+    byCanary.set(message.canaryKey, [...(byCanary.get(message.canaryKey) ?? []), message]);
+  }
+  const canaries = [...byCanary.entries()].map(([key, list]) => {
+    const ref = splitCanaryRef(key);
+    const facts = xref?.canary(ref.name, ref.namespace);
+    const status = described.find((d) => d.name === ref.name && (d.namespace === undefined || d.namespace === ref.namespace));
+    return canaryReport(key, list, status, facts?.threshold);
+  });
+
+  const lines = inputs.reduce((sum, input) => sum + input.lines, 0);
+  const empty = inputs.reduce((sum, input) => sum + input.skipped.empty, 0);
+  const malformed = inputs.reduce((sum, input) => sum + input.skipped.malformed, 0);
+  const recognisedLines = new Set(messages.map((m) => `${m.entry.file ?? ''}:${m.entry.line}`)).size;
+  const total = Math.max(0, lines - recognisedLines);
+  return {
+    canaries,
+    general: problemsOf(messages.filter((m) => !m.canaryKey), new Set()),
+    messages,
+    lines,
+    skipped: { empty, malformed, unrecognised: Math.max(0, total - empty - malformed), total },
+  };
+}
+
+/** Which canary an entry is about: the input's own canary field first, then the names inside the message. */
+function canaryOf(entry: LogEntry, fields: Readonly<Record<string, string>>): { name?: string; namespace?: string } {
+  if (entry.canary) return { name: entry.canary, namespace: entry.namespace };
+  for (const field of ['ref', 'target', 'object']) {
+    const value = fields[field];
+    if (value && value.includes('.')) {
+      const ref = splitCanaryRef(value);
+      return { name: field === 'ref' ? ref.name : ref.name.replace(/-primary$/, ''), namespace: ref.namespace };
+    }
+  }
+  if (fields.primary && fields.ns) return { name: fields.primary.replace(/-primary$/, ''), namespace: fields.ns };
+  return {};
+}
+
+/**
+ * `name.namespace` keys. An entry that only names the canary (events listed
+ * without -A) borrows the namespace when exactly one namespace is known for
+ * that name.
+ */
+function resolveCanaryKeys(refs: ReadonlyArray<{ name?: string; namespace?: string }>): Array<string | undefined> {
+  const namespaces = new Map<string, Set<string>>();
+  for (const ref of refs) {
+    if (ref.name && ref.namespace) namespaces.set(ref.name, (namespaces.get(ref.name) ?? new Set()).add(ref.namespace));
+  }
+  return refs.map((ref) => {
+    if (!ref.name) return undefined;
+    if (ref.namespace) return `${ref.name}.${ref.namespace}`;
+    const known = namespaces.get(ref.name);
+    return known && known.size === 1 ? `${ref.name}.${[...known][0]}` : ref.name;
+  });
+}
+
+/**
+ * Orders one canary's messages. Logs are read in input order (sorted by time
+ * when every line has one); events by how long ago they were last seen. When a
+ * canary has both, the logs tell the story and the events only add problems.
+ */
+function storyOf(messages: readonly ExplainedMessage[]): ExplainedMessage[] {
+  const logs = messages.filter((m) => m.entry.format !== 'describe' && m.entry.format !== 'events');
+  if (logs.length > 0) {
+    return logs.every((m) => m.entry.time) ? stableSort(logs, (a, b) => Date.parse(a.entry.time!) - Date.parse(b.entry.time!)) : logs;
+  }
+  const events = [...messages];
+  return events.every((m) => m.entry.ageMs !== undefined) ? stableSort(events, (a, b) => b.entry.ageMs! - a.entry.ageMs!) : events;
+}
+
+function stableSort<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
+  return items.map((item, index) => ({ item, index })).sort((a, b) => compare(a.item, b.item) || a.index - b.index).map(({ item }) => item);
+}
+
+function canaryReport(key: string, messages: ExplainedMessage[], described: DescribedCanary | undefined, threshold: number | undefined): CanaryReport {
+  const ref = splitCanaryRef(key);
+  const runs = buildRuns(storyOf(messages));
+  const lastRun = runs[runs.length - 1];
+  const counted = new Set(lastRun?.items.filter((item) => item.failedChecks).map((item) => problemKeyOf(item.message)) ?? []);
+  const problems = problemsOf(messages, counted);
+  return {
+    key,
+    name: ref.name,
+    ...(ref.namespace ? { namespace: ref.namespace } : {}),
+    runs,
+    verdict: verdictOf(lastRun, described, threshold),
+    problems,
+    ...(described ? { described } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
+  };
+}
+
+function buildRuns(story: readonly ExplainedMessage[]): Run[] {
+  const runs: Array<{ number: number; items: TimelineItem[]; failedChecks: number; lastWeight?: number; halts: TimelineItem[] }> = [];
+  let run = { number: 0, items: [] as TimelineItem[], failedChecks: 0, lastWeight: undefined as number | undefined, halts: [] as TimelineItem[] };
+  const startRun = (): void => {
+    if (run.items.length > 0) runs.push(run);
+    run = { number: run.number + 1, items: [], failedChecks: 0, lastWeight: undefined, halts: [] };
+  };
+  for (const message of story) {
+    const id = message.spec.id;
+    if (id === 'new-revision' || id === 'restart-analysis') startRun();
+    const count = Math.max(1, message.entry.count);
+    const previous = run.items[run.items.length - 1];
+    const headline = message.spec.headline(message.context);
+    const sameAsPrevious = previous && previous.message.spec.id === id && previous.message.entry.message === message.entry.message;
+    if (message.spec.countsAsFailedCheck) {
+      const from = run.failedChecks + 1;
+      run.failedChecks += count;
+      if (sameAsPrevious && previous.failedChecks) {
+        const merged: TimelineItem = { ...previous, repeat: previous.repeat + count, failedChecks: [previous.failedChecks[0], run.failedChecks] };
+        run.items[run.items.length - 1] = merged;
+        run.halts[run.halts.length - 1] = merged;
+      } else {
+        const item: TimelineItem = { message, headline, repeat: count, first: message.entry, failedChecks: [from, run.failedChecks] };
+        run.items.push(item);
+        run.halts.push(item);
+      }
+      continue;
+    }
+    if (id === 'weight-advanced') run.lastWeight = Number(message.context.fields.weight);
+    if (id === 'threshold-reached') {
+      run.items.push({ message, headline, repeat: count, first: message.entry, countedHalts: [...run.halts] });
+      continue;
+    }
+    if (sameAsPrevious) {
+      run.items[run.items.length - 1] = { ...previous, repeat: previous.repeat + count };
+    } else {
+      run.items.push({ message, headline, repeat: count, first: message.entry });
+    }
+  }
+  if (run.items.length > 0) runs.push(run);
+  return runs.map((r) => ({ number: r.number, items: r.items, failedChecks: r.failedChecks, ...(r.lastWeight !== undefined ? { lastWeight: r.lastWeight } : {}), outcome: outcomeOf(r.items) }));
+}
+
+function outcomeOf(items: readonly TimelineItem[]): Outcome {
+  const ids = items.map((item) => item.message.spec.id);
+  if (ids.includes('promotion-failed-primary-not-ready')) return 'promotion-failed';
+  if (ids.includes('canary-failed') || ids.includes('threshold-reached') || ids.includes('progress-deadline-rollback') || ids.includes('manual-rollback')) return 'rolled-back';
+  if (ids.includes('promotion-completed') || ids.includes('promotion-skipped-analysis')) return 'promoted';
+  const last = [...items].reverse().find((item) => !item.message.spec.id.startsWith('loadtester-'));
+  if (!last) return 'unknown';
+  const id = last.message.spec.id;
+  if (WAITING_IDS.has(id)) return 'waiting';
+  if (BLOCKING_IDS.has(id) || id === 'deployment-progress-deadline') return 'stalled';
+  if (id === 'initialized' || id === 'metrics-providers-available') return 'initialized';
+  return 'progressing';
+}
+
+const PHASE_OUTCOMES: Record<string, Outcome> = {
+  Succeeded: 'promoted',
+  Failed: 'rolled-back',
+  Progressing: 'progressing',
+  Promoting: 'progressing',
+  Finalising: 'progressing',
+  Waiting: 'waiting',
+  WaitingPromotion: 'waiting',
+  Initialized: 'initialized',
+  Initializing: 'initialized',
+};
+
+function verdictOf(run: Run | undefined, described: DescribedCanary | undefined, threshold: number | undefined): Verdict {
+  const status = described?.phase ? ` kubectl describe shows Phase ${described.phase}${described.failedChecks !== undefined ? `, ${described.failedChecks} failed checks` : ''}.` : '';
+  if (!run) {
+    const outcome = (described?.phase && PHASE_OUTCOMES[described.phase]) || 'unknown';
+    return { outcome, text: `No rollout steps in the input.${status}` };
+  }
+  let outcome = run.outcome;
+  if ((outcome === 'progressing' || outcome === 'unknown') && described?.phase && PHASE_OUTCOMES[described.phase] && PHASE_OUTCOMES[described.phase] !== 'progressing') {
+    outcome = PHASE_OUTCOMES[described.phase];
+  }
+  const items = run.items;
+  const find = (id: string): TimelineItem | undefined => [...items].reverse().find((item) => item.message.spec.id === id);
+  const halts = haltSummary(items.filter((item) => item.failedChecks));
+  const of = threshold !== undefined ? ` of ${threshold}` : '';
+  switch (outcome) {
+    case 'promoted':
+      return { outcome, text: `Promoted: the analysis passed and the new version now runs in the primary.${run.failedChecks > 0 ? ` ${run.failedChecks} check(s) failed on the way (${halts}), fewer than the threshold.` : ''}${status}` };
+    case 'rolled-back': {
+      const deadline = find('progress-deadline-rollback') ?? find('deployment-progress-deadline');
+      if (find('manual-rollback')) return { outcome, text: `Rolled back: a rollback webhook asked for it.${status}` };
+      if (deadline) {
+        const notReady = find('canary-not-ready') ?? find('primary-not-ready');
+        return { outcome, text: `Rolled back: the canary did not become ready within the progress deadline${notReady ? ` (${notReady.headline})` : ''}.${status}` };
+      }
+      const thresholdItem = find('threshold-reached');
+      if (thresholdItem) {
+        const reached = Number(thresholdItem.message.context.fields.failedChecks);
+        const seen = (thresholdItem.countedHalts ?? []).reduce((sum, item) => sum + item.repeat, 0);
+        const missing = seen < reached ? ` Only ${seen} of them are in the input; the earlier ones happened before it starts (events expire after an hour).` : '';
+        return { outcome, text: `Rolled back: ${reached} failed checks reached the threshold. They were: ${halts || 'not in the input'}.${missing}${status}` };
+      }
+      return { outcome, text: `Rolled back${halts ? ` after ${run.failedChecks} failed check(s): ${halts}` : '; the reason is not in the input'}.${status}` };
+    }
+    case 'promotion-failed':
+      return { outcome, text: `Failed during promotion: the primary did not become ready with the new version, so traffic stays on the canary.${status}` };
+    case 'waiting': {
+      const gate = [...items].reverse().find((item) => WAITING_IDS.has(item.message.spec.id));
+      return { outcome, text: `Waiting: ${gate ? gate.headline : 'for approval'}. Nothing moves until the gate approves.${status}` };
+    }
+    case 'stalled': {
+      const blocker = [...items].reverse().find((item) => BLOCKING_IDS.has(item.message.spec.id) || item.message.spec.id === 'deployment-progress-deadline');
+      return { outcome, text: `Stalled: ${blocker ? `${blocker.headline}${blocker.repeat > 1 ? ` (${blocker.repeat}× in a row)` : ''}` : 'Flagger cannot proceed'}. Flagger retries every interval without progress.${status}` };
+    }
+    case 'initialized':
+      return { outcome, text: `Initialized: waiting for a new revision to analyse.${status}` };
+    case 'progressing': {
+      const weight = run.lastWeight !== undefined ? `at canary weight ${run.lastWeight}%` : 'at weight 0 (no traffic shifted yet)';
+      const failed = run.failedChecks > 0 ? `, ${run.failedChecks}${of} failed checks so far (${halts})` : '';
+      return { outcome, text: `Still progressing ${weight}${failed}; the input ends before the outcome.${status}` };
+    }
+    default:
+      return { outcome, text: `Unknown: the input does not show how the rollout went.${status}` };
+  }
+}
+
+/** `5× no values found for request-duration, 1× load-test webhook load-test timed out`. */
+function haltSummary(halts: readonly TimelineItem[]): string {
+  const counts = new Map<string, number>();
+  for (const halt of halts) {
+    const label = halt.headline.replace(/^halt: /, '');
+    counts.set(label, (counts.get(label) ?? 0) + halt.repeat);
+  }
+  return [...counts.entries()].map(([label, count]) => `${count}× ${label}`).join(', ');
+}
+
+function problemKeyOf(message: ExplainedMessage): string {
+  return `${message.spec.id}:${message.spec.problemKey?.(message.context) ?? ''}`;
+}
+
+function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<string>): Problem[] {
+  const groups = new Map<string, ExplainedMessage[]>();
+  for (const message of messages) {
+    if (message.spec.kind === 'progress' || VERDICT_IDS.has(message.spec.id)) continue;
+    const key = problemKeyOf(message);
+    groups.set(key, [...(groups.get(key) ?? []), message]);
+  }
+  const problems = [...groups.entries()].map(([key, list]): Problem => ({
+    id: list[0].spec.id,
+    kind: list[0].spec.kind,
+    headline: list[0].spec.headline(list[0].context).replace(/^halt: /, ''),
+    example: list[0],
+    occurrences: list.reduce((sum, m) => sum + Math.max(1, m.entry.count), 0),
+    first: list[0].entry,
+    last: list[list.length - 1].entry,
+    counted: counted.has(key),
+  }));
+  // What made the last run fail comes first, then the rest in order of appearance.
+  return stableSort(problems, (a, b) => Number(b.counted) - Number(a.counted));
+}
+
+/** The JSON form of one recognised message (`--format json`). */
+export interface MessageJson {
+  readonly canary: string | null;
+  readonly time: string | null;
+  readonly level: EntryLevel | null;
+  readonly message: string;
+  readonly id: string;
+  readonly kind: MessageKind;
+  readonly summary: string;
+  readonly causes: string[];
+  readonly checks: string[];
+  readonly fix: string;
+  readonly evidence: string[];
+  readonly count: number;
+  readonly file: string | null;
+  readonly line: number;
+}
+
+/** A check as one shell line: the command, then what to look for as a comment. */
+export function checkLine(check: Check): string {
+  return check.look ? `${check.command}  # ${check.look}` : check.command;
+}
+
+export function messageJson(message: ExplainedMessage): MessageJson {
+  const checkLines: string[] = [];
+  for (const cause of message.diagnosis.causes) {
+    for (const check of cause.checks) {
+      const line = checkLine(check);
+      if (!checkLines.includes(line)) checkLines.push(line);
+    }
+  }
+  return {
+    canary: message.canaryKey ?? null,
+    time: message.entry.time ?? (message.entry.age !== undefined ? `${message.entry.age} ago` : null),
+    level: message.entry.level ?? null,
+    message: message.entry.message,
+    id: message.spec.id,
+    kind: message.spec.kind,
+    summary: message.diagnosis.summary,
+    causes: message.diagnosis.causes.map((cause) => cause.text),
+    checks: checkLines,
+    fix: message.diagnosis.fix,
+    evidence: [...message.evidence],
+    count: message.entry.count,
+    file: message.entry.file ?? null,
+    line: message.entry.line,
+  };
+}

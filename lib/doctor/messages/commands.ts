@@ -1,0 +1,204 @@
+/**
+ * The commands diagnoses ask the user to run, with the canary's names filled in.
+ * Every command here exists as written in kubectl, the Flagger, loadtester and
+ * Prometheus images (busybox `wget`/`nslookup` in Flagger's alpine image; `curl`
+ * and `hey` in the loadtester).
+ */
+import { Check, DiagnosisContext } from './types';
+
+/** Quotes a value for a POSIX shell when it needs it. */
+export function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `<canary>.<namespace>`, the way Flagger names a canary in its logs. */
+export function canaryRef(context: DiagnosisContext): string {
+  return `${context.canary}.${context.namespace}`;
+}
+
+/** The host, port and namespace-qualified Service a URL names, relative to `defaultNamespace`. */
+export interface UrlTarget {
+  readonly url: string;
+  readonly scheme: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly path: string;
+  /** Service name, when the host is a cluster name (`svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`). */
+  readonly service?: string;
+  readonly serviceNamespace?: string;
+}
+
+export function parseUrl(url: string, defaultNamespace: string): UrlTarget | undefined {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#\s]+)(?::(\d+))?([^\s]*)$/i.exec(url.trim());
+  if (!match) return undefined;
+  const [, scheme, host, port, path] = match;
+  const labels = host.toLowerCase().split('.');
+  const clusterSuffix = labels.length >= 3 && labels[2] === 'svc' && (labels.length === 3 || labels.slice(3).join('.') === 'cluster.local');
+  const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(host);
+  const service = isIp ? undefined : labels.length === 1 || labels.length === 2 || clusterSuffix ? labels[0] : undefined;
+  const serviceNamespace = service === undefined ? undefined : labels.length === 1 ? defaultNamespace : labels[1];
+  return {
+    url: url.trim(),
+    scheme: scheme.toLowerCase(),
+    host,
+    ...(port ? { port: Number(port) } : {}),
+    path: path || '/',
+    ...(service ? { service, serviceNamespace } : {}),
+  };
+}
+
+/** The loadtester a webhook calls: from the URL in the message, else the conventional one in the canary's namespace. */
+export function loadtester(context: DiagnosisContext): { namespace: string; deployment: string } {
+  const target = context.fields.url ? parseUrl(context.fields.url, context.flaggerNamespace) : undefined;
+  if (target?.service && target.serviceNamespace && /loadtester|tester/.test(target.service)) {
+    return { namespace: target.serviceNamespace, deployment: target.service };
+  }
+  return { namespace: context.namespace, deployment: 'flagger-loadtester' };
+}
+
+export const checks = {
+  canaryYaml: (c: DiagnosisContext): Check => ({
+    command: `kubectl -n ${c.namespace} get canary ${c.canary} -o yaml`,
+  }),
+  describeCanary: (c: DiagnosisContext, look = 'the Events at the bottom, and Status: Phase and Failed Checks'): Check => ({
+    command: `kubectl -n ${c.namespace} describe canary ${c.canary}`,
+    look,
+  }),
+  webhooks: (c: DiagnosisContext, look = 'each webhook\'s url, timeout and metadata.cmd'): Check => ({
+    command: `kubectl -n ${c.namespace} get canary ${c.canary} -o jsonpath='{range .spec.analysis.webhooks[*]}{.name}{"\\t"}{.type}{"\\t"}{.url}{"\\t"}{.timeout}{"\\t"}{.metadata}{"\\n"}{end}'`,
+    look,
+  }),
+  metrics: (c: DiagnosisContext, look = 'each metric\'s interval and threshold'): Check => ({
+    command: `kubectl -n ${c.namespace} get canary ${c.canary} -o jsonpath='{range .spec.analysis.metrics[*]}{.name}{"\\t"}{.interval}{"\\t"}{.thresholdRange}{"\\t"}{.templateRef}{"\\n"}{end}'`,
+    look,
+  }),
+  loadtesterLogs: (c: DiagnosisContext, look = 'the commands it ran for this canary, and "command failed"'): Check => {
+    const tester = loadtester(c);
+    return { command: `kubectl -n ${tester.namespace} logs deploy/${tester.deployment} --since=1h | grep ${shellQuote(c.canary)}`, look };
+  },
+  flaggerLogs: (c: DiagnosisContext, look = 'what Flagger said about this canary'): Check => ({
+    command: `kubectl -n ${c.flaggerNamespace} logs deploy/flagger --since=1h | grep ${shellQuote(canaryRef(c))}`,
+    look,
+  }),
+  flaggerArgs: (c: DiagnosisContext, look = 'the -metrics-server flag: the Prometheus Flagger queries'): Check => ({
+    command: `kubectl -n ${c.flaggerNamespace} get deploy flagger -o jsonpath='{.spec.template.spec.containers[0].args}'`,
+    look,
+  }),
+  namespaceLabels: (c: DiagnosisContext): Check => ({
+    command: `kubectl get ns ${c.namespace} --show-labels`,
+    look: 'istio-injection=enabled (or istio.io/rev=...)',
+  }),
+  pods: (c: DiagnosisContext, look = `the ${c.target}-* pods: READY 2/2 means the app and its istio-proxy sidecar`): Check => ({
+    command: `kubectl -n ${c.namespace} get pods`,
+    look,
+  }),
+  rolloutStatus: (c: DiagnosisContext, deployment = c.target): Check => ({
+    command: `kubectl -n ${c.namespace} rollout status deploy/${deployment} --timeout=30s`,
+  }),
+  describeDeployment: (c: DiagnosisContext, deployment = c.target, look = 'Conditions and Events: image pulls, crashes, failed probes, quota'): Check => ({
+    command: `kubectl -n ${c.namespace} describe deploy ${deployment}`,
+    look,
+  }),
+  namespaceEvents: (c: DiagnosisContext, look = 'FailedScheduling, ErrImagePull, BackOff, Unhealthy or CreateContainerConfigError'): Check => ({
+    command: `kubectl -n ${c.namespace} get events --sort-by=.lastTimestamp`,
+    look,
+  }),
+  services: (c: DiagnosisContext, namespace = c.namespace): Check => ({
+    command: `kubectl -n ${namespace} get svc`,
+    look: 'the Service name and port the URL should use',
+  }),
+  endpoints: (namespace: string, service: string): Check => ({
+    command: `kubectl -n ${namespace} get endpoints ${service}`,
+    look: 'at least one ready address; <none> means no ready pod behind the Service',
+  }),
+  /** Runs the request from Flagger's own pod, the network path webhooks take. */
+  fromFlagger: (c: DiagnosisContext, url: string, look?: string): Check => ({
+    command: `kubectl -n ${c.flaggerNamespace} exec deploy/flagger -- wget -qO- -T 5 ${shellQuote(healthzUrl(url))}`,
+    look: look ?? 'OK from the loadtester; an error here is the same error Flagger got',
+  }),
+  nslookupFromFlagger: (c: DiagnosisContext, host: string): Check => ({
+    command: `kubectl -n ${c.flaggerNamespace} exec deploy/flagger -- nslookup ${shellQuote(host)}`,
+    look: 'an address; NXDOMAIN means no Service of that name in that namespace',
+  }),
+  portForwardPrometheus: (c: DiagnosisContext): Check => ({
+    command: `kubectl -n ${c.prometheusNamespace} port-forward svc/${c.prometheusService} 9090:9090 &`,
+    look: 'then run the query below',
+  }),
+  prometheusQuery: (query: string, look: string): Check => ({
+    command: `curl -sG http://localhost:9090/api/v1/query --data-urlencode ${shellQuote(`query=${query}`)}`,
+    look,
+  }),
+  prometheusFromFlagger: (c: DiagnosisContext, server = `http://${c.prometheusService}.${c.prometheusNamespace}:9090`): Check => ({
+    command: `kubectl -n ${c.flaggerNamespace} exec deploy/flagger -- wget -qO- -T 5 '${server.replace(/\/$/, '')}/api/v1/query?query=vector(1)'`,
+    look: 'a JSON answer with "status":"success"; an error here is the error Flagger gets',
+  }),
+  prometheusPods: (c: DiagnosisContext): Check => ({
+    command: `kubectl -n ${c.prometheusNamespace} get deploy/${c.prometheusService} svc/${c.prometheusService}`,
+    look: 'a ready Prometheus Deployment and its Service',
+  }),
+  runInLoadtester: (c: DiagnosisContext, command: string, look = 'the output and exit code of the command, exactly as the loadtester runs it'): Check => {
+    const tester = loadtester(c);
+    return { command: `kubectl -n ${tester.namespace} exec deploy/${tester.deployment} -- bash -c ${shellQuote(command)}`, look };
+  },
+  loadtesterArgs: (c: DiagnosisContext): Check => {
+    const tester = loadtester(c);
+    return {
+      command: `kubectl -n ${tester.namespace} get deploy ${tester.deployment} -o jsonpath='{.spec.template.spec.containers[0].command}{.spec.template.spec.containers[0].args}'`,
+      look: `-namespace-regexp: it must match "${c.namespace}"`,
+    };
+  },
+  openGate: (c: DiagnosisContext, gate: 'gate' | 'rollback'): Check => {
+    const tester = loadtester(c);
+    return {
+      command: `kubectl -n ${tester.namespace} exec deploy/${tester.deployment} -- curl -s -d '{"name": "${c.canary}","namespace":"${c.namespace}"}' http://localhost:8080/${gate}/open`,
+      look: gate === 'gate' ? 'approves the gate when it uses the loadtester\'s /gate/check' : 'signals a rollback through the loadtester\'s /rollback/check',
+    };
+  },
+  virtualService: (c: DiagnosisContext, name = c.canary): Check => ({
+    command: `kubectl -n ${c.namespace} get virtualservice ${name} -o yaml`,
+    look: 'spec.http[].route: Flagger\'s routes to the -primary and -canary hosts',
+  }),
+  canariesForTarget: (): Check => ({
+    command: `kubectl get canaries -A -o custom-columns=NAMESPACE:.metadata.namespace,NAME:.metadata.name,TARGET:.spec.targetRef.name`,
+    look: 'two canaries with the same TARGET in one namespace',
+  }),
+  selectorOf: (c: DiagnosisContext, kind = 'deploy', name = c.target): Check => ({
+    command: `kubectl -n ${c.namespace} get ${kind} ${name} -o jsonpath='{.spec.selector.matchLabels}'`,
+    look: 'one of app, name or app.kubernetes.io/name (Flagger\'s -selector-labels)',
+  }),
+  getObject: (c: DiagnosisContext, kind: string, name: string, namespace = c.namespace): Check => ({
+    command: `kubectl -n ${namespace} get ${kind} ${name}`,
+    look: 'NotFound means the reference names an object that does not exist there',
+  }),
+  top: (c: DiagnosisContext): Check => ({
+    command: `kubectl -n ${c.namespace} top pods`,
+    look: `CPU and memory of the ${c.target}-* pods against their limits (needs metrics-server)`,
+  }),
+  appLogs: (c: DiagnosisContext, deployment = c.target): Check => ({
+    command: `kubectl -n ${c.namespace} logs deploy/${deployment} --all-containers --since=15m`,
+    look: 'errors from the new version',
+  }),
+  metricTemplates: (c: DiagnosisContext): Check => ({
+    command: `kubectl -n ${c.namespace} get metrictemplates -o yaml`,
+    look: 'the query and provider.address of the template the metric references',
+  }),
+};
+
+/** The loadtester's health endpoint for a webhook URL: same scheme, host and port. */
+function healthzUrl(url: string): string {
+  const match = /^([a-z]+:\/\/[^/\s]+)/i.exec(url);
+  return match ? `${match[1]}/healthz` : url;
+}
+
+/** Istio's built-in queries (pkg/metrics/observers/istio.go), with the canary's names filled in. */
+export const istioQueries = {
+  requests: (c: DiagnosisContext, interval: string): string =>
+    `sum(rate(istio_requests_total{reporter="destination",destination_workload_namespace="${c.namespace}",destination_workload=~"${c.target}"}[${interval}]))`,
+  requestsByCode: (c: DiagnosisContext, interval: string): string =>
+    `sum by (response_code) (rate(istio_requests_total{reporter="destination",destination_workload_namespace="${c.namespace}",destination_workload=~"${c.target}"}[${interval}]))`,
+  duration: (c: DiagnosisContext, interval: string): string =>
+    `histogram_quantile(0.99, sum(rate(istio_request_duration_milliseconds_bucket{reporter="destination",destination_workload_namespace="${c.namespace}",destination_workload=~"${c.target}"}[${interval}])) by (le))`,
+  seriesByReporter: (c: DiagnosisContext): string =>
+    `count by (reporter) (istio_requests_total{destination_workload_namespace="${c.namespace}",destination_workload="${c.target}"})`,
+  anyIstio: (): string => 'count(istio_requests_total)',
+};

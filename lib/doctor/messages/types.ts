@@ -1,0 +1,66 @@
+/**
+ * The shape of the Flagger message catalogue: each family of messages Flagger
+ * writes, how to recognise every wording of it, and what it means.
+ */
+
+/**
+ * - `progress`: normal steps of a rollout.
+ * - `halt`: an analysis check failed (counts towards the threshold).
+ * - `webhook`: a webhook, gate or load-test command failed or is waiting.
+ * - `rollback`: the rollout ended badly, or a workload is not becoming ready.
+ * - `config`: a Canary or its target is misconfigured; Flagger cannot proceed.
+ * - `provider`: the metrics provider (Prometheus) could not be queried.
+ */
+export type MessageKind = 'progress' | 'halt' | 'webhook' | 'rollback' | 'config' | 'provider';
+
+/** A command that confirms or rules out a cause, and what to look for in its output. */
+export interface Check {
+  readonly command: string;
+  readonly look?: string;
+}
+
+/** One likely cause and the commands that confirm it. */
+export interface Cause {
+  readonly text: string;
+  readonly checks: readonly Check[];
+}
+
+/** What a message means, why it happens (most likely first), how to confirm, how to fix. */
+export interface Diagnosis {
+  readonly summary: string;
+  readonly causes: readonly Cause[];
+  readonly fix: string;
+}
+
+/** Facts about the canary and the cluster that diagnoses fill into their commands. */
+export interface DiagnosisContext {
+  /** The Canary's name. */
+  readonly canary: string;
+  /** The Canary's namespace (a `<namespace>` placeholder when the input never said). */
+  readonly namespace: string;
+  /** The target workload's name (`spec.targetRef.name`). */
+  readonly target: string;
+  /** Where Flagger runs. */
+  readonly flaggerNamespace: string;
+  /** Where the Prometheus that Flagger queries runs, and its Service. */
+  readonly prometheusNamespace: string;
+  readonly prometheusService: string;
+  /** Named groups of the pattern that matched, e.g. `metric`, `webhook`, `error`. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** One family of Flagger messages. */
+export interface MessageSpec {
+  /** Stable kebab-case id, printed in output and JSON. */
+  readonly id: string;
+  readonly kind: MessageKind;
+  /** Patterns for the current wording first, then older ones. Named groups feed `fields`. */
+  readonly patterns: readonly RegExp[];
+  /** True when Flagger increments `status.failedChecks` after this message. */
+  readonly countsAsFailedCheck?: boolean;
+  /** A short line for the timeline, e.g. `canary weight 20%`. */
+  readonly headline: (context: DiagnosisContext) => string;
+  /** Extra key that separates distinct problems within the family (e.g. the metric name). */
+  readonly problemKey?: (context: DiagnosisContext) => string;
+  readonly diagnose: (context: DiagnosisContext) => Diagnosis;
+}
