@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: how fast `npm run synth` is, as a ratio against `kubectl kustomize` over the same
+// reference objects measured in the same session, and how synthesis cost grows with the number of
+// chart instances. Figures are medians of alternating runs; quote the ratios, not the seconds.
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { bundle, ROOT } = require('./bundle');
+
+const RUNS = Number(process.env.BENCH_RUNS || 10);
+const REFERENCE_DIR = path.resolve(ROOT, '../shared/reference/flagger-v1.44.0');
+const REFERENCE_FILES = ['kustomize-podinfo.yaml', 'kustomize-tester.yaml', 'tutorial-canary.yaml', 'tutorial-gateway.yaml'];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function timeOnce(command, args, options = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: 'utf8', ...options, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...options.env } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr || result.error}`);
+  return { seconds, stdout: result.stdout };
+}
+
+/** A kustomization over the reference objects the chart reproduces, plus the namespace they need. */
+function referenceKustomization() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagger-bench-kustomize-'));
+  const sourceDir = fs.existsSync(REFERENCE_DIR) ? REFERENCE_DIR : undefined;
+  const resources = [];
+  if (sourceDir) {
+    for (const file of REFERENCE_FILES) {
+      fs.copyFileSync(path.join(sourceDir, file), path.join(dir, file));
+      resources.push(file);
+    }
+  } else {
+    // Outside this workspace the reference files are absent; the synthesized objects stand in.
+    fs.copyFileSync(path.join(ROOT, 'dist', 'podinfo.k8s.yaml'), path.join(dir, 'objects.yaml'));
+    resources.push('objects.yaml');
+  }
+  fs.writeFileSync(path.join(dir, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: test\n  labels:\n    istio-injection: enabled\n');
+  resources.unshift('namespace.yaml');
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), `resources:\n${resources.map((file) => `- ${file}`).join('\n')}\n`);
+  return { dir, from: sourceDir ? 'the reference manifests' : 'dist/ (reference manifests not found)' };
+}
+
+function compareSynthToKustomize() {
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (kubectl.error) {
+    console.log('synth vs kubectl kustomize: skipped, kubectl is not installed.');
+    return;
+  }
+  const { dir, from } = referenceKustomization();
+  const contenders = {
+    'npm run synth': () => timeOnce('npm', ['run', '--silent', 'synth'], { cwd: ROOT }),
+    'node scripts/synth.js': () => timeOnce(process.execPath, ['scripts/synth.js'], { cwd: ROOT }),
+    'kubectl kustomize': () => timeOnce('kubectl', ['kustomize', dir]),
+  };
+  const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+  try {
+    for (const run of Object.values(contenders)) run(); // warm-up: caches, page cache
+    for (let index = 0; index < RUNS; index++) {
+      for (const [name, run] of Object.entries(contenders)) samples[name].push(run().seconds);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const baseline = median(samples['kubectl kustomize']);
+  console.log(`synth vs kubectl kustomize over ${from}, median of ${RUNS} alternating runs:`);
+  for (const [name, values] of Object.entries(samples)) {
+    const ratio = median(values) / baseline;
+    console.log(`  ${name.padEnd(22)} ${median(values).toFixed(3)} s   ${ratio.toFixed(2)}x kubectl kustomize`);
+  }
+  const ratio = median(samples['npm run synth']) / baseline;
+  console.log(`  target: npm run synth at most 6x kubectl kustomize: ${ratio <= 6 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);
+}
+
+function scaling() {
+  const entry = bundle('scripts/bench-scale.ts');
+  const counts = (process.env.BENCH_INSTANCES || '1,10,100,1000').split(',').map(Number);
+  console.log('\nsynthesis cost by chart instances (one fresh process each; time excludes Node start-up):');
+  console.log('  instances   objects      time   per instance   max RSS');
+  let first;
+  for (const instances of counts) {
+    const result = spawnSync(process.execPath, [entry], { encoding: 'utf8', env: { ...process.env, BENCH_INSTANCES: String(instances) } });
+    if (result.status !== 0) throw new Error(`scaling run with ${instances} instances failed: ${result.stderr}`);
+    const figures = JSON.parse(result.stdout);
+    first ??= figures;
+    const perInstance = figures.milliseconds / instances;
+    console.log(`  ${String(instances).padStart(9)} ${String(figures.objects).padStart(9)} ${`${figures.milliseconds.toFixed(0)} ms`.padStart(9)} ${`${perInstance.toFixed(1)} ms`.padStart(14)} ${`${figures.maxRssMiB.toFixed(0)} MiB`.padStart(9)}`
+      + `   (${(perInstance / (first.milliseconds / first.instances)).toFixed(2)}x the per-instance cost of ${first.instances})`);
+  }
+}
+
+try {
+  compareSynthToKustomize();
+  scaling();
+} catch (error) {
+  console.error(`bench failed: ${error.message}`);
+  process.exitCode = 1;
+}
