@@ -88,11 +88,11 @@ function writeApp(name: string, objects: Json[], properties: Record<string, unkn
   return dir;
 }
 
-function synth(dir: string) {
+function synth(dir: string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [CDK8S_CLI, 'synth'], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', NO_COLOR: '1' },
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', NO_COLOR: '1', ...env },
     timeout: 90_000,
   });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
@@ -135,6 +135,15 @@ describe('FlaggerDoctorValidation in the real cdk8s synth', () => {
     for (const warning of warnings) expect(result.output).toContain(`warning: ${warning.rule}`);
     // The caveat: with validations configured, cdk8s-cli has the app write construct-metadata.json next to the manifests.
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['construct-metadata.json', 'tutorial.k8s.yaml']);
+  });
+
+  test('with CDK8S_RECORD_CONSTRUCT_METADATA=false there is no construct-metadata.json, and no construct path', () => {
+    const objects = appObjects('http://flagger-loadtester.tset/');
+    const dir = writeApp('no-metadata', objects);
+    const result = synth(dir, { CDK8S_RECORD_CONSTRUCT_METADATA: 'false' });
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('Construct Path: N/A');
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['tutorial.k8s.yaml']);
   });
 
   test('failOn: warning fails the synth on warnings too', () => {

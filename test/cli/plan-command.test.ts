@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -94,6 +95,16 @@ describe('flagger-doctor plan: json', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual([]);
     expect(result.stderr).toMatch(/no Canary \(flagger\.app\) found/);
+  });
+});
+
+describe('flagger-doctor plan: the installed bin', () => {
+  test('node bin/flagger-doctor.js plan --format json prints the plans and exits 0', () => {
+    const bin = path.resolve(__dirname, '../../bin/flagger-doctor.js');
+    const result = spawnSync(process.execPath, [bin, 'plan', '--format', 'json', TUTORIAL_CANARY], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).map((plan: any) => `${plan.namespace}/${plan.name}`)).toEqual(['test/podinfo']);
   });
 });
 
