@@ -16,11 +16,11 @@ export interface CanaryWebhookContext {
 }
 
 /**
- * A Flagger webhook that is resolved against the Canary it is added to, so its URLs are derived
- * from the Canary's own Services and port instead of being typed by hand.
+ * One or more Flagger webhooks, resolved against the Canary they are added to, so their URLs are
+ * derived from the Canary's own Services and port instead of being typed by hand.
  */
 export interface ICanaryWebhook {
-  bind(context: CanaryWebhookContext): flagger.CanarySpecAnalysisWebhooks;
+  bind(context: CanaryWebhookContext): flagger.CanarySpecAnalysisWebhooks[];
 }
 
 /** The in-cluster URL of the Canary's `<name>-canary` Service, which only reaches the new revision. */

@@ -206,7 +206,7 @@ export class Canary extends Construct {
     const context: CanaryWebhookContext = {
       scope: this, serviceName: this.name, namespace: this.namespace, port: this.port, interval: this.interval,
     };
-    const webhooks = (props.webhooks ?? []).map((webhook) => webhook.bind(context));
+    const webhooks = (props.webhooks ?? []).flatMap((webhook) => webhook.bind(context));
     const webhookNames = webhooks.map((webhook) => webhook.name);
     const duplicateWebhook = webhookNames.find((name, index) => webhookNames.indexOf(name) !== index);
     if (duplicateWebhook) {

@@ -121,6 +121,17 @@ export interface LoadTestOptions {
    * @default Duration.seconds(5)
    */
   readonly timeout?: Duration;
+
+  /**
+   * Also start the same command from a `pre-rollout` webhook named `<name>-warmup`. Flagger calls
+   * the rollout webhooks and queries the metrics in the same tick, so without a warm-up the first
+   * check finds an empty window, halts with "no values found", and counts a failed check. Started
+   * one tick earlier, the load is already flowing; the loadtester skips the rollout call while the
+   * identical command still runs.
+   *
+   * @default true
+   */
+  readonly warmUp?: boolean;
 }
 
 /**
@@ -205,14 +216,14 @@ export class LoadTester extends Construct {
    */
   public acceptanceTest(options: AcceptanceTestOptions = {}): ICanaryWebhook {
     return {
-      bind: (context: CanaryWebhookContext): flagger.CanarySpecAnalysisWebhooks => {
+      bind: (context: CanaryWebhookContext): flagger.CanarySpecAnalysisWebhooks[] => {
         const field = 'acceptanceTest';
         const path = checkPath(context, `${field}.path`, options.path ?? '/token');
         const expect = options.expect ?? 'token';
         if (!/^[\w./:-]+$/.test(expect)) {
           throw invalidProp(context.scope, `${field}.expect`, expect, 'use letters, digits and ". / : _ -" only; it is passed to grep.');
         }
-        return {
+        return [{
           name: webhookName(context, `${field}.name`, options.name ?? 'acceptance-test'),
           type: flagger.CanarySpecAnalysisWebhooksType.PRE_HYPHEN_ROLLOUT,
           url: this.url,
@@ -221,18 +232,19 @@ export class LoadTester extends Construct {
             type: 'bash',
             cmd: `curl -sd 'test' ${canaryServiceUrl(context, path)} | grep ${expect}`,
           },
-        };
+        }];
       },
     };
   }
 
   /**
    * A `rollout` webhook that runs `hey` against the canary Service during the analysis, so the
-   * metrics have traffic to measure. Its output goes to the loadtester's log (`logCmdOutput`).
+   * metrics have traffic to measure, and by default a `pre-rollout` warm-up that starts it one
+   * tick earlier. Its output goes to the loadtester's log (`logCmdOutput`).
    */
   public loadTest(options: LoadTestOptions = {}): ICanaryWebhook {
     return {
-      bind: (context: CanaryWebhookContext): flagger.CanarySpecAnalysisWebhooks => {
+      bind: (context: CanaryWebhookContext): flagger.CanarySpecAnalysisWebhooks[] => {
         const field = 'loadTest';
         const scope = context.scope;
         const path = checkPath(context, `${field}.path`, options.path ?? '/');
@@ -244,16 +256,16 @@ export class LoadTester extends Construct {
           throw invalidProp(scope, `${field}.duration`, duration,
             `it must be longer than the analysis interval (${interval}s), or the metric windows go without traffic; omit it for ${2 * interval - 5}s.`);
         }
-        return {
-          name: webhookName(context, `${field}.name`, options.name ?? 'load-test'),
-          type: flagger.CanarySpecAnalysisWebhooksType.ROLLOUT,
-          url: this.url,
-          timeout: goDuration(scope, `${field}.timeout`, options.timeout ?? Duration.seconds(5)),
-          metadata: {
-            cmd: `hey -z ${goDuration(scope, `${field}.duration`, duration)} -q ${rate} -c ${concurrency} ${canaryServiceUrl(context, path)}`,
-            logCmdOutput: 'true',
-          },
+        const name = webhookName(context, `${field}.name`, options.name ?? 'load-test');
+        const timeout = goDuration(scope, `${field}.timeout`, options.timeout ?? Duration.seconds(5));
+        const metadata = {
+          cmd: `hey -z ${goDuration(scope, `${field}.duration`, duration)} -q ${rate} -c ${concurrency} ${canaryServiceUrl(context, path)}`,
+          logCmdOutput: 'true',
         };
+        const loadTest = { name, type: flagger.CanarySpecAnalysisWebhooksType.ROLLOUT, url: this.url, timeout, metadata };
+        if (options.warmUp === false) return [loadTest];
+        const warmUp = { ...loadTest, name: webhookName(context, `${field}.name`, `${name}-warmup`), type: flagger.CanarySpecAnalysisWebhooksType.PRE_HYPHEN_ROLLOUT };
+        return [warmUp, loadTest];
       },
     };
   }

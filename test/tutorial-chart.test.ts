@@ -63,8 +63,8 @@ describe('FlaggerTutorialChart', () => {
     expect(findObject(custom, 'VirtualService', 'podinfo-root').spec.hosts).toEqual(['shop.example.com', 'podinfo.shop.svc.cluster.local']);
     const canary = findObject(custom, 'Canary', 'podinfo');
     expect(canary.spec.analysis).toMatchObject({ interval: '30s', threshold: 3 });
-    expect(canary.spec.analysis.webhooks[1].url).toBe('http://flagger-loadtester.shop/');
-    expect(canary.spec.analysis.webhooks[1].metadata.cmd).toBe('hey -z 55s -q 10 -c 2 http://podinfo-canary.shop:9898/');
+    expect(canary.spec.analysis.webhooks[2].url).toBe('http://flagger-loadtester.shop/');
+    expect(canary.spec.analysis.webhooks[2].metadata.cmd).toBe('hey -z 55s -q 10 -c 2 http://podinfo-canary.shop:9898/');
   });
 
   test('another app can instantiate it twice, sharing one Gateway', () => {

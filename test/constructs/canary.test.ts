@@ -61,7 +61,7 @@ describe('Canary', () => {
     expect(analysis).toEqual(referenceAnalysis);
     expect(metrics[0]).toEqual(referenceMetrics[0]);
     expect(metrics[1]).toEqual({ ...referenceMetrics[1], interval: '1m' });
-    expect(webhooks.map((webhook: Json) => webhook.name)).toEqual(['acceptance-test', 'load-test']);
+    expect(webhooks.map((webhook: Json) => webhook.name)).toEqual(['acceptance-test', 'load-test-warmup', 'load-test']);
   });
 
   test('the tutorial\'s gateway mode binds Flagger\'s VirtualService to the Gateway and the mesh', () => {
@@ -133,7 +133,7 @@ describe('Canary', () => {
     ['metric max', { analysis: { metrics: [CanaryMetric.requestDuration({ max: Duration.millis(0) })] } }, /canary: analysis.metrics\[0\].max is 0/],
     ['metric interval', { analysis: { metrics: [CanaryMetric.requestDuration({ interval: Duration.millis(100) })] } }, /canary: analysis.metrics\[0\].interval is 0.1s/],
     ['duplicate metric', { analysis: { metrics: [CanaryMetric.requestDuration(), CanaryMetric.requestDuration()] } }, /canary: analysis.metrics is \["request-duration","request-duration"\]; "request-duration" is listed twice/],
-    ['duplicate webhook', ({ loadTester }) => ({ webhooks: [loadTester.loadTest(), loadTester.loadTest()] }), /canary: webhooks is \["load-test","load-test"\]; two webhooks are named "load-test"/],
+    ['duplicate webhook', ({ loadTester }) => ({ webhooks: [loadTester.loadTest({ warmUp: false }), loadTester.loadTest({ warmUp: false })] }), /canary: webhooks is \["load-test","load-test"\]; two webhooks are named "load-test"/],
     ['hosts without gateways', { hosts: ['app.example.com'] }, /canary: hosts is \["app.example.com"\]; hosts need gateways/],
     ['includeMesh without gateways', { includeMesh: false }, /canary: includeMesh is false; includeMesh applies only with gateways/],
     ['empty gateways', { gateways: [] }, /canary: gateways is \[\]; list at least one IstioGateway/],

@@ -66,7 +66,7 @@ describe('LoadTester', () => {
   });
 
   test('the load test is a rollout hook whose hey run outlasts the 1m interval and logs its output', () => {
-    expect(webhooks[1]).toEqual({
+    expect(webhooks[2]).toEqual({
       name: 'load-test',
       type: 'rollout',
       url: 'http://flagger-loadtester.test/',
@@ -75,9 +75,19 @@ describe('LoadTester', () => {
     });
   });
 
+  test('a pre-rollout warm-up starts the identical command one tick earlier, so the first check has traffic', () => {
+    expect(webhooks[1]).toEqual({ ...webhooks[2], name: 'load-test-warmup', type: 'pre-rollout' });
+    expect(webhooks.map((webhook) => webhook.name)).toEqual(['acceptance-test', 'load-test-warmup', 'load-test']);
+  });
+
+  test('the warm-up can be left out', () => {
+    const { webhooks: without } = build({ warmUp: false });
+    expect(without.map((webhook) => webhook.name)).toEqual(['acceptance-test', 'load-test']);
+  });
+
   test('the load test duration follows the canary interval', () => {
     const { webhooks: slower } = build({}, {}, Duration.minutes(2));
-    expect(slower[1].metadata.cmd).toBe('hey -z 3m55s -q 10 -c 2 http://podinfo-canary.test:9898/');
+    expect(slower[2].metadata.cmd).toBe('hey -z 3m55s -q 10 -c 2 http://podinfo-canary.test:9898/');
   });
 
   test('webhook URLs follow the Canary port and the tester name', () => {
@@ -85,7 +95,7 @@ describe('LoadTester', () => {
     const namespace = new MeshNamespace(chart, 'ns', { name: 'shop' });
     const podinfo = new Podinfo(chart, 'podinfo', { namespace, name: 'web' });
     const tester = new LoadTester(chart, 'tester', { namespace, name: 'tester' });
-    new Canary(chart, 'canary', { target: podinfo.deployment, port: 80, targetPort: 'http', webhooks: [tester.loadTest({ path: '/api', requestsPerSecond: 5, concurrency: 4, duration: Duration.minutes(3) })] });
+    new Canary(chart, 'canary', { target: podinfo.deployment, port: 80, targetPort: 'http', webhooks: [tester.loadTest({ path: '/api', requestsPerSecond: 5, concurrency: 4, duration: Duration.minutes(3), warmUp: false })] });
     const [webhook] = findObject(Testing.synth(chart), 'Canary', 'web').spec.analysis.webhooks;
     expect(webhook.url).toBe('http://tester.shop/');
     expect(webhook.metadata.cmd).toBe('hey -z 3m -q 5 -c 4 http://web-canary.shop:80/api');
