@@ -192,6 +192,7 @@ function describeOutcomes(plan: CanaryPlan): string[] {
   rollbacks.push(`at t=${at(rollback.progressDeadlineMs)} when the canary's pods are still unavailable ${plan.progressDeadlineSeconds}s after the scale-up (progressDeadlineSeconds)`);
   lines.push(`Rollback:  ${rollbacks[0]};`);
   rollbacks.slice(1).forEach((text, index) => lines.push(`           ${text}${index === rollbacks.length - 2 ? '.' : ';'}`));
+  lines.push('Times are the earliest: a tick at which the canary\'s pods (or, once promoted, the primary\'s) are not ready does nothing and delays the rest.');
   return lines;
 }
 
