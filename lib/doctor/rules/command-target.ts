@@ -48,12 +48,15 @@ function check(context: LintContext): Finding[] {
         const resolved = resolveHost(index, url.host, base);
         const subject = `webhook "${hook.name}" runs ${program} against ${url.text}`;
         if (resolved.kind === 'external') continue;
-        const suggestedName = closest(url.host.split('.')[0], own) ?? (own.includes(url.host.split('.')[0]) ? url.host.split('.')[0] : canary.canaryService);
-        const suggestion = withHost(url, hostLike(url.host, suggestedName, canary.namespace), canary.port ?? url.port);
+        const suggestion = () => {
+          const written = url.host.split('.')[0];
+          const name = own.includes(written) ? written : closest(written, own) ?? canary.canaryService;
+          return withHost(url, hostLike(url.host, name, canary.namespace), canary.port ?? url.port);
+        };
         if (resolved.kind === 'loopback') {
           findings.push(finding(info, canary.sourced,
             `${subject}: the command runs in the loadtester pod, where ${url.host} is the loadtester itself, not Canary ${canary.namespace}/${canary.name}.`,
-            `call the canary's Service instead: ${suggestion}`));
+            `call the canary's Service instead: ${suggestion()}`));
           continue;
         }
         const isOwn = resolved.namespace === canary.namespace && own.includes(resolved.name);
@@ -69,7 +72,7 @@ function check(context: LintContext): Finding[] {
             why = `that is Service ${resolved.namespace}/${resolved.name}${known}, not one of this canary's Services `
               + `(${own.join(', ')} in ${canary.namespace})`;
           }
-          findings.push(finding(info, canary.sourced, `${subject}: ${why}.`, `did you mean ${suggestion} ?`));
+          findings.push(finding(info, canary.sourced, `${subject}: ${why}.`, `did you mean ${suggestion()} ?`));
           continue;
         }
         if (ports.length > 0 && !ports.includes(url.effectivePort)) {

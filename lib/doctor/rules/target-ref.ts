@@ -72,7 +72,8 @@ function checkAutoscaler(context: LintContext, canary: CanaryView): Finding[] {
   }
   const scaler = index.get(group, ref.kind, canary.namespace, ref.name);
   if (!scaler) {
-    const near = closest(ref.name, namesOfKind(context, ref.kind, group, canary.namespace));
+    const scalingTarget = targetRef ? index.scalersOf(targetRef.kind, canary.namespace, targetRef.name).find((s) => s.object.kind === ref.kind) : undefined;
+    const near = closest(ref.name, namesOfKind(context, ref.kind, group, canary.namespace)) ?? (scalingTarget && nameOf(scalingTarget.object));
     return [finding(autoscalerInfo, canary.sourced,
       `spec.autoscalerRef names ${ref.kind} ${canary.namespace}/${ref.name}, which is not in the linted manifests.`,
       near ? `did you mean name: ${near} ?` : `add the ${ref.kind} to the manifests, or remove spec.autoscalerRef.`)];

@@ -1,0 +1,81 @@
+import { parseManifests } from '../../../lib/doctor/manifests';
+import { canarySpec, findingsOf, objectOf, tutorial, without } from './helpers';
+
+describe('namespace-missing', () => {
+  const RULE = 'namespace-missing';
+
+  test('passes when the Namespace is in the manifests', () => {
+    expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test("a Canary's namespace without a Namespace object is an error", () => {
+    const [finding] = findingsOf(without(tutorial(), 'Namespace'), RULE);
+    expect(finding).toMatchObject({ kind: 'Canary', name: 'podinfo' });
+    expect(finding.message).toContain('namespace test, which has no Namespace object');
+  });
+});
+
+describe('namespace-injection', () => {
+  const RULE = 'namespace-injection';
+
+  test('passes with istio-injection=enabled', () => {
+    expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test('passes with istio.io/rev', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.labels = { 'istio.io/rev': 'canary' };
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('a Namespace without the label is an error on the Namespace', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.labels = { team: 'web' };
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding).toMatchObject({ kind: 'Namespace', name: 'test', namespace: '' });
+    expect(finding.message).toContain('neither istio-injection=enabled nor istio.io/rev (labels: team=web)');
+  });
+
+  test('istio-injection=disabled is an error', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.labels['istio-injection'] = 'disabled';
+    expect(findingsOf(objects, RULE)[0].message).toContain('istio-injection=disabled');
+  });
+
+  test('a pod template that opts out of injection is an error', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Deployment', 'podinfo').spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false';
+    expect(findingsOf(objects, RULE)[0].message).toContain('sidecar.istio.io/inject: "false"');
+  });
+
+  test('other mesh providers are not checked', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.labels = {};
+    canarySpec(objects).provider = 'kubernetes';
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+});
+
+describe('namespace-order', () => {
+  const RULE = 'namespace-order';
+
+  test('passes when the Namespace comes first', () => {
+    expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test('a Namespace in a file that sorts after the objects in it is an error', () => {
+    // GIVEN the tutorial files, with the namespace in zz-namespace.yaml, as `kubectl apply -f DIR` orders them
+    const objects = without(tutorial(), 'Namespace');
+    const all = [...objects, ...parseManifests('apiVersion: v1\nkind: Namespace\nmetadata: {name: test}\n', 'zz-namespace.yaml', objects.length)];
+
+    // WHEN linted
+    const [finding, ...rest] = findingsOf(all, RULE);
+
+    // THEN one error on the Namespace names the first object and suggests a file that sorts first
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ kind: 'Namespace', name: 'test', file: 'zz-namespace.yaml' });
+    expect(finding.message).toContain('comes after 5 objects in it');
+    expect(finding.message).toContain('Deployment/test/podinfo in kustomize-podinfo.yaml');
+    expect(finding.hint).toContain('00-namespace.yaml');
+  });
+});

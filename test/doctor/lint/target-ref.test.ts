@@ -1,0 +1,84 @@
+import { canarySpec, findingsOf, objectOf, tutorial, without } from './helpers';
+
+describe('target-ref-invalid', () => {
+  const RULE = 'target-ref-invalid';
+
+  test('passes for the tutorial', () => {
+    expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test('a missing targetRef is an error', () => {
+    const objects = tutorial();
+    delete canarySpec(objects).targetRef;
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('has no spec.targetRef');
+  });
+
+  test('an unsupported kind is an error', () => {
+    const objects = tutorial();
+    canarySpec(objects).targetRef.kind = 'StatefulSet';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('"StatefulSet" is not one Flagger supports');
+  });
+
+  test('a workload that is not in the manifests is an error with the closest name', () => {
+    const objects = tutorial();
+    canarySpec(objects).targetRef.name = 'podinf';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('Deployment test/podinf, which is not in the linted manifests');
+    expect(finding.hint).toBe('did you mean name: podinfo ?');
+  });
+
+  test('a DaemonSet target passes when it is in the manifests', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Deployment', 'podinfo').kind = 'DaemonSet';
+    canarySpec(objects).targetRef.kind = 'DaemonSet';
+    delete canarySpec(objects).autoscalerRef;
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+});
+
+describe('autoscaler-ref-invalid', () => {
+  const RULE = 'autoscaler-ref-invalid';
+
+  test('passes for the tutorial', () => {
+    expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test('passes without HPA and without autoscalerRef', () => {
+    const objects = without(tutorial(), 'HorizontalPodAutoscaler');
+    delete canarySpec(objects).autoscalerRef;
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('an HPA that scales the target while the Canary has no autoscalerRef is an error', () => {
+    const objects = tutorial();
+    delete canarySpec(objects).autoscalerRef;
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('HorizontalPodAutoscaler/test/podinfo scales the target');
+    expect(finding.hint).toContain('autoscalerRef: {apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, name: podinfo}');
+  });
+
+  test('an autoscalerRef to an HPA that is not in the manifests is an error', () => {
+    const objects = tutorial();
+    canarySpec(objects).autoscalerRef.name = 'podinfo-hpa';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('HorizontalPodAutoscaler test/podinfo-hpa, which is not in the linted manifests');
+    expect(finding.hint).toBe('did you mean name: podinfo ?');
+  });
+
+  test('an HPA that scales another workload is an error', () => {
+    const objects = tutorial();
+    objectOf(objects, 'HorizontalPodAutoscaler', 'podinfo').spec.scaleTargetRef.name = 'frontend';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('scales Deployment frontend, not the canary\'s target Deployment podinfo');
+  });
+
+  test('another apiVersion than the HPA\'s is an error', () => {
+    const objects = tutorial();
+    canarySpec(objects).autoscalerRef.apiVersion = 'autoscaling/v2beta2';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('"autoscaling/v2beta2", but HorizontalPodAutoscaler test/podinfo is autoscaling/v2');
+    expect(finding.hint).toBe('set spec.autoscalerRef.apiVersion: autoscaling/v2');
+  });
+});

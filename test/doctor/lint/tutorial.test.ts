@@ -1,0 +1,49 @@
+import { lint } from '../../../lib/doctor/lint';
+import { parseManifests } from '../../../lib/doctor/manifests';
+import { SourcedObject } from '../../../lib/doctor/types';
+import { dist, REFERENCE_FILES, REFERENCE_DIR, TEST_NAMESPACE_YAML } from './helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+
+describe('the correct manifests', () => {
+  test("Flagger's tutorial set plus the test namespace has no errors, only the tutorial's two known weaknesses", () => {
+    // GIVEN the reference tutorial manifests and the namespace the tutorial creates by hand
+    const texts = [TEST_NAMESPACE_YAML, ...REFERENCE_FILES.map((f) => fs.readFileSync(path.join(REFERENCE_DIR, f), 'utf8'))];
+    const objects: SourcedObject[] = [];
+    texts.forEach((text, i) => objects.push(...parseManifests(text, `file${i}.yaml`, objects.length)));
+
+    // WHEN linted
+    const findings = lint(objects);
+
+    // THEN nothing is an error; the warnings are its 30s request-duration window and `hey -z 1m` equal to the interval
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(findings.map((f) => f.rule).sort()).toEqual(['load-test-too-short', 'metric-window-short']);
+  });
+
+  test("the project's dist/ has no findings at all", () => {
+    expect(lint(dist())).toEqual([]);
+  });
+});
+
+describe('speed', () => {
+  test('1000 copies of the tutorial set lint in well under a second', () => {
+    // GIVEN 1000 copies, each in its own namespace
+    const texts = [TEST_NAMESPACE_YAML, ...REFERENCE_FILES.map((f) => fs.readFileSync(path.join(REFERENCE_DIR, f), 'utf8'))].join('\n---\n');
+    const objects: SourcedObject[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const copy = texts.replace(/(namespace: |name: |\.)test\b/g, `$1t${i}`);
+      objects.push(...parseManifests(copy, `copy${i}.yaml`, objects.length));
+    }
+
+    // WHEN linted
+    const started = process.hrtime.bigint();
+    const findings = lint(objects);
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+
+    // THEN every copy gets the same findings as the original, fast
+    expect(objects).toHaveLength(7000);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(findings).toHaveLength(2000);
+    expect(elapsedMs).toBeLessThan(1000);
+  });
+});

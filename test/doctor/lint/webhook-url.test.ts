@@ -1,0 +1,92 @@
+import { findingsOf, tutorial, webhook, withYaml } from './helpers';
+
+const RULE = 'webhook-url-unresolved';
+
+describe('webhook-url-unresolved', () => {
+  test('passes for the tutorial, whose webhooks call flagger-loadtester.test', () => {
+    expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test('a misspelt Service is an error that lists the Services and suggests the closest', () => {
+    // GIVEN the load test webhook with a typo in the Service name
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = 'http://flagger-loadtestr.test/';
+
+    // WHEN linted
+    const [finding, ...rest] = findingsOf(objects, RULE);
+
+    // THEN one error names the webhook, the URL, the Service and the existing Services, and suggests the fix
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ severity: 'error', kind: 'Canary', namespace: 'test', name: 'podinfo', file: 'tutorial-canary.yaml' });
+    expect(finding.message).toContain('webhook "load-test" URL http://flagger-loadtestr.test/ names Service test/flagger-loadtestr');
+    expect(finding.message).toContain('flagger-loadtester');
+    expect(finding.hint).toBe('did you mean http://flagger-loadtester.test/ ?');
+  });
+
+  test('a namespace the Service is not in is an error that suggests the right namespace', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = 'http://flagger-loadtester.default/';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('names Service default/flagger-loadtester');
+    expect(finding.hint).toContain('http://flagger-loadtester.test/');
+  });
+
+  test('a port the Service does not expose is an error naming its ports', () => {
+    const objects = tutorial();
+    webhook(objects, 'acceptance-test').url = 'http://flagger-loadtester.test:8080/';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('port 8080');
+    expect(finding.message).toContain('exposes only port 80');
+    expect(finding.hint).toBe('use http://flagger-loadtester.test/');
+  });
+
+  test('a bare Service name is an error: Flagger resolves it in its own namespace, not the canary\'s', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = 'http://flagger-loadtester/';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain("Flagger's namespace");
+    expect(finding.hint).toContain('http://flagger-loadtester.test/');
+  });
+
+  test('a bare Service name passes when Flagger runs in the namespace of that Service', () => {
+    const objects = withYaml(tutorial(), `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: flagger, namespace: test}
+spec:
+  selector: {matchLabels: {app: flagger}}
+  template:
+    metadata: {labels: {app: flagger}}
+    spec:
+      containers: [{name: flagger, image: ghcr.io/fluxcd/flagger:1.44.0}]
+`);
+    webhook(objects, 'load-test').url = 'http://flagger-loadtester/';
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test.each([
+    'http://flagger-loadtester.test.svc.cluster.local/',
+    'http://flagger-loadtester.test.svc:80/',
+    'http://podinfo-canary.test:9898/',
+  ])('%s resolves (FQDN forms, and the Services Flagger creates for the Canary)', (url) => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = url;
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('a URL without a scheme is an error', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = 'flagger-loadtester.test/';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('no http:// or https:// scheme');
+    expect(finding.hint).toBe('write it as http://flagger-loadtester.test/');
+  });
+
+  test('a host outside the cluster is only a note', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = 'https://hooks.example.com/flagger';
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    const notes = findingsOf(objects, 'webhook-url-external');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].severity).toBe('info');
+  });
+});
