@@ -156,29 +156,26 @@ export function buildSchedule(settings: Settings, messages: PlanMessage[]): Sche
   }
 
   // Promoting: route the traffic back to the primary, at once or by stepWeightPromotion.
-  let tick = promoteTick + 1;
   const swp = settings.stepWeightPromotion;
   let promotedTick: number | undefined;
   if (swp <= 0) {
-    add({ tick, phase: 'Finalising', canaryWeight: 0, mirrored: false, checks: false, preRollout: false, description: 'all traffic routed to the primary (now running the new revision)' });
-    promotedTick = tick;
+    promotedTick = promoteTick + 1;
+    add({ tick: promotedTick, phase: 'Finalising', canaryWeight: 0, mirrored: false, checks: false, preRollout: false, description: 'all traffic routed to the primary (now running the new revision)' });
+  } else if (canaryWeight <= 0) {
+    // runPromotionTrafficShift only shifts while the canary has traffic.
+    messages.push(warning(`stepWeightPromotion ${swp} with no traffic on the canary at promotion: Flagger shifts nothing and stays Promoting.`));
   } else {
     let canary = canaryWeight;
     let primary = TOTAL_WEIGHT - canaryWeight;
-    if (canary <= 0) {
-      messages.push(warning(`stepWeightPromotion ${swp} with no traffic on the canary at promotion: Flagger shifts nothing and stays Promoting.`));
-    } else {
-      for (; promotedTick === undefined && tick <= MAX_TICKS; tick++) {
-        primary = Math.min(TOTAL_WEIGHT, primary + swp);
-        canary = Math.max(0, canary - swp);
-        const done = primary === TOTAL_WEIGHT;
-        add({
-          tick, phase: done ? 'Finalising' : 'Promoting', canaryWeight: canary, mirrored: false, checks: false, preRollout: false,
-          description: `primary weight ${primary}${done ? ': all traffic on the primary' : ''}`,
-        });
-        if (done) promotedTick = tick;
-      }
-      tick--;
+    for (let tick = promoteTick + 1; promotedTick === undefined; tick++) {
+      primary = Math.min(TOTAL_WEIGHT, primary + swp);
+      canary = Math.max(0, canary - swp);
+      const done = primary === TOTAL_WEIGHT;
+      add({
+        tick, phase: done ? 'Finalising' : 'Promoting', canaryWeight: canary, mirrored: false, checks: false, preRollout: false,
+        description: `primary weight ${primary}${done ? ': all traffic on the primary' : ''}`,
+      });
+      if (done) promotedTick = tick;
     }
   }
   if (promotedTick === undefined) return { steps, rollback };

@@ -202,6 +202,14 @@ describe('planCanaries: weights', () => {
     expect(shift.map((step) => step.canaryWeight)).toEqual([30, 10, 0]);
     expect(result.promotion!.promotedMs - plain.promotion!.promotedMs).toBe(2 * MINUTE);
   });
+
+  test('stepWeightPromotion with no canary traffic at promotion never finishes it', () => {
+    // GIVEN stepWeights ending at 0: maxWeight 0, so the promotion comes at weight 0
+    const result = plan(canaryWith({ stepWeights: [5, 0], stepWeight: undefined, maxWeight: undefined, stepWeightPromotion: 10 }));
+    expect(result.steps[result.steps.length - 1]).toMatchObject({ phase: 'Promoting', canaryWeight: 0 });
+    expect(result.promotion).toBeUndefined();
+    expect(messages(result, 'warning').join('\n')).toMatch(/shifts nothing and stays Promoting/);
+  });
 });
 
 describe('planCanaries: iterations', () => {
