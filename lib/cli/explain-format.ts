@@ -54,8 +54,11 @@ function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string):
   const runs = canary.runs;
   const earlier = runs.slice(0, -1);
   if (earlier.length > 0) {
-    out.push('', '  Earlier runs in the input');
-    for (const run of earlier) out.push(`    ${runLabel(run)} from ${clock(run.items[0].first)}: ${OUTCOME_LABEL[run.outcome].toLowerCase()}${run.failedChecks ? `, ${run.failedChecks} failed check(s)` : ''}`);
+    out.push('', '  Earlier in the input');
+    for (const run of earlier) {
+      const label = run.number === 0 ? 'Before the first new revision' : `Run ${run.number}`;
+      out.push(`    ${label} (from ${clock(run.items[0].first)}): ${OUTCOME_LABEL[run.outcome].toLowerCase()}${run.failedChecks ? `, ${run.failedChecks} failed check${run.failedChecks === 1 ? '' : 's'}` : ''}`);
+    }
   }
   const last = runs[runs.length - 1];
   if (last) {
@@ -99,12 +102,14 @@ function countedText(halts: readonly TimelineItem[], clock: (entry: LogEntry) =>
 
 function formatProblem(problem: Problem, index: number, total: number, clock: (entry: LogEntry) => string): string[] {
   const { diagnosis, evidence } = problem.example;
-  const seen = problem.occurrences > 1 ? `${problem.occurrences}x, ${clock(problem.first)} to ${clock(problem.last)}` : `once, ${clock(problem.first)}`;
+  const from = problem.first.firstAge ? `${problem.first.firstAge} ago` : clock(problem.first);
+  const seen = problem.occurrences > 1 ? `${problem.occurrences}x, ${from} to ${clock(problem.last)}` : `once, ${clock(problem.first)}`;
   const where = `${problem.first.file ? `${problem.first.file}:` : 'line '}${problem.first.line}`;
   const out = [
     `  Problem ${index} of ${total}: ${problem.headline}  [${problem.id}; ${seen}; ${where}]`,
     ...wrap(problem.example.entry.message.split('\n')[0], '    > ', '    > '),
     ...wrap(`What it means: ${diagnosis.summary}`, '    ', '    '),
+    ...problem.notes.flatMap((note) => wrap(`Note: ${note}`, '    ', '    ')),
   ];
   if (diagnosis.causes.length > 0) {
     out.push(diagnosis.causes.length > 1 ? '    Likely causes, most likely first:' : '    Likely cause:');

@@ -92,6 +92,8 @@ export interface Problem {
   readonly last: LogEntry;
   /** True when it counted towards the last run's failed checks. */
   readonly counted: boolean;
+  /** What the rest of the input says about this problem (e.g. "transient", or the loadtester logs confirming cause 1). */
+  readonly notes: readonly string[];
 }
 
 export interface CanaryReport {
@@ -126,6 +128,9 @@ const BLOCKING_IDS = new Set([
   'canary-not-ready', 'primary-not-ready', 'get-query-error', 'selector-labels', 'virtualservice-routes-missing',
   'delegation-with-hosts', 'primary-scaled-to-zero', 'suspended', 'duplicate-target', 'cross-namespace-reference',
 ]);
+
+/** Routine loadtester lines: recognised (and in the JSON output) but left out of timelines. */
+const QUIET_IDS = new Set(['loadtester-command-finished', 'loadtester-command-skipped']);
 
 const WAITING_IDS = new Set(['waiting-for-approval', 'waiting-for-traffic-increase-approval', 'waiting-for-promotion-approval']);
 
@@ -195,6 +200,9 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
 /** Which canary an entry is about: the input's own canary field first, then the names inside the message. */
 function canaryOf(entry: LogEntry, fields: Readonly<Record<string, string>>): { name?: string; namespace?: string } {
   if (entry.canary) return { name: entry.canary, namespace: entry.namespace };
+  // Controller errors name the canary by its work-queue key, `namespace/name`.
+  const syncKey = /^([a-z0-9-]+)\/(.+)$/.exec(fields.syncKey ?? '');
+  if (syncKey) return { name: syncKey[2], namespace: syncKey[1] };
   for (const field of ['ref', 'target', 'object']) {
     const value = fields[field];
     if (value && value.includes('.')) {
@@ -235,7 +243,21 @@ function storyOf(messages: readonly ExplainedMessage[]): ExplainedMessage[] {
     return logs.every((m) => m.entry.time) ? stableSort(logs, (a, b) => Date.parse(a.entry.time!) - Date.parse(b.entry.time!)) : logs;
   }
   const events = [...messages];
-  return events.every((m) => m.entry.ageMs !== undefined) ? stableSort(events, (a, b) => b.entry.ageMs! - a.entry.ageMs!) : events;
+  if (!events.every((m) => m.entry.ageMs !== undefined)) return events;
+  // kubectl prints ages in whole minutes: events of the same age are ordered by where they fall in a run.
+  return stableSort(events, (a, b) => b.entry.ageMs! - a.entry.ageMs! || stepOrder(a) - stepOrder(b));
+}
+
+/** Where a message falls in a run, for events whose ages cannot tell them apart. */
+const STEP_ORDER: Record<string, number> = {
+  'initialized': -1, 'new-revision': 0, 'restart-analysis': 0, 'analysis-started': 1, 'gate-passed': 2, 'pre-rollout-passed': 2,
+  'weight-advanced': 3, 'iteration-advanced': 3, 'promoting': 5, 'primary-weight-advanced': 6, 'routing-to-primary': 6, 'routing-to-canary': 6,
+  'promotion-completed': 7, 'threshold-reached': 8, 'progress-deadline-rollback': 8, 'manual-rollback': 8, 'canary-failed': 9,
+  'promotion-failed-primary-not-ready': 9, 'post-rollout-passed': 10, 'post-rollout-webhook-failed': 10,
+};
+
+function stepOrder(message: ExplainedMessage): number {
+  return STEP_ORDER[message.spec.id] ?? 4;
 }
 
 function stableSort<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
@@ -244,10 +266,11 @@ function stableSort<T>(items: readonly T[], compare: (a: T, b: T) => number): T[
 
 function canaryReport(key: string, messages: ExplainedMessage[], described: DescribedCanary | undefined, threshold: number | undefined): CanaryReport {
   const ref = splitCanaryRef(key);
-  const runs = buildRuns(storyOf(messages));
+  const story = storyOf(messages);
+  const runs = buildRuns(story);
   const lastRun = runs[runs.length - 1];
   const counted = new Set(lastRun?.items.filter((item) => item.failedChecks).map((item) => problemKeyOf(item.message)) ?? []);
-  const problems = problemsOf(messages, counted);
+  const problems = withNotes(problemsOf(messages, counted), story);
   return {
     key,
     name: ref.name,
@@ -269,6 +292,7 @@ function buildRuns(story: readonly ExplainedMessage[]): Run[] {
   };
   for (const message of story) {
     const id = message.spec.id;
+    if (QUIET_IDS.has(id)) continue;
     if (id === 'new-revision' || id === 'restart-analysis') startRun();
     const count = Math.max(1, message.entry.count);
     const previous = run.items[run.items.length - 1];
@@ -345,7 +369,7 @@ function verdictOf(run: Run | undefined, described: DescribedCanary | undefined,
   const of = threshold !== undefined ? ` of ${threshold}` : '';
   switch (outcome) {
     case 'promoted':
-      return { outcome, text: `Promoted: the analysis passed and the new version now runs in the primary.${run.failedChecks > 0 ? ` ${run.failedChecks} check(s) failed on the way (${halts}), fewer than the threshold.` : ''}${status}` };
+      return { outcome, text: `Promoted: the analysis passed and the new version now runs in the primary.${run.failedChecks > 0 ? ` ${plural(run.failedChecks, 'check')} failed on the way (${halts}), fewer than the threshold.` : ''}${status}` };
     case 'rolled-back': {
       const deadline = find('progress-deadline-rollback') ?? find('deployment-progress-deadline');
       if (find('manual-rollback')) return { outcome, text: `Rolled back: a rollback webhook asked for it.${status}` };
@@ -357,10 +381,13 @@ function verdictOf(run: Run | undefined, described: DescribedCanary | undefined,
       if (thresholdItem) {
         const reached = Number(thresholdItem.message.context.fields.failedChecks);
         const seen = (thresholdItem.countedHalts ?? []).reduce((sum, item) => sum + item.repeat, 0);
-        const missing = seen < reached ? ` Only ${seen} of them are in the input; the earlier ones happened before it starts (events expire after an hour).` : '';
+        const fromEvents = (thresholdItem.countedHalts ?? []).some((item) => item.first.format === 'events' || item.first.format === 'describe');
+        const missing = seen >= reached ? '' : fromEvents
+          ? ` The input shows ${seen}: Kubernetes merges repeated events into one, and kubectl get events does not print how often (kubectl describe canary and kubectl events print "x5"); events also expire after an hour.`
+          : ` Only ${seen} of them are in the input; the others happened before it starts.`;
         return { outcome, text: `Rolled back: ${reached} failed checks reached the threshold. They were: ${halts || 'not in the input'}.${missing}${status}` };
       }
-      return { outcome, text: `Rolled back${halts ? ` after ${run.failedChecks} failed check(s): ${halts}` : '; the reason is not in the input'}.${status}` };
+      return { outcome, text: `Rolled back${halts ? ` after ${plural(run.failedChecks, 'failed check')}: ${halts}` : '; the reason is not in the input'}.${status}` };
     }
     case 'promotion-failed':
       return { outcome, text: `Failed during promotion: the primary did not become ready with the new version, so traffic stays on the canary.${status}` };
@@ -376,12 +403,16 @@ function verdictOf(run: Run | undefined, described: DescribedCanary | undefined,
       return { outcome, text: `Initialized: waiting for a new revision to analyse.${status}` };
     case 'progressing': {
       const weight = run.lastWeight !== undefined ? `at canary weight ${run.lastWeight}%` : 'at weight 0 (no traffic shifted yet)';
-      const failed = run.failedChecks > 0 ? `, ${run.failedChecks}${of} failed checks so far (${halts})` : '';
+      const failed = run.failedChecks > 0 ? `, ${run.failedChecks}${of} failed check${run.failedChecks === 1 && !of ? '' : 's'} so far (${halts})` : '';
       return { outcome, text: `Still progressing ${weight}${failed}; the input ends before the outcome.${status}` };
     }
     default:
       return { outcome, text: `Unknown: the input does not show how the rollout went.${status}` };
   }
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** `5× no values found for request-duration, 1× load-test webhook load-test timed out`. */
@@ -414,9 +445,51 @@ function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<
     first: list[0].entry,
     last: list[list.length - 1].entry,
     counted: counted.has(key),
+    notes: [],
   }));
   // What made the last run fail comes first, then the rest in order of appearance.
   return stableSort(problems, (a, b) => Number(b.counted) - Number(a.counted));
+}
+
+const NO_VALUES_IDS = new Set(['no-values-found', 'no-values-found-query', 'no-values-found-custom']);
+const READINESS_IDS = new Set(['canary-not-ready', 'primary-not-ready']);
+/** Progress that can only happen once a workload is ready and the checks pass. */
+const ADVANCES = new Set(['weight-advanced', 'iteration-advanced', 'primary-weight-advanced', 'promoting', 'routing-to-primary', 'routing-to-canary', 'promotion-completed']);
+
+/**
+ * Adds what the rest of the story says about each problem: a halt seen once
+ * on the first tick and followed by progress is the transient, a readiness
+ * wait that was followed by progress resolved itself, and failing load tests
+ * in the same input confirm the first cause of "no values found".
+ */
+function withNotes(problems: readonly Problem[], story: readonly ExplainedMessage[]): Problem[] {
+  const indexOf = (entry: LogEntry): number => story.findIndex((m) => m.entry === entry);
+  const advancedAfter = (entry: LogEntry): boolean => {
+    const start = indexOf(entry);
+    return start >= 0 && story.slice(start + 1).some((m) => ADVANCES.has(m.spec.id));
+  };
+  const loadProblems = problems.filter((p) => ['load-test-errors', 'loadtester-command-failed', 'rollout-webhook-failed'].includes(p.id));
+  const annotated = problems.map((problem): Problem => {
+    const notes: string[] = [];
+    if (NO_VALUES_IDS.has(problem.id)) {
+      if (problem.occurrences === 1 && advancedAfter(problem.last)) {
+        notes.push('Seen once, and the analysis advanced afterwards: most likely the transient on the first tick (the last cause). Nothing to fix unless it repeats.');
+      }
+      for (const load of loadProblems) {
+        notes.push(`The same input shows the load test failing (${load.headline}): that confirms the first cause, no load traffic.`);
+      }
+    }
+    if (READINESS_IDS.has(problem.id) && advancedAfter(problem.last)) {
+      notes.push('The rollout advanced after this, so the workload became ready: a normal wait, nothing to fix.');
+    }
+    return notes.length > 0 ? { ...problem, notes } : problem;
+  });
+  // Problems that resolved themselves go last.
+  return stableSort(annotated, (a, b) => Number(isResolved(a)) - Number(isResolved(b)));
+}
+
+function isResolved(problem: Problem): boolean {
+  return problem.notes.some((note) => note.includes('nothing to fix') || note.includes('Nothing to fix'));
 }
 
 /** The JSON form of one recognised message (`--format json`). */

@@ -26,6 +26,8 @@ export interface LogEntry {
   readonly age?: string;
   /** Milliseconds since the entry was last seen, parsed from `age`; orders `kubectl get events` rows. */
   readonly ageMs?: number;
+  /** When Kubernetes merged repeats into this event: how long ago the first one was (`7m` of `x3 over 7m`). */
+  readonly firstAge?: string;
   /** How many times Kubernetes saw this event (`x3`); 1 for log lines. */
   readonly count: number;
   readonly level?: EntryLevel;
@@ -96,11 +98,12 @@ const DESCRIBE_STATUS_FIELD = /^ {2}(Phase|Failed Checks|Canary Weight):\s+(\S+)
 /** Parses one input. `file` is only recorded on the entries. */
 export function parseLogInput(text: string, file?: string): ParsedLog {
   const state = new ParserState(file);
-  const lines = String(text ?? '').split(/\r\n|\n|\r/);
+  if (text === '' || typeof text !== 'string') return state.result(0);
+  const lines = text.split(/\r\n|\n|\r/);
   // A trailing newline does not make an extra empty line.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, index) => state.read(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw, index + 1));
-  return state.result(lines.length === 1 && lines[0] === '' ? 0 : lines.length);
+  return state.result(lines.length);
 }
 
 /** Splits `name.namespace` (Flagger's way of naming a canary) at the last dot: namespaces cannot contain dots. */
@@ -132,6 +135,8 @@ interface EventColumns {
   readonly message: number;
   /** Start of the column after MESSAGE, when MESSAGE is not last (`-o wide`). */
   readonly messageEnd?: number;
+  /** Where every header column starts. */
+  readonly starts: readonly number[];
 }
 
 class ParserState {
@@ -284,6 +289,7 @@ class ParserState {
       message,
       age: age.trim(),
       ...(ageMs !== undefined ? { ageMs } : {}),
+      ...(ageParts?.[3] ? { firstAge: ageParts[3] } : {}),
       level: EVENT_LEVELS[type] ?? 'info',
       ...(canary ? { canary } : {}),
       ...(inferredNamespace ? { namespace: inferredNamespace } : {}),
@@ -354,6 +360,7 @@ function eventColumns(header: string): EventColumns {
     object: find('OBJECT'),
     message,
     ...(messageEnd !== undefined ? { messageEnd } : {}),
+    starts,
   };
 }
 
@@ -361,12 +368,7 @@ function eventColumns(header: string): EventColumns {
 function sliceEventRow(line: string, columns: EventColumns): EventRow | undefined {
   const cell = (start: number | undefined, end?: number): string | undefined =>
     start === undefined ? undefined : line.slice(start, end).trim();
-  const next = (start: number): number | undefined => {
-    const all = [columns.namespace, columns.lastSeen, columns.type, columns.reason, columns.object, columns.message, columns.messageEnd]
-      .filter((index): index is number => index !== undefined && index > start)
-      .sort((a, b) => a - b);
-    return all[0];
-  };
+  const next = (start: number): number | undefined => columns.starts.find((index) => index > start);
   const type = cell(columns.type, next(columns.type));
   if (type !== 'Normal' && type !== 'Warning') return undefined;
   // Every cell must start exactly at its column: a misaligned paste falls back to the regex.
@@ -437,7 +439,14 @@ function numberField(text: string, key: string): number | undefined {
 
 function looksLikeJson(line: string): boolean {
   const trimmed = line.trim();
-  return trimmed.startsWith('{') || /^\S+\s+\{"/.test(trimmed);
+  if (trimmed.startsWith('{') || /^\S+\s+\{"/.test(trimmed)) return true;
+  if (!trimmed.startsWith('[')) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

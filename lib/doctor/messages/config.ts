@@ -7,8 +7,9 @@ import { Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
 function getQueryDiagnosis(c: DiagnosisContext): Diagnosis {
   const kind = c.fields.objectKind.toLowerCase();
-  const [name] = c.fields.object.split('.');
-  const namespace = c.fields.object.includes('.') ? c.fields.object.slice(c.fields.object.lastIndexOf('.') + 1) : c.namespace;
+  const dot = c.fields.object.lastIndexOf('.');
+  const name = dot > 0 ? c.fields.object.slice(0, dot) : c.fields.object;
+  const namespace = dot > 0 ? c.fields.object.slice(dot + 1) : c.namespace;
   const notFound = /not found/.test(c.fields.error ?? '');
   if (kind === 'horizontalpodautoscaler') {
     return {
@@ -114,10 +115,10 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'cross-namespace-reference',
     kind: 'config',
-    patterns: [/^can't access (?<what>[\w ]+) (?<object>\S+), cross-namespace references are blocked$/],
-    headline: (c) => `cross-namespace reference to ${c.fields.what} ${c.fields.object} blocked`,
+    patterns: [/^(?:error syncing '(?<syncKey>[^']+)': )?(?:invalid canary spec: )?can't access (?<what>[\w ]+) (?<referenced>\S+), cross-namespace references are blocked$/],
+    headline: (c) => `cross-namespace reference to ${c.fields.what} ${c.fields.referenced} blocked`,
     diagnose: (c) => ({
-      summary: `Flagger runs with -no-cross-namespace-refs, so the Canary may not reference ${c.fields.what} ${c.fields.object} in another namespace.`,
+      summary: `Flagger runs with -no-cross-namespace-refs, so the Canary may not reference ${c.fields.what} ${c.fields.referenced} in another namespace.`,
       causes: [{ text: 'A templateRef or providerRef names another namespace.', checks: [checks.canaryYaml(c), checks.flaggerArgs(c, '-no-cross-namespace-refs')] }],
       fix: `Copy the ${c.fields.what} into ${c.namespace}, or run Flagger without -no-cross-namespace-refs.`,
     }),

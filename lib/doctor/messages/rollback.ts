@@ -111,7 +111,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
       /^canary deployment (?<ref>\S+) not ready: (?<reason>waiting for rollout to finish: [\s\S]*)$/,
       /^canary dae?m[oa]nset (?<ref>\S+) not ready with retryable \w+: (?<reason>[\s\S]*)$/,
       // Flagger 0.x
-      /^Halt advancement (?<ref>\S+) (?<reason>waiting for rollout to finish: [\s\S]*)$/,
+      /^Halt advancement (?<ref>(?!\S*-primary\.)\S+) (?<reason>waiting for rollout to finish: [\s\S]*)$/,
     ],
     headline: (c) => `canary not ready (${c.fields.reason.replace(/^waiting for rollout to finish: /, '')})`,
     diagnose: (c) => ({
@@ -126,6 +126,8 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     patterns: [
       /^(?<primary>\S+-primary)\.(?<ns>[a-z0-9-]+) not ready: (?<reason>[\s\S]*)$/,
       /^primary daemonset (?<primary>\S+) not ready: (?<reason>[\s\S]*)$/,
+      // Flagger 0.x
+      /^Halt advancement (?<primary>\S+-primary)\.(?<ns>[a-z0-9-]+) (?<reason>[\s\S]*)$/,
     ],
     headline: () => 'primary not ready',
     diagnose: (c) => ({

@@ -51,7 +51,7 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
       return [
         {
           text: `The host ${host} in ${urlText} is not a Service: a typo in the Service name or the namespace.`,
-          checks: [checks.webhooks(c, `the url of webhook ${name}`), checks.services(c, target?.serviceNamespace ?? c.namespace), checks.nslookupFromFlagger(c, host)],
+          checks: [checks.webhooks(c, `the url of webhook ${name}`), checks.services(c), checks.nslookupFromFlagger(c, host)],
         },
         {
           text: `Flagger calls webhooks from its own pod in ${c.flaggerNamespace}, so a name without a namespace resolves in ${c.flaggerNamespace}, not in ${c.namespace}.${bare ? ` ${host} has no namespace.` : ''}`,

@@ -1,0 +1,238 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { normaliseTime, parseKubectlAge, parseLogInput, ParsedLog, splitCanaryRef } from '../../../lib/doctor/log-input';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+
+/** Every line has exactly one fate: an entry, or one of the skip counters. */
+function expectAccounted(parsed: ParsedLog): void {
+  const { empty, malformed, structure } = parsed.skipped;
+  expect(parsed.entries.length + empty + malformed + structure).toBe(parsed.lines);
+}
+
+describe('Flagger JSON lines (kubectl -n istio-system logs deploy/flagger)', () => {
+  test('reads msg, ts, level and splits canary into name and namespace', () => {
+    // GIVEN a zap JSON record as Flagger v1.44.0 writes it
+    const line = '{"level":"info","ts":"2026-11-26T10:02:03.527Z","caller":"controller/events.go:45","msg":"Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic","canary":"podinfo.test"}';
+    // WHEN it is parsed
+    const parsed = parseLogInput(line, 'flagger.log');
+    // THEN one entry carries every field
+    expect(parsed.entries).toEqual([{
+      format: 'json', file: 'flagger.log', line: 1, count: 1, time: '2026-11-26T10:02:03.527Z', level: 'info',
+      canary: 'podinfo', namespace: 'test',
+      message: 'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic',
+    }]);
+  });
+
+  test.each([
+    ['epoch seconds (zap production default)', 1795687323.527, '2026-11-26T10:02:03.527Z'],
+    ['ISO 8601 with an offset', '2026-11-26T11:02:03.527+0100', '2026-11-26T10:02:03.527Z'],
+    ['RFC 3339 with nanoseconds', '2026-11-26T10:02:03.527891234Z', '2026-11-26T10:02:03.527Z'],
+  ])('ts as %s', (_name, ts, iso) => {
+    const parsed = parseLogInput(JSON.stringify({ level: 'info', ts, msg: 'Routing all traffic to primary', canary: 'podinfo.test' }));
+    expect(parsed.entries[0].time).toBe(iso);
+  });
+
+  test('an unparseable ts leaves the time out instead of failing the line', () => {
+    const parsed = parseLogInput('{"level":"info","ts":"yesterday","msg":"Routing all traffic to primary"}');
+    expect(parsed.entries).toHaveLength(1);
+    expect(parsed.entries[0].time).toBeUndefined();
+  });
+
+  test('kubectl logs --timestamps and --prefix prefixes are read past', () => {
+    const text = [
+      '2026-11-26T10:00:03.512345678Z {"level":"info","msg":"New revision detected! Scaling up podinfo.test","canary":"podinfo.test"}',
+      '[pod/flagger-5d4b8f7c9-qx2mz/flagger] {"level":"info","ts":"2026-11-26T10:01:03.498Z","msg":"Starting canary analysis for podinfo.test","canary":"podinfo.test"}',
+    ].join('\n');
+    const parsed = parseLogInput(text);
+    expect(parsed.entries.map((e) => [e.time, e.message])).toEqual([
+      ['2026-11-26T10:00:03.512Z', 'New revision detected! Scaling up podinfo.test'],
+      ['2026-11-26T10:01:03.498Z', 'Starting canary analysis for podinfo.test'],
+    ]);
+  });
+
+  test('records abridged by hand, as in the tutorial, still count', () => {
+    // GIVEN the tutorial's own quotes of Flagger's log, with "..." for the fields it left out
+    const parsed = parseLogInput('{...,"msg":"Rolling back podinfo.test failed checks threshold reached 5","canary":"podinfo.test"}');
+    expect(parsed.entries).toEqual([expect.objectContaining({ message: 'Rolling back podinfo.test failed checks threshold reached 5', canary: 'podinfo', namespace: 'test' })]);
+  });
+
+  test('escaped characters in msg are unescaped', () => {
+    const parsed = parseLogInput('{"msg":"Halt podinfo.test advancement external check load-test failed Post \\"http://x.test/\\": EOF"}');
+    expect(parsed.entries[0].message).toBe('Halt podinfo.test advancement external check load-test failed Post "http://x.test/": EOF');
+  });
+
+  test('broken JSON records are counted as malformed, not read as messages', () => {
+    const parsed = parseLogInput(['{"level":"info","ts":', '{"msg": 42}', '{not json at all', '[1,2,3]'].join('\n'));
+    expect(parsed.entries).toEqual([]);
+    expect(parsed.skipped.malformed).toBe(4);
+    expectAccounted(parsed);
+  });
+});
+
+describe('zap console encoding and bare messages', () => {
+  test('console lines give time, level, message and canary', () => {
+    const parsed = parseLogInput(fixture('tutorial-run.console.txt'));
+    expect(parsed.entries).toHaveLength(5);
+    expect(parsed.entries[0]).toEqual(expect.objectContaining({
+      format: 'console', time: '2026-11-26T10:00:03.512Z', level: 'info', canary: 'podinfo', namespace: 'test',
+      message: 'New revision detected! Scaling up podinfo.test',
+    }));
+  });
+
+  test('console lines whose tabs became spaces in a copy and paste still parse', () => {
+    const parsed = parseLogInput('2026-11-26T10:00:03.512Z  INFO  controller/events.go:33  Routing all traffic to primary  {"canary": "podinfo.test"}');
+    expect(parsed.entries[0]).toEqual(expect.objectContaining({ format: 'console', level: 'info', message: 'Routing all traffic to primary', canary: 'podinfo' }));
+  });
+
+  test('a bare message is kept as text, with no canary of its own', () => {
+    const parsed = parseLogInput('Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic\r\n');
+    expect(parsed.lines).toBe(1);
+    expect(parsed.entries).toEqual([expect.objectContaining({ format: 'text', line: 1, count: 1 })]);
+    expect(parsed.entries[0].canary).toBeUndefined();
+  });
+});
+
+describe('kubectl describe canary', () => {
+  const parsed = parseLogInput(fixture('tutorial-failed-run.describe.txt'));
+
+  test('event rows take the canary from Name: and Namespace:', () => {
+    expect(parsed.entries).toHaveLength(9);
+    for (const entry of parsed.entries) expect(entry).toEqual(expect.objectContaining({ format: 'describe', canary: 'podinfo', namespace: 'test' }));
+  });
+
+  test('aggregated events keep their count and first age', () => {
+    const halt = parsed.entries.find((e) => e.message.startsWith('Halt'))!;
+    expect(halt).toEqual(expect.objectContaining({ age: '3m (x5 over 8m)', ageMs: 180_000, count: 5, firstAge: '8m', level: 'warning' }));
+  });
+
+  test('status fields are read; the rest of the description is structure, not skipped messages', () => {
+    expect(parsed.describedCanaries).toEqual([{ name: 'podinfo', namespace: 'test', phase: 'Failed', failedChecks: 5, canaryWeight: 0 }]);
+    expect(parsed.skipped.malformed).toBe(0);
+    expectAccounted(parsed);
+  });
+
+  test('Events: <none> gives no entries', () => {
+    const none = parseLogInput('Name:         podinfo\nNamespace:    test\nEvents:       <none>\n');
+    expect(none.entries).toEqual([]);
+    expect(none.describedCanaries).toEqual([{ name: 'podinfo', namespace: 'test' }]);
+  });
+
+  test('a message with a Title Case word and a colon is not mistaken for a describe field', () => {
+    const text = 'Prometheus query failed: running query failed: request failed: Get "http://prometheus:9090/api/v1/query": EOF';
+    expect(parseLogInput(text).entries).toHaveLength(1);
+  });
+});
+
+describe('kubectl get events', () => {
+  test('rows of canary objects carry the canary; other objects have none', () => {
+    const parsed = parseLogInput(fixture('tutorial-failed-run.events.txt'));
+    const canaryRows = parsed.entries.filter((e) => e.canary === 'podinfo');
+    expect(canaryRows).toHaveLength(8);
+    // the namespace is not a column without -A: it is read from the messages that name podinfo.<namespace>
+    expect(canaryRows.filter((e) => e.namespace === 'test').length).toBeGreaterThanOrEqual(5);
+    expect(parsed.entries.filter((e) => e.canary === undefined)).toHaveLength(3);
+    expect(parsed.skipped.structure).toBe(1);
+    expectAccounted(parsed);
+  });
+
+  test('with -A the NAMESPACE column gives the namespace, and `x5 over 8m` the count', () => {
+    const parsed = parseLogInput(fixture('tutorial-failed-run.events-all.txt'));
+    const halt = parsed.entries.find((e) => e.message.startsWith('Halt'))!;
+    expect(halt).toEqual(expect.objectContaining({ canary: 'podinfo', namespace: 'test', count: 5, ageMs: 180_000, level: 'warning' }));
+    expect(parsed.entries.find((e) => e.message.includes('istiod'))).toEqual(expect.objectContaining({ namespace: 'istio-system' }));
+  });
+
+  test('-o wide, where MESSAGE is not the last column, is read by column position', () => {
+    const text = [
+      'LAST SEEN   TYPE      REASON   OBJECT           SUBOBJECT   SOURCE    MESSAGE                                                         FIRST SEEN   COUNT   NAME',
+      '2m          Warning   Synced   canary/podinfo               flagger   Rolling back podinfo.test failed checks threshold reached 5     2m           1       podinfo.18b2f',
+    ].join('\n');
+    const parsed = parseLogInput(text);
+    expect(parsed.entries).toEqual([expect.objectContaining({ message: 'Rolling back podinfo.test failed checks threshold reached 5', canary: 'podinfo', namespace: 'test', age: '2m' })]);
+  });
+
+  test('rows without a header (--no-headers) are still read', () => {
+    const parsed = parseLogInput('test   45s   Warning   Synced   canary/podinfo   Canary failed! Scaling down podinfo.test');
+    expect(parsed.entries).toEqual([expect.objectContaining({ format: 'events', canary: 'podinfo', namespace: 'test', ageMs: 45_000 })]);
+  });
+});
+
+describe('helpers', () => {
+  test.each([
+    ['podinfo.test', { name: 'podinfo', namespace: 'test' }],
+    ['my.app.prod', { name: 'my.app', namespace: 'prod' }],
+    ['podinfo', { name: 'podinfo' }],
+    ['podinfo.', { name: 'podinfo.' }],
+  ])('splitCanaryRef(%s)', (ref, expected) => {
+    expect(splitCanaryRef(ref)).toEqual(expected);
+  });
+
+  test.each([
+    ['45s', 45_000], ['2m30s', 150_000], ['5h', 18_000_000], ['3d4h', 273_600_000], ['2y10d', (2 * 365 + 10) * 86_400_000],
+    ['<unknown>', undefined], ['', undefined], ['3 m', undefined],
+  ])('parseKubectlAge(%s)', (age, ms) => {
+    expect(parseKubectlAge(age)).toBe(ms);
+  });
+
+  test.each([[Infinity], [-1], ['2026-13-45T99:00:00Z'], [1e300], [{}], [null]])('normaliseTime rejects %p', (value) => {
+    expect(normaliseTime(value)).toBeUndefined();
+  });
+});
+
+describe('garbage never crashes the parser', () => {
+  test('empty input', () => {
+    expect(parseLogInput('')).toEqual({ entries: [], lines: 0, skipped: { empty: 0, malformed: 0, structure: 0 }, describedCanaries: [] });
+  });
+
+  test('blank lines are counted as empty', () => {
+    const parsed = parseLogInput('\n  \n\t\n');
+    expect(parsed.skipped.empty).toBe(3);
+    expectAccounted(parsed);
+  });
+
+  test('random bytes, random fragments of real formats and a huge line: every line accounted for, quickly', () => {
+    // GIVEN deterministic pseudo-random garbage: binary noise and shuffled pieces of the real formats
+    let seed = 42;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pieces = [
+      '{', '}', '"msg":', '"canary":"podinfo.test"', 'Halt', 'advancement', 'Normal', 'Warning', 'Synced', 'canary/podinfo',
+      'LAST SEEN', 'TYPE', 'REASON', 'MESSAGE', '  Type     Reason  Age   From     Message', 'Name:', 'Events:', '(x3 over 5m)',
+      '2026-11-26T10:00:03.512Z', '\t', 'info', 'controller/events.go:33', '\u0000', '\u001b[31m', '\ufffd', 'Error distribution:', '[12]',
+      'Post "http://', 'no such host', 'x'.repeat(500),
+    ];
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      if (i % 3 === 0) {
+        lines.push(Array.from({ length: Math.floor(random() * 80) }, () => String.fromCharCode(Math.floor(random() * 65536))).join('').replace(/[\r\n]/g, ' '));
+      } else {
+        lines.push(Array.from({ length: Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]).join(random() < 0.5 ? ' ' : ''));
+      }
+    }
+    lines.push(`{"msg":"${'a '.repeat(500_000)}`);
+    lines.push('  Warning  Synced  ' + ' '.repeat(200_000) + 'x');
+    const started = Date.now();
+    // WHEN it is parsed
+    const parsed = parseLogInput(lines.join('\n'));
+    // THEN nothing throws, each line is accounted for once, and it takes well under a few seconds
+    expect(parsed.lines).toBe(lines.length);
+    expectAccounted(parsed);
+    expect(Date.now() - started).toBeLessThan(5000);
+    for (const entry of parsed.entries) {
+      expect(typeof entry.message).toBe('string');
+      // control characters other than tab and newline never reach the output
+      // eslint-disable-next-line no-control-regex
+      expect(entry.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    }
+  });
+
+  test('binary data read as text', () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37 + 11) % 256));
+    const parsed = parseLogInput(bytes.toString('utf8'));
+    expectAccounted(parsed);
+  });
+});
