@@ -5,6 +5,7 @@ import * as flagger from '../imports/flagger.app';
 import { CanaryMetric } from './canary-metric';
 import { CanaryWebhookContext, ICanaryWebhook } from './canary-webhook';
 import { IstioGateway } from './istio-gateway';
+import { addSynthLint } from './synth-lint';
 import { checkDnsLabel, checkHostname, checkInteger, checkPort, goDuration, invalidProp } from './validate';
 
 /** The analysis: how often Flagger checks, how far it shifts traffic, and what it measures. */
@@ -161,6 +162,9 @@ export interface CanaryProps {
  * Defaults are those of Flagger's Istio tutorial, except that every metric window is 1m: a 30s
  * window holds fewer than 4 samples of Istio's 15s Prometheus scrape and flakes into
  * "no values found".
+ *
+ * At synth time it runs `flagger-doctor lint` over the whole app: errors fail the synth with the
+ * construct path of the object at fault, warnings are printed (see `LINT_CONTEXT_DISABLE`).
  */
 export class Canary extends Construct {
   /** Name of the Canary, and of Flagger's apex Service and VirtualService. */
@@ -239,6 +243,7 @@ export class Canary extends Construct {
       },
     });
     this.node.addDependency(target);
+    addSynthLint(this);
   }
 
   /** The Canary's Services, as Flagger names them. */

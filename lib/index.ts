@@ -7,3 +7,5 @@ export * from './canary-metric';
 export * from './canary';
 export * from './ingress-route';
 export * from './tutorial-chart';
+export * from './synth-lint';
+export * from './cdk8s-validation';

@@ -53,6 +53,24 @@ describe('npm run synth (scripts/synth.js)', () => {
     }
   });
 
+  test('a lint error fails the synth with the construct path and the finding, and keeps dist/', () => {
+    expect(synth().status).toBe(0);
+    const before = readTree(dist());
+    const main = path.join(project, 'main.ts');
+    const good = fs.readFileSync(main, 'utf8');
+    fs.writeFileSync(main, good.replace("new FlaggerTutorialChart(app, 'podinfo');",
+      "new FlaggerTutorialChart(app, 'podinfo', { analysis: { stepWeight: 10, maxWeight: 50, threshold: 5, interval: require('cdk8s').Duration.minutes(1) } }).canary.apiObject.addJsonPatch(require('cdk8s').JsonPatch.replace('/spec/analysis/webhooks/2/url', 'http://flagger-loadtestr.test/'));"));
+    try {
+      const result = synth();
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^synth failed: Validation failed with the following errors:\n  \[podinfo\/canary\] Canary\/test\/podinfo \(podinfo\/canary\/Resource\): error webhook-url-unresolved: .*flagger-loadtestr/);
+      expect(result.stderr).toContain('dist/ was left as it was.');
+      expect(readTree(dist())).toEqual(before);
+    } finally {
+      fs.writeFileSync(main, good);
+    }
+  });
+
   test('an app that does not compile fails without touching dist/', () => {
     expect(synth().status).toBe(0);
     const before = readTree(dist());

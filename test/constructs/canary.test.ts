@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
-import { Canary, CanaryMetric, CanaryProps, IstioGateway, LoadTester, MeshNamespace, Podinfo } from '../../lib';
+import { Canary, CanaryMetric, CanaryProps, IngressRoute, IstioGateway, LoadTester, MeshNamespace, Podinfo } from '../../lib';
 import { findObject, Json, newChart, referenceObjects, Testing } from '../support/objects';
 
 type Overrides = Partial<CanaryProps> | ((parts: { podinfo: Podinfo; gateway: IstioGateway; loadTester: LoadTester }) => Partial<CanaryProps>);
@@ -18,6 +18,7 @@ function synthCanary(overrides: Overrides = {}): { canary: Json; construct: Cana
     webhooks: [loadTester.acceptanceTest(), loadTester.loadTest()],
     ...extra,
   });
+  if (construct.delegation) new IngressRoute(chart, 'route', { canary: construct, gateway });
   const objects = Testing.synth(chart);
   return { canary: findObject(objects, 'Canary', 'podinfo'), construct, objects };
 }

@@ -8,6 +8,7 @@ function build(props: Partial<IngressRouteProps> = {}, gatewayMode = false) {
   const podinfo = new Podinfo(chart, 'podinfo', { namespace });
   const canary = new Canary(chart, 'canary', {
     target: podinfo.deployment,
+    autoscaler: podinfo.autoscaler,
     ...(gatewayMode ? { gateways: [gateway], hosts: ['app.example.com'] } : {}),
   });
   const route = new IngressRoute(chart, 'route', { canary, gateway, ...props });

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Canary, LoadTester, MeshNamespace, Podinfo } from '../../lib';
+import { Canary, IngressRoute, IstioGateway, LoadTester, MeshNamespace, Podinfo } from '../../lib';
 import { findObject, Json, newChart, referenceObjects, Testing } from '../support/objects';
 
 function build(loadTestOptions: Parameters<LoadTester['loadTest']>[0] = {}, acceptanceOptions: Parameters<LoadTester['acceptanceTest']>[0] = {}, interval?: Duration) {
@@ -7,12 +7,13 @@ function build(loadTestOptions: Parameters<LoadTester['loadTest']>[0] = {}, acce
   const namespace = new MeshNamespace(chart, 'ns');
   const podinfo = new Podinfo(chart, 'podinfo', { namespace });
   const loadTester = new LoadTester(chart, 'tester', { namespace });
-  new Canary(chart, 'canary', {
+  const canary = new Canary(chart, 'canary', {
     target: podinfo.deployment,
     autoscaler: podinfo.autoscaler,
     analysis: interval ? { interval } : undefined,
     webhooks: [loadTester.acceptanceTest(acceptanceOptions), loadTester.loadTest(loadTestOptions)],
   });
+  new IngressRoute(chart, 'route', { canary, gateway: new IstioGateway(chart, 'gw') });
   const objects = Testing.synth(chart);
   return { objects, loadTester, webhooks: findObject(objects, 'Canary', 'podinfo').spec.analysis.webhooks as Json[] };
 }
@@ -95,7 +96,8 @@ describe('LoadTester', () => {
     const namespace = new MeshNamespace(chart, 'ns', { name: 'shop' });
     const podinfo = new Podinfo(chart, 'podinfo', { namespace, name: 'web' });
     const tester = new LoadTester(chart, 'tester', { namespace, name: 'tester' });
-    new Canary(chart, 'canary', { target: podinfo.deployment, port: 80, targetPort: 'http', webhooks: [tester.loadTest({ path: '/api', requestsPerSecond: 5, concurrency: 4, duration: Duration.minutes(3), warmUp: false })] });
+    const canary = new Canary(chart, 'canary', { target: podinfo.deployment, autoscaler: podinfo.autoscaler, port: 80, targetPort: 'http', webhooks: [tester.loadTest({ path: '/api', requestsPerSecond: 5, concurrency: 4, duration: Duration.minutes(3), warmUp: false })] });
+    new IngressRoute(chart, 'route', { canary, gateway: new IstioGateway(chart, 'gw') });
     const [webhook] = findObject(Testing.synth(chart), 'Canary', 'web').spec.analysis.webhooks;
     expect(webhook.url).toBe('http://tester.shop/');
     expect(webhook.metadata.cmd).toBe('hey -z 3m -q 5 -c 4 http://web-canary.shop:80/api');

@@ -1,0 +1,104 @@
+import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { parseGoDuration } from './doctor/duration';
+import { lint } from './doctor/lint';
+import { Finding, SourcedObject } from './doctor/types';
+
+/**
+ * Context keys that tune the lint run at synth time, e.g. in cdk8s.yaml-driven apps:
+ * `app.node.setContext(LINT_CONTEXT_DISABLE, true)` turns it off.
+ */
+export const LINT_CONTEXT_DISABLE = 'flagger-doctor:disable';
+/** Prometheus scrape interval the metric-window rule assumes, as a Go duration. @default "15s" */
+export const LINT_CONTEXT_SCRAPE_INTERVAL = 'flagger-doctor:scrape-interval';
+
+interface AppLint {
+  readonly findings: readonly Finding[];
+  readonly paths: ReadonlyMap<string, string>;
+  warned: boolean;
+}
+
+// cdk8s validates the whole app once per chart it renders, all within one synchronous synth;
+// the findings are computed once for that run and dropped when it ends.
+const runs = new WeakMap<App, AppLint>();
+
+function identity(kind: string | undefined, namespace: string | undefined, name: string | undefined): string {
+  return `${kind ?? ''}/${namespace ?? ''}/${name ?? ''}`;
+}
+
+/** The app's objects in `kubectl apply -f dist/` order: chart files lexically, then each chart's own order. */
+function appObjects(app: App): { objects: SourcedObject[]; paths: Map<string, string> } {
+  const charts = app.node.findAll().filter((node): node is Chart => Chart.isChart(node))
+    .map((chart) => ({ chart, file: `${Names.toDnsLabel(chart)}${app.outputFileExtension}` }))
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const objects: SourcedObject[] = [];
+  const paths = new Map<string, string>();
+  for (const { chart, file } of charts) {
+    for (const node of new DependencyGraph(chart.node).topology()) {
+      if (!(node instanceof ApiObject) || Chart.of(node) !== chart) continue;
+      const object = node.toJson();
+      objects.push({ object, source: { file, order: objects.length, path: node.node.path } });
+      paths.set(identity(object.kind, object.metadata?.namespace, object.metadata?.name), node.node.path);
+    }
+  }
+  return { objects, paths };
+}
+
+function lintApp(app: App): AppLint {
+  let run = runs.get(app);
+  if (!run) {
+    const { objects, paths } = appObjects(app);
+    const scrape = app.node.tryGetContext(LINT_CONTEXT_SCRAPE_INTERVAL);
+    const scrapeIntervalMs = scrape === undefined ? undefined : parseGoDuration(String(scrape));
+    if (scrape !== undefined && !scrapeIntervalMs) {
+      throw new Error(`context ${LINT_CONTEXT_SCRAPE_INTERVAL} is ${JSON.stringify(scrape)}; use a Go duration such as "15s".`);
+    }
+    run = { findings: lint(objects, { scrapeIntervalMs }), paths, warned: false };
+    runs.set(app, run);
+    queueMicrotask(() => runs.delete(app));
+  }
+  return run;
+}
+
+function describe(finding: Finding, paths: ReadonlyMap<string, string>): string {
+  const path = paths.get(identity(finding.kind, finding.namespace, finding.name));
+  const object = `${finding.kind}/${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}`;
+  return `${object}${path ? ` (${path})` : ''}: ${finding.severity} ${finding.rule}: ${finding.message} Fix: ${finding.hint}`;
+}
+
+interface LintedCanary extends IConstruct {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+const canariesOfApp = new WeakMap<App, LintedCanary[]>();
+
+/**
+ * Runs `flagger-doctor lint` over every object of the app the Canary is in, as a cdk8s validation.
+ * Errors fail the synth; warnings are printed once. Each finding is reported by one Canary: the one
+ * it is about, else the first in the finding's namespace, else the first of the app.
+ */
+export function addSynthLint(canary: LintedCanary): void {
+  const app = App.of(canary) as App;
+  const canaries = canariesOfApp.get(app) ?? [];
+  canaries.push(canary);
+  canariesOfApp.set(app, canaries);
+  canary.node.addValidation({ validate: () => lintAtSynth(app, canary, canaries) });
+}
+
+function lintAtSynth(app: App, canary: LintedCanary, canaries: readonly LintedCanary[]): string[] {
+  if (app.node.tryGetContext(LINT_CONTEXT_DISABLE)) return [];
+  const run = lintApp(app);
+  const owner = (finding: Finding) => canaries.find((c) => finding.kind === 'Canary' && c.namespace === finding.namespace && c.name === finding.name)
+    ?? canaries.find((c) => c.namespace === finding.namespace)
+    ?? canaries[0];
+  if (!run.warned && canaries[0] === canary) {
+    run.warned = true;
+    for (const finding of run.findings.filter((f) => f.severity === 'warning')) {
+      process.stderr.write(`flagger-doctor: ${describe(finding, run.paths)}\n`);
+    }
+  }
+  return run.findings
+    .filter((finding) => finding.severity === 'error' && owner(finding) === canary)
+    .map((finding) => describe(finding, run.paths));
+}
