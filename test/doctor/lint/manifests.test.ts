@@ -1,0 +1,87 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { fromObjects, loadManifests, ManifestError, parseManifests } from '../../../lib/doctor/manifests';
+
+describe('parseManifests', () => {
+  test('reads every document with its 1-based line and order, skipping empty ones', () => {
+    const objects = parseManifests('apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n---\n# only a comment\n---\nkind: Service\nmetadata: {name: b}\n', 'x.yaml', 3);
+    expect(objects.map((o) => [o.object.kind, o.source.file, o.source.line, o.source.order])).toEqual([
+      ['Namespace', 'x.yaml', 1, 3],
+      ['Service', 'x.yaml', 8, 4],
+    ]);
+  });
+
+  test('expands kind: List into its items, each with its own line', () => {
+    const objects = parseManifests('apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  metadata: {name: a}\n- kind: Deployment\n  metadata: {name: b}\n', 'list.yaml');
+    expect(objects.map((o) => [o.object.kind, o.source.line])).toEqual([['Service', 4], ['Deployment', 6]]);
+  });
+
+  test('reads JSON', () => {
+    const objects = parseManifests('{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}}', 'a.json');
+    expect(objects[0].object.metadata?.name).toBe('a');
+  });
+
+  test('reads scalars as kubectl does (YAML 1.1 booleans, no base-60 numbers)', () => {
+    const [{ object }] = parseManifests('kind: ConfigMap\ndata:\n  a: yes\n  b: 1:20\n  c: "yes"\n', 'cm.yaml');
+    expect(object.data).toEqual({ a: true, b: '1:20', c: 'yes' });
+  });
+
+  test('a YAML syntax error names the file and line', () => {
+    expect(() => parseManifests('kind: A\n---\nkind: B\nmetadata:\n  labels: {a: 1\n', 'bad.yaml')).toThrow(ManifestError);
+    try {
+      parseManifests('kind: A\nmetadata:\n  name: a\n bad: 1\n', 'bad.yaml');
+      throw new Error('no error');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ManifestError);
+      expect((error as ManifestError).file).toBe('bad.yaml');
+      expect((error as ManifestError).line).toBe(4);
+      expect((error as ManifestError).message).toMatch(/^bad\.yaml:4: invalid YAML: /);
+    }
+  });
+
+  test('a document that is not a mapping with a kind names the file and the document', () => {
+    expect(() => parseManifests('kind: A\n---\n- a\n- b\n', 'f.yaml')).toThrow('f.yaml:3: document 2 (line 3) is a list');
+    expect(() => parseManifests('apiVersion: v1\nmetadata: {name: a}\n', 'f.yaml')).toThrow('f.yaml:1: document 1 (line 1) has no kind');
+  });
+});
+
+describe('loadManifests', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifests-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('reads a folder like kubectl apply -f: manifest files in lexical order, not recursively', () => {
+    fs.writeFileSync(path.join(dir, 'b.yaml'), 'kind: B\n---\nkind: C\n');
+    fs.writeFileSync(path.join(dir, 'a.json'), '{"kind": "A"}');
+    fs.writeFileSync(path.join(dir, 'README.md'), '# not a manifest');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', '0.yaml'), 'kind: Nested\n');
+    fs.writeFileSync(path.join(dir, 'c.yml'), 'kind: D\n');
+
+    const objects = loadManifests(['.'], dir);
+
+    expect(objects.map((o) => [o.object.kind, o.source.file, o.source.order])).toEqual([
+      ['A', 'a.json', 0], ['B', 'b.yaml', 1], ['C', 'b.yaml', 2], ['D', 'c.yml', 3],
+    ]);
+  });
+
+  test('reads several paths in the order given', () => {
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'kind: A\n');
+    fs.writeFileSync(path.join(dir, 'z.yaml'), 'kind: Z\n');
+    expect(loadManifests(['z.yaml', 'a.yaml'], dir).map((o) => o.object.kind)).toEqual(['Z', 'A']);
+  });
+
+  test('a missing path is a ManifestError naming it', () => {
+    expect(() => loadManifests(['nope.yaml'], dir)).toThrow('nope.yaml: cannot read: no such file or folder');
+  });
+});
+
+describe('fromObjects', () => {
+  test('keeps the order of objects without a file', () => {
+    const sourced = fromObjects([{ kind: 'A' }, { kind: 'B' }]);
+    expect(sourced.map((s) => [s.object.kind, s.source.order, s.source.file])).toEqual([['A', 0, undefined], ['B', 1, undefined]]);
+  });
+});
