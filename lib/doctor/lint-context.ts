@@ -34,6 +34,19 @@ const CLUSTER_SCOPED = new Set([
 
 export type Json = any;
 
+/** Workload kinds whose pod template is at `spec.template`. */
+export const POD_TEMPLATE_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+
+/** The pod spec of a workload, Pod or CronJob. */
+export function podSpecOf(object: KubeObject): Record<string, Json> | undefined {
+  const kind = kindOf(object);
+  const spec = asMap(object.spec);
+  if (kind === 'Pod') return spec;
+  if (kind === 'CronJob') return asMap(asMap(asMap(asMap(spec.jobTemplate).spec).template).spec);
+  if (POD_TEMPLATE_KINDS.has(kind)) return asMap(asMap(spec.template).spec);
+  return undefined;
+}
+
 /** A mapping, or an empty one for anything else: rules read untyped YAML without crashing on odd input. */
 export function asMap(value: unknown): Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, Json> : {};
@@ -202,6 +215,7 @@ export class ManifestIndex {
   private readonly namespacesInUse = new Set<string>();
   private readonly generated = new Map<string, GeneratedService>();
   private readonly scalersByTarget = new Map<string, SourcedObject[]>();
+  private readonly workloadsByNamespace = new Map<string, SourcedObject[]>();
 
   constructor(objects: readonly SourcedObject[]) {
     this.objects = [...objects].sort((a, b) => a.source.order - b.source.order);
@@ -219,6 +233,11 @@ export class ManifestIndex {
       else this.byKind.set(kind, [sourced]);
       const objectKey = key(group, kind, namespace, name);
       if (!this.byKey.has(objectKey)) this.byKey.set(objectKey, sourced);
+      if (kind === 'Pod' || (POD_TEMPLATE_KINDS.has(kind) && (group === 'apps' || group === 'batch' || group === ''))) {
+        const workloads = this.workloadsByNamespace.get(namespace);
+        if (workloads) workloads.push(sourced);
+        else this.workloadsByNamespace.set(namespace, [sourced]);
+      }
       if (kind === 'Service' && group === '') {
         const services = this.servicesByNamespace.get(namespace);
         if (services) services.push(sourced);
@@ -302,6 +321,11 @@ export class ManifestIndex {
     return this.get('', 'Namespace', '', name);
   }
 
+  /** Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and Pods of a namespace. */
+  workloadsIn(namespace: string): readonly SourcedObject[] {
+    return this.workloadsByNamespace.get(namespace) ?? [];
+  }
+
   /** A namespace that has a Namespace object or any object in it. */
   isKnownNamespace(name: string): boolean {
     return this.namespacesInUse.has(name);
@@ -377,17 +401,4 @@ export function finding(rule: RuleInfo, sourced: SourcedObject, message: string,
   };
   findingOrder.set(result, sourced.source.order);
   return result;
-}
-
-/** Workload kinds whose pod template is at `spec.template`. */
-export const POD_TEMPLATE_KINDS = new Set(['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'ReplicationController']);
-
-/** The pod spec of a workload, Pod or CronJob. */
-export function podSpecOf(object: KubeObject): Record<string, Json> | undefined {
-  const kind = kindOf(object);
-  const spec = asMap(object.spec);
-  if (kind === 'Pod') return spec;
-  if (kind === 'CronJob') return asMap(asMap(asMap(asMap(spec.jobTemplate).spec).template).spec);
-  if (POD_TEMPLATE_KINDS.has(kind)) return asMap(asMap(spec.template).spec);
-  return undefined;
 }

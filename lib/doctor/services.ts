@@ -114,3 +114,49 @@ export function flaggerNamespaces(index: ManifestIndex): string[] {
   }
   return [...namespaces];
 }
+
+/** The labels of a workload's pods. */
+export function podLabelsOf(workload: SourcedObject): Record<string, unknown> {
+  const object = workload.object;
+  if (object.kind === 'Pod') return asMap(object.metadata?.labels);
+  return asMap(asMap(asMap(object.spec).template).metadata).labels ?? {};
+}
+
+/** Why a Service of the manifests would have no endpoint on `port`, or undefined when it has one. */
+export function missingBackend(index: ManifestIndex, service: SourcedObject, port: number): { message: string; hint: string } | undefined {
+  const spec = asMap(service.object.spec);
+  const selector = asMap(spec.selector);
+  const entries = Object.entries(selector);
+  // A Service without a selector has hand-made endpoints; an ExternalName has none to check.
+  if (entries.length === 0 || spec.type === 'ExternalName') return undefined;
+  const namespace = asString(service.object.metadata?.namespace) || 'default';
+  const name = asString(service.object.metadata?.name) ?? '';
+  const workloads = index.workloadsIn(namespace);
+  const backends = workloads.filter((workload) => {
+    const labels = asMap(podLabelsOf(workload));
+    return entries.every(([key, value]) => labels[key] === value);
+  });
+  const shownSelector = entries.map(([key, value]) => `${key}=${value}`).join(', ');
+  if (backends.length === 0) {
+    const [firstKey, firstValue] = entries[0];
+    const values = workloads.map((w) => asMap(podLabelsOf(w))[firstKey]).filter((v): v is string => typeof v === 'string');
+    const near = closest(String(firstValue), values);
+    return {
+      message: `Service ${namespace}/${name} selects pods with ${shownSelector}, but no workload of the manifests in ${namespace} has those labels, so it has no endpoints`,
+      hint: near ? `did you mean selector ${firstKey}: ${near} ?` : `set the Service's spec.selector to the labels of the loadtester's pod template.`,
+    };
+  }
+  const servicePort = asList(spec.ports).map(asMap).find((entry) => asNumber(entry.port) === port);
+  if (!servicePort) return undefined;
+  const targetPort = servicePort.targetPort ?? servicePort.port;
+  const ports = backends.flatMap((backend) => containerPorts(backend));
+  const isName = typeof targetPort === 'string' && !/^\d+$/.test(targetPort);
+  if (!isName && ports.length === 0) return undefined;
+  const found = isName ? ports.some((p) => p.name === targetPort) : ports.some((p) => p.number === Number(targetPort));
+  if (found) return undefined;
+  const listed = ports.map((p) => (p.name ? `${p.name}/${p.number}` : `${p.number}`)).join(', ') || 'none';
+  return {
+    message: `Service ${namespace}/${name} sends port ${port} to targetPort ${JSON.stringify(targetPort)}, which is not a port of its pods (${listed})`,
+    hint: `set the Service's targetPort to one of the container ports: ${ports.map((p) => (isName && p.name ? p.name : p.number)).join(', ')}`,
+  };
+}

@@ -15,7 +15,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The candidate nearest to `name`, if it is near enough to be a plausible typo. */
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
+export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -27,7 +27,12 @@ export function closest(name: string, candidates: Iterable<string>): string | un
     }
   }
   const tolerance = Math.max(2, Math.floor(name.length / 3));
-  return bestDistance <= tolerance ? best : undefined;
+  if (bestDistance <= tolerance) return best;
+  // A shortened or prefixed name, e.g. `loadtester` for `flagger-loadtester`, when only one candidate fits.
+  const lower = name.toLowerCase();
+  const containing = [...new Set(candidates)].filter((c) => c !== name && lower.length >= 3
+    && (c.toLowerCase().includes(lower) || (c.length >= 3 && lower.includes(c.toLowerCase()))));
+  return containing.length === 1 ? containing[0] : undefined;
 }
 
 /** `a, b, c`, or `a, b, … (12 in all)` when the list is long. */

@@ -41,26 +41,27 @@ function check(context: LintContext): Finding[] {
     if (!podSpec) continue;
     const podContext = asMap(podSpec.securityContext);
     const containers = [...asList(podSpec.initContainers), ...asList(podSpec.containers)].map(asMap);
-    for (const container of containers) {
+    containers.forEach((container, position) => {
       const own = asMap(container.securityContext);
       const runAsNonRoot = own.runAsNonRoot ?? podContext.runAsNonRoot;
-      if (runAsNonRoot !== true) continue;
+      if (runAsNonRoot !== true) return;
       const runAsUser = own.runAsUser ?? podContext.runAsUser;
       const image = typeof container.image === 'string' ? container.image : '';
-      const subject = `${describeObject(sourced.object)} container "${container.name}" (${image || 'no image'})`;
+      const name = typeof container.name === 'string' ? container.name : `#${position + 1}`;
+      const subject = `${describeObject(sourced.object)} container "${name}" (${image || 'no image'})`;
       if (asNumber(runAsUser) === 0) {
         findings.push(finding(namedUserInfo, sourced, `${subject} sets runAsNonRoot: true with runAsUser: 0 (root); the kubelet refuses to start it.`,
           'set runAsUser to a non-zero user id, e.g. 10001.'));
-        continue;
+        return;
       }
-      if (asNumber(runAsUser) !== undefined) continue;
+      if (asNumber(runAsUser) !== undefined) return;
       const known = NAMED_USER_IMAGES.includes(repository(image));
       findings.push(finding(known ? namedUserInfo : unverifiedInfo, sourced,
         known
           ? `${subject} sets runAsNonRoot: true without a numeric runAsUser, and that image declares a named user, so the kubelet cannot verify it is not root.`
           : `${subject} sets runAsNonRoot: true without a numeric runAsUser; if the image declares a named user, the kubelet refuses to start it.`,
         'set a numeric runAsUser (e.g. runAsUser: 10001) in the container or pod securityContext.'));
-    }
+    });
   }
   return findings;
 }

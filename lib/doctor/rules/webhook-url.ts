@@ -1,5 +1,5 @@
 import { CanaryView, finding, LintContext, RuleInfo, RuleSet, WebhookView } from '../lint-context';
-import { flaggerNamespaces, HostResolution, hostLike, resolveHost, suggestServiceUrl } from '../services';
+import { flaggerNamespaces, HostResolution, hostLike, missingBackend, resolveHost, suggestServiceUrl } from '../services';
 import { listNames } from '../suggest';
 import { Finding } from '../types';
 import { HttpUrl, parseUrl, withHost } from '../urls';
@@ -58,7 +58,10 @@ function checkResolution(
       `${describeUrl(hook)} names Service ${resolved.namespace}/${resolved.name}, which is not in the manifests (${inList}).`,
       suggestion ? `did you mean ${suggestion} ?` : `add Service ${resolved.namespace}/${resolved.name} to the manifests, or point the webhook at an existing Service.`)];
   }
-  if (resolved.anyPort || resolved.ports.includes(url.effectivePort)) return [];
+  if (resolved.anyPort || resolved.ports.includes(url.effectivePort)) {
+    const missing = resolved.service ? missingBackend(index, resolved.service, url.effectivePort) : undefined;
+    return missing ? [finding(unresolvedInfo, sourced, `${describeUrl(hook)}: ${missing.message}.`, missing.hint)] : [];
+  }
   const ports = [...new Set(resolved.ports)];
   const owner = resolved.service ? `Service ${resolved.namespace}/${resolved.name}` : `Service ${resolved.namespace}/${resolved.name} (created by Flagger for Canary ${resolved.generated?.canary.name})`;
   const portWord = url.port === undefined ? `the ${url.scheme} default port ${url.effectivePort}` : `port ${url.effectivePort}`;

@@ -1,4 +1,4 @@
-import { findingsOf, tutorial, webhook, withYaml } from './helpers';
+import { findingsOf, objectOf, tutorial, webhook, withYaml } from './helpers';
 
 const RULE = 'webhook-url-unresolved';
 
@@ -88,5 +88,21 @@ spec:
     const notes = findingsOf(objects, 'webhook-url-external');
     expect(notes).toHaveLength(1);
     expect(notes[0].severity).toBe('info');
+  });
+
+  test('a Service whose selector matches no pods of the manifests is an error', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Service', 'flagger-loadtester').spec.selector = { app: 'loadtester' };
+    const findings = findingsOf(objects, RULE);
+    expect(findings).toHaveLength(2);
+    expect(findings[0].message).toContain('selects pods with app=loadtester, but no workload of the manifests in test has those labels');
+    expect(findings[0].hint).toBe('did you mean selector app: flagger-loadtester ?');
+  });
+
+  test("a Service whose targetPort is not a port of its pods is an error", () => {
+    const objects = tutorial();
+    objectOf(objects, 'Service', 'flagger-loadtester').spec.ports[0].targetPort = 'web';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('sends port 80 to targetPort "web", which is not a port of its pods (http/8080)');
   });
 });
