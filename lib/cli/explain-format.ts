@@ -107,7 +107,7 @@ function formatProblem(problem: Problem, index: number, total: number, clock: (e
   const where = `${problem.first.file ? `${problem.first.file}:` : 'line '}${problem.first.line}`;
   const out = [
     `  Problem ${index} of ${total}: ${problem.headline}  [${problem.id}; ${seen}; ${where}]`,
-    ...wrap(problem.example.entry.message.split('\n')[0], '    > ', '    > '),
+    ...quote(problem.example.entry.message).flatMap((line) => wrap(line, '    > ', '    > ')),
     ...wrap(`What it means: ${diagnosis.summary}`, '    ', '    '),
     ...problem.notes.flatMap((note) => wrap(`Note: ${note}`, '    ', '    ')),
   ];
@@ -134,6 +134,15 @@ function clockFormat(report: ExplainReport): (entry: LogEntry) => string {
     if (entry.age !== undefined) return `${entry.age.replace(/\s.*$/, '')} ago`;
     return `line ${entry.line}`;
   };
+}
+
+/** The message as quoted under a problem: itself, or for multi-line output (hey's report) the lines that matter. */
+function quote(message: string): string[] {
+  const lines = message.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  if (lines.length <= 1) return lines;
+  const errors = lines.findIndex((line) => line.startsWith('Error distribution:'));
+  if (errors >= 0) return ['...', ...lines.slice(errors, errors + 3)];
+  return [lines[0], '...'];
 }
 
 function wrap(text: string, first: string, rest: string): string[] {

@@ -45,6 +45,12 @@ const RELEVANT_RULES: Record<string, readonly string[]> = {
   'loadtester-command-failed': ['command-wrong-service', 'acceptance-test-unchecked'],
 };
 
+/** A note from the manifests; `topic` is the lint rule that says the same, so the note gives way to the finding. */
+interface Note {
+  readonly text: string;
+  readonly topic?: string;
+}
+
 interface ServiceFacts {
   readonly name: string;
   readonly namespace: string;
@@ -105,14 +111,19 @@ export function manifestCrossReference(objects: readonly SourcedObject[], findin
     },
     evidence(spec, context) {
       const canary = findCanary(context.canary, context.namespace);
-      const notes: string[] = [];
+      const lintFindings = relevantFindings(spec.id, context, findings);
+      const notes: Note[] = [];
       if (!canary) {
-        if (canaries.length > 0) notes.push(`Your manifests define no Canary ${context.canary} in ${context.namespace} (they have ${canaries.map((c) => `${c.namespace}/${c.name}`).join(', ')}).`);
+        if (canaries.length > 0) notes.push({ text: `Your manifests define no Canary ${context.canary} in ${context.namespace} (they have ${canaries.map((c) => `${c.namespace}/${c.name}`).join(', ')}).` });
       } else {
         notes.push(...specificEvidence(spec, context, canary, services, namespaces, flagger.namespace ?? context.flaggerNamespace));
       }
-      notes.push(...lintEvidence(spec.id, context, findings));
-      return notes;
+      // Where a lint finding says the same thing, the finding (with its fix) is shown instead.
+      const covered = new Set(lintFindings.map((f) => f.rule));
+      return [
+        ...notes.filter((note) => !note.topic || !covered.has(note.topic)).map((note) => note.text),
+        ...lintFindings.map((f) => `lint ${f.severity} ${f.rule} (${f.kind}/${f.name}): ${f.message} Fix: ${f.hint}`),
+      ];
     },
   };
 }
@@ -124,7 +135,7 @@ function specificEvidence(
   services: readonly ServiceFacts[],
   namespaces: ReadonlyMap<string, KubeObject>,
   flaggerNamespace: string,
-): string[] {
+): Note[] {
   switch (spec.id) {
     case 'rollout-webhook-failed':
     case 'pre-rollout-webhook-failed':
@@ -145,40 +156,40 @@ function specificEvidence(
     case 'primary-not-ready':
     case 'deployment-progress-deadline':
     case 'progress-deadline-rollback':
-      return [injectionEvidence(canary.namespace, namespaces)].filter((note) => !note.includes('has istio-injection'));
+      return [injectionEvidence(canary.namespace, namespaces)].filter((note) => note.topic !== undefined);
     case 'threshold-reached':
-      return canary.threshold !== undefined ? [`Your Canary sets analysis.threshold: ${canary.threshold}.`] : [];
+      return canary.threshold !== undefined ? [{ text: `Your Canary sets analysis.threshold: ${canary.threshold}.` }] : [];
     default:
       return [];
   }
 }
 
-function webhookEvidence(context: DiagnosisContext, canary: CanaryManifest, services: readonly ServiceFacts[], flaggerNamespace: string): string[] {
-  const notes: string[] = [];
+function webhookEvidence(context: DiagnosisContext, canary: CanaryManifest, services: readonly ServiceFacts[], flaggerNamespace: string): Note[] {
+  const notes: Note[] = [];
   const webhook = canary.webhooks.find((w) => w.name === context.fields.webhook);
   const error = classifyWebhookError(context.fields.error ?? '');
   const calledUrl = error.url;
   if (!webhook) {
-    notes.push(`Your Canary has no webhook named ${context.fields.webhook}: the Canary in the cluster differs from your manifests.`);
+    notes.push({ text: `Your Canary has no webhook named ${context.fields.webhook}: the Canary in the cluster differs from your manifests.` });
   } else if (calledUrl && webhook.url && normaliseUrl(calledUrl) !== normaliseUrl(webhook.url)) {
-    notes.push(`Flagger called ${calledUrl}, but your manifests say ${webhook.url}: the cluster runs an older Canary; re-apply your manifests.`);
+    notes.push({ text: `Flagger called ${calledUrl}, but your manifests say ${webhook.url}: the cluster runs an older Canary; re-apply your manifests.` });
   }
   const url = calledUrl ?? webhook?.url;
-  if (url) notes.push(...urlEvidence(url, flaggerNamespace, services, 'Flagger calls webhooks from its namespace'));
+  if (url) notes.push(...urlEvidence(url, flaggerNamespace, services, 'Flagger calls webhooks from its namespace', 'webhook-url-unresolved'));
   if (webhook?.cmd && (error.failure === 'server-error' || error.failure === 'command-failed' || error.failure === 'other')) {
     const testerNamespace = url ? resolveService(url, flaggerNamespace, services)?.namespace ?? canary.namespace : canary.namespace;
     for (const cmdUrl of urlsIn(webhook.cmd)) {
-      notes.push(...urlEvidence(cmdUrl, testerNamespace, services, 'the command runs in the loadtester pod').map((note) => `In metadata.cmd: ${note}`));
+      notes.push(...urlEvidence(cmdUrl, testerNamespace, services, 'the command runs in the loadtester pod', 'command-wrong-service').map((note) => ({ ...note, text: `In metadata.cmd: ${note.text}` })));
     }
   }
   if (error.failure === 'timeout' && webhook) {
-    notes.push(`Webhook ${webhook.name} has timeout ${webhook.timeout ?? '10s (default)'} and ${webhook.type === 'rollout' ? 'no metadata.type' : `type ${webhook.type}`}.`);
+    notes.push({ text: `Webhook ${webhook.name} has timeout ${webhook.timeout ?? '10s (default)'}.` });
   }
   return notes;
 }
 
 /** Says whether a URL reaches a Service of the manifests, and which one is right when it does not. */
-function urlEvidence(url: string, relativeNamespace: string, services: readonly ServiceFacts[], why: string): string[] {
+function urlEvidence(url: string, relativeNamespace: string, services: readonly ServiceFacts[], why: string, topic: string): Note[] {
   const target = parseUrl(url, relativeNamespace);
   if (!target?.service || !target.serviceNamespace) return [];
   const port = target.port ?? (target.scheme === 'https' ? 443 : 80);
@@ -187,17 +198,17 @@ function urlEvidence(url: string, relativeNamespace: string, services: readonly 
   const where = `${target.serviceNamespace}/${target.service}`;
   if (service) {
     if (service.ports.length === 0 || service.ports.includes(port)) {
-      return [`${url} reaches Service ${where}${service.generatedFor ? ` (created by Flagger for Canary ${service.generatedFor})` : ''} on port ${port}: the address matches your manifests.`];
+      return [{ text: `${url} reaches Service ${where}${service.generatedFor ? ` (created by Flagger for Canary ${service.generatedFor})` : ''} on port ${port}: the address matches your manifests.` }];
     }
     const fixed = rewriteUrl(target.url, target.host, service.ports[0]);
-    return [`${url} uses port ${port}, but Service ${where} only exposes ${service.ports.join(', ')}: use ${fixed}.`];
+    return [{ text: `${url} uses port ${port}, but Service ${where} only exposes ${service.ports.join(', ')}: use ${fixed}.`, topic }];
   }
   const suggestion = closestService(target.service, target.serviceNamespace, services);
   const prefix = `${url} names Service ${where}${bare ? ` (a bare name, resolved in ${relativeNamespace} because ${why})` : ''}, which is not in your manifests.`;
-  if (!suggestion) return [prefix];
+  if (!suggestion) return [{ text: prefix, topic }];
   const suggestionPort = suggestion.ports.includes(port) || suggestion.ports.length === 0 ? target.port : suggestion.ports[0];
   const right = rewriteUrl(target.url, `${suggestion.name}.${suggestion.namespace}`, suggestionPort);
-  return [`${prefix} The right one is Service ${suggestion.namespace}/${suggestion.name}${suggestion.ports.length ? ` (port ${suggestion.ports.join(', ')})` : ''}: use ${right}.`];
+  return [{ text: `${prefix} The right one is Service ${suggestion.namespace}/${suggestion.name}${suggestion.ports.length ? ` (port ${suggestion.ports.join(', ')})` : ''}: use ${right}.`, topic }];
 }
 
 function resolveService(url: string, relativeNamespace: string, services: readonly ServiceFacts[]): ServiceFacts | undefined {
@@ -237,12 +248,12 @@ function urlsIn(command: string): string[] {
 }
 
 /** Where the load test sends traffic, compared with the canary's own Service. */
-function loadTestEvidence(canary: CanaryManifest, services: readonly ServiceFacts[]): string[] {
+function loadTestEvidence(canary: CanaryManifest, services: readonly ServiceFacts[]): Note[] {
   const loadTests = canary.webhooks.filter((w) => w.type === 'rollout' && w.cmd);
   if (loadTests.length === 0) {
-    return [`Your Canary has no rollout webhook with a metadata.cmd: nothing generates traffic during the analysis, so only real users' requests reach ${canary.apex}-canary.`];
+    return [{ text: `Your Canary has no rollout webhook with a metadata.cmd: nothing generates traffic during the analysis, so only real users' requests reach ${canary.apex}-canary.` }];
   }
-  const notes: string[] = [];
+  const notes: Note[] = [];
   const expectedHost = `${canary.apex}-canary.${canary.namespace}`;
   for (const webhook of loadTests) {
     const testerNamespace = webhook.url ? parseUrl(webhook.url, canary.namespace)?.serviceNamespace ?? canary.namespace : canary.namespace;
@@ -252,51 +263,61 @@ function loadTestEvidence(canary: CanaryManifest, services: readonly ServiceFact
       const reaches = target.service === `${canary.apex}-canary` && target.serviceNamespace === canary.namespace;
       const port = target.port ?? 80;
       if (reaches && (canary.port === undefined || port === canary.port)) {
-        notes.push(`The load test (webhook ${webhook.name}) targets ${url}, the canary's Service: the URL is right.`);
+        notes.push({ text: `The load test (webhook ${webhook.name}) targets ${url}, the canary's Service: the URL is right.` });
       } else {
         const right = rewriteUrl(url, expectedHost, canary.port);
         const known = services.find((s) => s.name === target.service && s.namespace === target.serviceNamespace);
-        notes.push(`The load test (webhook ${webhook.name}) sends its traffic to ${url}, ${reaches ? `port ${port} instead of service.port ${canary.port}` : known ? `Service ${known.namespace}/${known.name}, not the canary` : 'a host that is not in your manifests'}: the canary gets none of it. Use ${right}.`);
+        notes.push({
+          text: `The load test (webhook ${webhook.name}) sends its traffic to ${url}, ${reaches ? `port ${port} instead of service.port ${canary.port}` : known ? `Service ${known.namespace}/${known.name}, not the canary` : 'a host that is not in your manifests'}: the canary gets none of it. Use ${right}.`,
+          topic: 'command-wrong-service',
+        });
       }
     }
     if (webhook.logCmdOutput !== 'true') {
-      notes.push(`Webhook ${webhook.name} does not set logCmdOutput: "true", so the loadtester does not log the command's output and errors like "no such host" stay invisible.`);
+      notes.push({ text: `Webhook ${webhook.name} does not set logCmdOutput: "true", so the loadtester does not log the command's output and errors like "no such host" stay invisible.` });
     }
   }
   return notes;
 }
 
-function injectionEvidence(namespace: string, namespaces: ReadonlyMap<string, KubeObject>): string {
+function injectionEvidence(namespace: string, namespaces: ReadonlyMap<string, KubeObject>): Note {
   const object = namespaces.get(namespace);
-  if (!object) return `Your manifests do not define Namespace ${namespace}; check its labels in the cluster (kubectl get ns ${namespace} --show-labels).`;
+  if (!object) {
+    return { text: `Your manifests do not define Namespace ${namespace}; check its labels in the cluster (kubectl get ns ${namespace} --show-labels).`, topic: 'namespace-missing' };
+  }
   const labels = object.metadata?.labels ?? {};
   if (labels['istio-injection'] === 'enabled' || labels['istio.io/rev']) {
-    return `Namespace ${namespace} has ${labels['istio-injection'] === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${labels['istio.io/rev']}`} in your manifests, so missing sidecars are unlikely (unless the pods predate the label).`;
+    return { text: `Namespace ${namespace} has ${labels['istio-injection'] === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${labels['istio.io/rev']}`} in your manifests, so missing sidecars are unlikely (unless the pods predate the label).` };
   }
-  return `Namespace ${namespace} in your manifests lacks the istio-injection=enabled label: its pods get no sidecar, and Istio reports no metrics for them.`;
+  return { text: `Namespace ${namespace} in your manifests lacks the istio-injection=enabled label: its pods get no sidecar, and Istio reports no metrics for them.`, topic: 'namespace-injection' };
 }
 
-function windowEvidence(canary: CanaryManifest, metricName: string | undefined): string[] {
+function windowEvidence(canary: CanaryManifest, metricName: string | undefined): Note[] {
   const metric = canary.metrics.find((m) => m.name === metricName);
   if (!metric) return [];
   const interval = metric.interval ?? '1m';
   const ms = parseGoDuration(interval);
-  if (ms === undefined) return [`Metric ${metric.name} has interval "${interval}", which Flagger cannot parse.`];
+  if (ms === undefined) return [{ text: `Metric ${metric.name} has interval "${interval}", which Flagger cannot parse.`, topic: 'interval-unparsable' }];
   const scrapes = Math.floor(ms / SCRAPE_INTERVAL_MS);
   if (scrapes < MIN_SCRAPES) {
-    return [`Metric ${metric.name} uses interval ${interval}: ${scrapes} scrape(s) of 15s, too few for rate(); this alone explains "no values found". Use 1m.`];
+    return [{ text: `Metric ${metric.name} uses interval ${interval}: ${scrapes} scrape(s) of 15s, too few for rate(); this alone explains "no values found". Use 1m.`, topic: 'metric-window-short' }];
   }
-  return [`Metric ${metric.name} uses interval ${interval} (${scrapes} scrapes of 15s): long enough.`];
+  return [{ text: `Metric ${metric.name} uses interval ${interval} (${scrapes} scrapes of 15s): long enough.` }];
 }
 
-function lintEvidence(id: string, context: DiagnosisContext, findings: readonly Finding[]): string[] {
+/** Lint findings about this canary (or its namespace) from the rules that can explain the message. */
+function relevantFindings(id: string, context: DiagnosisContext, findings: readonly Finding[]): Finding[] {
   const rules = RELEVANT_RULES[id];
   if (!rules) return [];
+  const metric = context.fields.metric;
   return findings
     .filter((f) => rules.includes(f.rule))
     .filter((f) => (f.kind === 'Namespace' ? f.name === context.namespace : f.namespace === context.namespace && (f.kind !== 'Canary' || f.name === context.canary)))
-    .map((f) => `lint ${f.severity} ${f.rule} (${f.kind}/${f.name}): ${f.message} Fix: ${f.hint}`);
+    // A finding about another metric does not explain this one.
+    .filter((f) => !METRIC_RULES.has(f.rule) || !metric || f.message.includes(`"${metric}"`));
 }
+
+const METRIC_RULES = new Set(['metric-window-short', 'metric-threshold-missing', 'metric-unknown']);
 
 function canaryManifest(object: KubeObject): CanaryManifest {
   const spec = record(object.spec);

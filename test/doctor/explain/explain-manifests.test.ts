@@ -1,0 +1,144 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { explain, ExplainedMessage } from '../../../lib/doctor/explain';
+import { manifestCrossReference } from '../../../lib/doctor/explain-manifests';
+import { lint } from '../../../lib/doctor/lint';
+import { parseLogInput } from '../../../lib/doctor/log-input';
+import { fromObjects, loadManifests } from '../../../lib/doctor/manifests';
+import { Finding } from '../../../lib/doctor/types';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const GOOD = path.join(FIXTURES, 'manifests', 'good');
+const BROKEN = path.join(FIXTURES, 'manifests', 'broken');
+
+function explainWith(manifestDir: string, logs: string, options: { withLint?: boolean } = {}): ExplainedMessage[] {
+  const objects = loadManifests([manifestDir]);
+  const findings: Finding[] = options.withLint === false ? [] : lint(objects);
+  const report = explain([parseLogInput(logs)], { crossReference: manifestCrossReference(objects, findings) });
+  return report.messages;
+}
+
+const log = (msg: string): string => JSON.stringify({ level: 'info', ts: '2026-11-26T10:02:03.527Z', msg, canary: 'podinfo.test' });
+
+const DNS_FAILURE = log('Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtester.tst/ giving up after 1 attempt(s): Post "http://flagger-loadtester.tst/": dial tcp: lookup flagger-loadtester.tst on 10.96.0.10:53: no such host');
+const NO_VALUES_DURATION = log('Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic');
+
+describe('a failing webhook URL against the Services of the manifests', () => {
+  test('names the right loadtester Service when the URL is wrong', () => {
+    // GIVEN the manifests that ship the typo, without lint (so the note is this module's own)
+    const [message] = explainWith(BROKEN, DNS_FAILURE, { withLint: false });
+    // THEN the evidence says which Service is right, and the URL to use
+    expect(message.evidence).toContain(
+      'http://flagger-loadtester.tst/ names Service tst/flagger-loadtester, which is not in your manifests. The right one is Service test/flagger-loadtester (port 80): use http://flagger-loadtester.test/.',
+    );
+  });
+
+  test('with lint, the webhook-url-unresolved finding says it instead, with its fix', () => {
+    const [message] = explainWith(BROKEN, DNS_FAILURE);
+    expect(message.evidence.some((note) => note.startsWith('lint error webhook-url-unresolved (Canary/podinfo)') && note.includes('http://flagger-loadtester.test/'))).toBe(true);
+    expect(message.evidence.some((note) => note.startsWith('http://flagger-loadtester.tst/ names Service'))).toBe(false);
+  });
+
+  test('when the cluster called another URL than the manifests say, re-applying is the fix', () => {
+    // GIVEN correct manifests, but a cluster still running the Canary with the typo
+    const [message] = explainWith(GOOD, DNS_FAILURE);
+    expect(message.evidence).toContain('Flagger called http://flagger-loadtester.tst/, but your manifests say http://flagger-loadtester.test/: the cluster runs an older Canary; re-apply your manifests.');
+  });
+
+  test('a URL that matches a Service and its port is confirmed, so the cause lies elsewhere', () => {
+    const [message] = explainWith(GOOD, log('Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtester.test/ giving up after 1 attempt(s): Post "http://flagger-loadtester.test/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'));
+    expect(message.evidence).toContain('http://flagger-loadtester.test/ reaches Service test/flagger-loadtester on port 80: the address matches your manifests.');
+    expect(message.evidence).toContain('Webhook load-test has timeout 5s.');
+    // and the timeout from the manifests is filled into the diagnosis
+    expect(message.diagnosis.causes[0].text).toContain("webhook's timeout (5s)");
+  });
+
+  test('a port the Service does not expose is pointed out with the right one', () => {
+    const [message] = explainWith(GOOD, log('Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtester.test:8080/ giving up after 1 attempt(s): Post "http://flagger-loadtester.test:8080/": dial tcp 10.96.142.17:8080: connect: connection refused'), { withLint: false });
+    expect(message.evidence).toContain('http://flagger-loadtester.test:8080/ uses port 8080, but Service test/flagger-loadtester only exposes 80: use http://flagger-loadtester.test/.');
+  });
+
+  test('a failing command is checked URL by URL, resolved from the loadtester\'s namespace', () => {
+    const [message] = explainWith(GOOD, log('Halt podinfo.test advancement pre-rollout check acceptance-test failed POST http://flagger-loadtester.test/ giving up after 1 attempt(s): unexpected HTTP status 500 Internal Server Error'));
+    expect(message.evidence).toContain('In metadata.cmd: http://podinfo-canary.test:9898/token reaches Service test/podinfo-canary (created by Flagger for Canary test/podinfo) on port 9898: the address matches your manifests.');
+    // the command from the manifests is what the user is told to run in the loadtester
+    expect(message.diagnosis.causes[0].checks.map((c) => c.command)).toContain(`kubectl -n test exec deploy/flagger-loadtester -- bash -c 'curl -sd '\\''test'\\'' http://podinfo-canary.test:9898/token | grep token'`);
+  });
+});
+
+describe('"no values found" against the manifests', () => {
+  test('the broken tutorial: no injection label, a 30s window and a load test aimed at the wrong host', () => {
+    const [message] = explainWith(BROKEN, NO_VALUES_DURATION, { withLint: false });
+    expect(message.evidence).toEqual(expect.arrayContaining([
+      'The load test (webhook load-test) sends its traffic to http://podinfo-canry.test:9898/, a host that is not in your manifests: the canary gets none of it. Use http://podinfo-canary.test:9898/.',
+      'Webhook load-test does not set logCmdOutput: "true", so the loadtester does not log the command\'s output and errors like "no such host" stay invisible.',
+      'Namespace test in your manifests lacks the istio-injection=enabled label: its pods get no sidecar, and Istio reports no metrics for them.',
+      'Metric request-duration uses interval 30s: 2 scrape(s) of 15s, too few for rate(); this alone explains "no values found". Use 1m.',
+    ]));
+    // the metric's own window is used in the diagnosis and its query
+    expect(message.diagnosis.summary).toContain('over the last 30s');
+  });
+
+  test('with lint, the findings that explain the message are reused', () => {
+    const [message] = explainWith(BROKEN, NO_VALUES_DURATION);
+    const rules = message.evidence.filter((note) => note.startsWith('lint ')).map((note) => note.split(' ')[2]);
+    expect(rules).toEqual(expect.arrayContaining(['namespace-injection', 'command-wrong-service', 'metric-window-short']));
+  });
+
+  test('a lint finding about another metric is not shown', () => {
+    const [message] = explainWith(BROKEN, log('Halt advancement no values found for istio metric request-success-rate probably podinfo.test is not receiving traffic: running query failed: no values found'));
+    expect(message.evidence.some((note) => note.includes('metric-window-short'))).toBe(false);
+    expect(message.evidence).toContain('Metric request-success-rate uses interval 1m (4 scrapes of 15s): long enough.');
+  });
+
+  test('the good manifests rule causes out instead', () => {
+    const [message] = explainWith(GOOD, NO_VALUES_DURATION);
+    expect(message.evidence).toEqual([
+      'The load test (webhook load-test) targets http://podinfo-canary.test:9898/, the canary\'s Service: the URL is right.',
+      'Namespace test has istio-injection=enabled in your manifests, so missing sidecars are unlikely (unless the pods predate the label).',
+      'Metric request-duration uses interval 1m (4 scrapes of 15s): long enough.',
+    ]);
+  });
+
+  test('a Namespace missing from the manifests is said to be unknown, not assumed', () => {
+    const objects = loadManifests([path.join(GOOD, 'canary.yaml')]);
+    const report = explain([parseLogInput(NO_VALUES_DURATION)], { crossReference: manifestCrossReference(objects) });
+    expect(report.messages[0].evidence).toContain('Your manifests do not define Namespace test; check its labels in the cluster (kubectl get ns test --show-labels).');
+  });
+});
+
+describe('other facts from the manifests', () => {
+  test('Flagger\'s namespace and Prometheus come from its Deployment when the manifests install it', () => {
+    const flagger = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'flagger', namespace: 'flagger-system' },
+      spec: { template: { spec: { containers: [{ name: 'flagger', image: 'ghcr.io/fluxcd/flagger:1.44.0', args: ['-mesh-provider=istio', '-metrics-server=http://prometheus.monitoring:9090'] }] } } },
+    };
+    const objects = [...loadManifests([GOOD]), ...fromObjects([flagger])];
+    const report = explain([parseLogInput(NO_VALUES_DURATION)], { crossReference: manifestCrossReference(objects) });
+    const commands = report.messages[0].diagnosis.causes.flatMap((c) => c.checks.map((check) => check.command));
+    expect(commands).toContain('kubectl -n monitoring port-forward svc/prometheus 9090:9090 &');
+    expect(commands).toContain("kubectl -n flagger-system get deploy flagger -o jsonpath='{.spec.template.spec.containers[0].args}'");
+  });
+
+  test('the threshold and target of the Canary are used', () => {
+    const objects = loadManifests([GOOD]);
+    const xref = manifestCrossReference(objects);
+    expect(xref.canary('podinfo', 'test')).toEqual({ namespace: 'test', target: 'podinfo', threshold: 5 });
+    expect(xref.canary('podinfo', undefined)).toEqual({ namespace: 'test', target: 'podinfo', threshold: 5 });
+    expect(xref.canary('backend', 'test')).toBeUndefined();
+  });
+
+  test('a canary the manifests do not define is said so', () => {
+    const objects = loadManifests([GOOD]);
+    const report = explain([parseLogInput(JSON.stringify({ msg: 'Halt backend.prod advancement success rate 92.41% < 99%', canary: 'backend.prod' }))], { crossReference: manifestCrossReference(objects) });
+    expect(report.messages[0].evidence).toEqual(['Your manifests define no Canary backend in prod (they have test/podinfo).']);
+  });
+
+  test('the shared tutorial reference, as the user applied it, explains the tutorial\'s first problem', () => {
+    const reference = path.resolve(__dirname, '../../../../shared/reference/flagger-v1.44.0');
+    if (!fs.existsSync(reference)) throw new Error(`missing ${reference}`);
+    const objects = loadManifests([reference]);
+    const [message] = explain([parseLogInput(NO_VALUES_DURATION)], { crossReference: manifestCrossReference(objects, lint(objects)) }).messages;
+    expect(message.evidence.some((note) => note.includes('metric-window-short') && note.includes('"request-duration" interval 30s'))).toBe(true);
+  });
+});

@@ -1,0 +1,261 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CanaryReport, explain, ExplainReport, messageJson, TimelineItem } from '../../../lib/doctor/explain';
+import { parseLogInput } from '../../../lib/doctor/log-input';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+
+function explainFiles(...names: string[]): ExplainReport {
+  return explain(names.map((name) => parseLogInput(fs.readFileSync(path.join(FIXTURES, name), 'utf8'), name)));
+}
+
+function explainLines(...messages: string[]): ExplainReport {
+  const text = messages.map((msg, i) => JSON.stringify({ level: 'info', ts: new Date(Date.UTC(2026, 10, 26, 10, i)).toISOString(), msg, canary: 'podinfo.test' })).join('\n');
+  return explain([parseLogInput(text)]);
+}
+
+function onlyCanary(report: ExplainReport): CanaryReport {
+  expect(report.canaries).toHaveLength(1);
+  return report.canaries[0];
+}
+
+const ids = (items: readonly TimelineItem[]): string[] => items.map((item) => item.message.spec.id);
+
+const NO_VALUES = 'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic';
+
+describe('a failed run, from new revision to "Canary failed!"', () => {
+  // The tutorial's first problem: request-duration finds no values, five times, and the canary rolls back.
+  const report = explainFiles('tutorial-failed-run.jsonl');
+  const canary = onlyCanary(report);
+  const run = canary.runs[canary.runs.length - 1];
+
+  test('the timeline shows the run in order, with repeated halts folded', () => {
+    expect(canary.key).toBe('podinfo.test');
+    expect(ids(run.items)).toEqual([
+      'new-revision', 'analysis-started', 'pre-rollout-passed', 'weight-advanced',
+      'no-values-found', 'weight-advanced', 'no-values-found', 'threshold-reached', 'canary-failed',
+    ]);
+    expect(run.items.map((item) => item.first.time?.slice(11, 19))).toEqual([
+      '10:00:03', '10:01:03', '10:01:03', '10:01:03', '10:02:03', '10:04:03', '10:05:03', '10:08:03', '10:08:03',
+    ]);
+  });
+
+  test('failed checks are numbered cumulatively across the passing tick in between', () => {
+    const halts = run.items.filter((item) => item.failedChecks);
+    expect(halts.map((item) => item.failedChecks)).toEqual([[1, 2], [3, 5]]);
+    expect(run.failedChecks).toBe(5);
+  });
+
+  test('the threshold line points back to the halts that counted towards it', () => {
+    const threshold = run.items.find((item) => item.message.spec.id === 'threshold-reached')!;
+    expect(threshold.countedHalts).toEqual(run.items.filter((item) => item.failedChecks));
+    expect(threshold.countedHalts!.reduce((sum, item) => sum + item.repeat, 0)).toBe(5);
+  });
+
+  test('the verdict: rolled back, because 5 checks found no values for request-duration', () => {
+    expect(canary.verdict.outcome).toBe('rolled-back');
+    expect(canary.verdict.text).toContain('5 failed checks reached the threshold');
+    expect(canary.verdict.text).toContain('5× no values found for request-duration');
+  });
+
+  test('one distinct problem, with its occurrences, counted towards the rollback', () => {
+    expect(canary.problems).toHaveLength(1);
+    const [problem] = canary.problems;
+    expect(problem).toEqual(expect.objectContaining({ id: 'no-values-found', occurrences: 5, counted: true }));
+    expect(problem.first.line).toBe(8);
+    expect(problem.last.line).toBe(13);
+    expect(problem.example.diagnosis.causes[0].checks.map((c) => c.command)).toContain('kubectl -n test logs deploy/flagger-loadtester --since=1h | grep podinfo');
+  });
+
+  test('lines that are not Flagger messages are skipped and counted', () => {
+    expect(report.lines).toBe(15);
+    expect(report.messages).toHaveLength(12);
+    expect(report.skipped).toEqual({ empty: 0, malformed: 0, unrecognised: 3, total: 3 });
+  });
+});
+
+describe('the same failed run from events', () => {
+  test.each([
+    ['kubectl describe canary', 'tutorial-failed-run.describe.txt'],
+    ['kubectl get events -A (kubectl events prints the counts)', 'tutorial-failed-run.events-all.txt'],
+  ])('%s: same verdict, and the aggregated event counts as 5 failed checks', (_name, file) => {
+    const canary = onlyCanary(explainFiles(file));
+    const run = canary.runs[canary.runs.length - 1];
+    expect(canary.verdict.outcome).toBe('rolled-back');
+    expect(run.failedChecks).toBe(5);
+    expect(ids(run.items)).toEqual([
+      'new-revision', 'analysis-started', 'pre-rollout-passed', 'weight-advanced', 'weight-advanced',
+      'no-values-found', 'threshold-reached', 'canary-failed',
+    ]);
+  });
+
+  test('unsorted `kubectl get events` rows are ordered by age; the missing count is explained', () => {
+    const canary = onlyCanary(explainFiles('tutorial-failed-run.events.txt'));
+    const run = canary.runs[canary.runs.length - 1];
+    expect(ids(run.items)[0]).toBe('new-revision');
+    expect(ids(run.items).slice(-2)).toEqual(['threshold-reached', 'canary-failed']);
+    expect(canary.verdict.text).toMatch(/kubectl get events does not print how often/);
+  });
+
+  test('describe adds the Canary status to the verdict', () => {
+    const canary = onlyCanary(explainFiles('tutorial-failed-run.describe.txt'));
+    expect(canary.described).toEqual(expect.objectContaining({ phase: 'Failed', failedChecks: 5 }));
+    expect(canary.verdict.text).toContain('Phase Failed');
+    // the Initialization event before the revision forms its own, earlier part of the story
+    expect(canary.runs.map((r) => [r.number, r.outcome])).toEqual([[0, 'initialized'], [1, 'rolled-back']]);
+  });
+});
+
+describe('a successful run', () => {
+  const canary = onlyCanary(explainFiles('tutorial-promoted-run.jsonl'));
+
+  test('is promoted, with the weights it went through', () => {
+    const run = canary.runs[0];
+    expect(canary.verdict.outcome).toBe('promoted');
+    expect(run.items.filter((i) => i.message.spec.id === 'weight-advanced').map((i) => i.message.context.fields.weight)).toEqual(['10', '20', '30', '40', '50']);
+    expect(ids(run.items).slice(-4)).toEqual(['promoting', 'primary-not-ready', 'routing-to-primary', 'promotion-completed']);
+    expect(canary.verdict.text).toContain('1 check failed on the way');
+  });
+
+  test('a single halt followed by progress is marked as the transient; a primary wait as resolved', () => {
+    const noValues = canary.problems.find((p) => p.id === 'no-values-found')!;
+    expect(noValues.notes.join(' ')).toMatch(/transient on the first tick/);
+    const primary = canary.problems.find((p) => p.id === 'primary-not-ready')!;
+    expect(primary.notes.join(' ')).toMatch(/nothing to fix/);
+  });
+});
+
+describe('the wrong URL in the load-test webhook (the tutorial\'s second problem)', () => {
+  const canary = onlyCanary(explainFiles('wrong-webhook-url.jsonl'));
+
+  test('rolled back after 5 failed calls to the load test, and the problem names the URL and the DNS failure', () => {
+    expect(canary.verdict.outcome).toBe('rolled-back');
+    expect(canary.verdict.text).toContain('5× load-test webhook load-test host not found');
+    const [problem] = canary.problems;
+    expect(problem.id).toBe('rollout-webhook-failed');
+    expect(problem.example.diagnosis.summary).toContain('http://flagger-loadtester.tst/');
+    expect(problem.example.diagnosis.causes[0].text).toContain('flagger-loadtester.tst');
+  });
+});
+
+describe('a wrong URL inside the load test\'s command', () => {
+  const report = explainFiles('wrong-cmd-url.flagger.jsonl', 'wrong-cmd-url.loadtester.jsonl');
+  const canary = onlyCanary(report);
+
+  test('Flagger and loadtester logs interleave by time in one timeline', () => {
+    const run = canary.runs[canary.runs.length - 1];
+    expect(ids(run.items).slice(4, 8)).toEqual(['no-values-found', 'load-test-errors', 'no-values-found', 'load-test-errors']);
+    // routine "command finished" lines stay out of the timeline
+    expect(ids(run.items)).not.toContain('loadtester-command-finished');
+  });
+
+  test('the loadtester\'s errors confirm the first cause of "no values found"', () => {
+    const noValues = canary.problems.find((p) => p.id === 'no-values-found')!;
+    expect(noValues.notes.join(' ')).toMatch(/confirms the first cause/);
+    const heyErrors = canary.problems.find((p) => p.id === 'load-test-errors')!;
+    expect(heyErrors.example.diagnosis.summary).toContain('http://podinfo-canry.test:9898/');
+  });
+});
+
+describe('counting failed checks', () => {
+  test('a new revision resets the count', () => {
+    const canary = onlyCanary(explainLines(
+      'New revision detected! Scaling up podinfo.test', NO_VALUES, NO_VALUES, NO_VALUES,
+      'New revision detected! Restarting analysis for podinfo.test', NO_VALUES,
+    ));
+    expect(canary.runs.map((run) => run.failedChecks)).toEqual([3, 1]);
+    expect(canary.runs[1].items.find((i) => i.failedChecks)!.failedChecks).toEqual([1, 1]);
+    expect(canary.verdict.outcome).toBe('progressing');
+    expect(canary.verdict.text).toContain('1 failed check so far');
+  });
+
+  test('waiting for approval and readiness do not count', () => {
+    const canary = onlyCanary(explainLines(
+      'New revision detected! Scaling up podinfo.test',
+      'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available',
+      'Halt podinfo.test advancement waiting for promotion approval confirm-promotion',
+    ));
+    expect(canary.runs[0].failedChecks).toBe(0);
+  });
+
+  test('only some of the counted halts in the input: said so', () => {
+    const canary = onlyCanary(explainLines(NO_VALUES, NO_VALUES, 'Rolling back podinfo.test failed checks threshold reached 5', 'Canary failed! Scaling down podinfo.test'));
+    expect(canary.verdict.text).toContain('Only 2 of them are in the input');
+  });
+
+  test('the threshold from the manifests is used in a running verdict', () => {
+    const text = JSON.stringify({ msg: NO_VALUES, canary: 'podinfo.test' });
+    const report = explain([parseLogInput(`${text}\n${text}`)], {
+      crossReference: {
+        canary: () => ({ namespace: 'test', target: 'podinfo', threshold: 5 }),
+        fields: () => ({}),
+        evidence: () => [],
+      },
+    });
+    expect(onlyCanary(report).verdict.text).toContain('2 of 5 failed checks so far');
+  });
+});
+
+describe('verdicts', () => {
+  test.each([
+    ['waiting', ['New revision detected! Scaling up podinfo.test', 'Halt podinfo.test advancement waiting for approval confirm-rollout'], /confirm-rollout approval/],
+    ['stalled', ['New revision detected! Scaling up podinfo.test',
+      'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available',
+      'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available'], /canary not ready .*2× in a row/],
+    ['rolled-back', ['New revision detected! Scaling up podinfo.test', 'Rolling back podinfo.test progress deadline exceeded canary deployment podinfo.test not ready: deployment "podinfo" exceeded its progress deadline',
+      'Canary failed! Scaling down podinfo.test'], /progress deadline/],
+    ['rolled-back', ['Rolling back podinfo.test manual webhook invoked', 'Canary failed! Scaling down podinfo.test'], /rollback webhook asked for it/],
+    ['promotion-failed', ['Copying podinfo.test template spec to podinfo-primary.test',
+      'Promotion of podinfo.test failed, primary not ready: podinfo-primary.test not ready: deployment "podinfo-primary" exceeded its progress deadline'], /primary did not become ready/],
+    ['initialized', ['Initialization done! podinfo.test'], /waiting for a new revision/],
+    ['progressing', ['New revision detected! Scaling up podinfo.test', 'Advance podinfo.test canary weight 30'], /at canary weight 30%/],
+    ['stalled', ['deployment podinfo.test spec.selector.matchLabels must contain one of [app name app.kubernetes.io/name]'], /selector lacks the label/],
+  ])('%s', (outcome, messages, text) => {
+    const canary = onlyCanary(explainLines(...messages));
+    expect(canary.verdict.outcome).toBe(outcome);
+    expect(canary.verdict.text).toMatch(text);
+  });
+});
+
+describe('grouping by canary', () => {
+  test('interleaved canaries get separate reports; Flagger-wide messages go to general', () => {
+    const text = [
+      '{"level":"error","ts":"2026-11-26T09:58:41.300Z","caller":"flagger/main.go:215","msg":"Metrics server http://prometheus:9090 unreachable running query failed: request failed: Get \\"http://prometheus:9090/api/v1/query?query=vector%281%29\\": dial tcp: lookup prometheus on 10.96.0.10:53: no such host"}',
+      '{"level":"info","ts":"2026-11-26T10:00:00.000Z","msg":"New revision detected! Scaling up podinfo.test","canary":"podinfo.test"}',
+      '{"level":"info","ts":"2026-11-26T10:00:01.000Z","msg":"New revision detected! Scaling up backend.prod","canary":"backend.prod"}',
+      '{"level":"info","ts":"2026-11-26T10:01:00.000Z","msg":"Promotion completed! Scaling down backend.prod","canary":"backend.prod"}',
+    ].join('\n');
+    const report = explain([parseLogInput(text)]);
+    expect(report.canaries.map((c) => [c.key, c.verdict.outcome])).toEqual([['podinfo.test', 'progressing'], ['backend.prod', 'promoted']]);
+    expect(report.general.map((p) => p.id)).toEqual(['metrics-server-unreachable']);
+  });
+
+  test('bare messages find their canary in the message itself', () => {
+    const report = explain([parseLogInput('Halt podinfo.test advancement success rate 92.41% < 99%\nRouting all traffic to primary\n')]);
+    expect(report.canaries.map((c) => c.key)).toEqual(['podinfo.test']);
+    // a message that names no canary cannot be placed
+    expect(report.messages.map((m) => m.canaryKey)).toEqual(['podinfo.test', undefined]);
+  });
+
+  test('events listed without -A borrow the namespace other rows give for the same canary', () => {
+    const report = explainFiles('tutorial-failed-run.events.txt');
+    expect(new Set(report.messages.map((m) => m.canaryKey))).toEqual(new Set(['podinfo.test']));
+  });
+});
+
+describe('JSON form of a message', () => {
+  test('has the documented fields, with checks as runnable command lines', () => {
+    const report = explainFiles('tutorial-failed-run.jsonl');
+    const json = messageJson(report.messages.find((m) => m.spec.id === 'no-values-found')!);
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['canary', 'time', 'level', 'message', 'id', 'summary', 'causes', 'checks', 'fix']));
+    expect(json).toEqual(expect.objectContaining({ canary: 'podinfo.test', time: '2026-11-26T10:02:03.527Z', level: 'info', id: 'no-values-found', kind: 'halt', line: 8 }));
+    expect(json.causes).toHaveLength(5);
+    expect(json.checks).toContain('kubectl get ns test --show-labels  # istio-injection=enabled (or istio.io/rev=...)');
+    expect(new Set(json.checks).size).toBe(json.checks.length);
+  });
+
+  test('events give their age as the time', () => {
+    const report = explainFiles('tutorial-failed-run.describe.txt');
+    expect(messageJson(report.messages[1]).time).toBe('10m ago');
+  });
+});
