@@ -1,6 +1,6 @@
 import { parseGoDuration } from '../doctor/duration';
 import { lint } from '../doctor/lint';
-import { loadManifests, manifestFiles, ManifestError } from '../doctor/manifests';
+import { loadManifests, manifestFiles, ManifestError, parseManifests } from '../doctor/manifests';
 import { Finding, SourcedObject } from '../doctor/types';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from './io';
 
@@ -8,7 +8,7 @@ const USAGE = `Usage: flagger-doctor lint [--format text|json] [--scrape-interva
 
 Checks Kubernetes manifests (files or folders of *.yaml, *.yml, *.json; many documents per file)
 for Flagger and Istio mistakes before they reach a cluster. Folders are read like \`kubectl apply -f\`:
-their files in lexical order, not recursively.
+their files in lexical order, not recursively. PATH - reads standard input.
 
 Options:
   --format text|json       text (default): one finding per line, its hint, then a summary.
@@ -89,14 +89,26 @@ export function summarize(findings: readonly Finding[], objects: number, files: 
   return `${parts.join(', ')} in ${plural(objects, 'object')} from ${plural(files, 'file')}\n`;
 }
 
-function load(paths: readonly string[], cwd: string): { objects: SourcedObject[]; files: number } {
+/** Reads the paths in order; `-` is standard input (e.g. `kustomize build . | flagger-doctor lint -`). */
+async function load(paths: readonly string[], io: CliIO): Promise<{ objects: SourcedObject[]; files: number }> {
+  const objects: SourcedObject[] = [];
+  let files = 0;
   try {
-    const files = manifestFiles(paths, cwd);
-    return { objects: loadManifests(files, cwd), files: files.length };
+    for (const given of paths) {
+      if (given === '-') {
+        objects.push(...parseManifests(await io.readStdin(), '<stdin>', objects.length));
+        files++;
+        continue;
+      }
+      const found = manifestFiles([given], io.cwd);
+      for (const sourced of loadManifests(found, io.cwd)) objects.push({ ...sourced, source: { ...sourced.source, order: objects.length } });
+      files += found.length;
+    }
   } catch (error) {
     if (error instanceof ManifestError) throw new UsageError(error.message);
     throw error;
   }
+  return { objects, files };
 }
 
 /** `flagger-doctor lint`: prints findings and returns 1 when any is an error. */
@@ -107,7 +119,7 @@ export async function lintCommand(args: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   if (options.paths.length === 0) throw new UsageError(`no PATH given.\n\n${USAGE}`);
-  const { objects, files } = load(options.paths, io.cwd);
+  const { objects, files } = await load(options.paths, io);
   if (objects.length === 0) {
     throw new UsageError(`no Kubernetes objects found in ${options.paths.join(', ')} (${plural(files, 'manifest file')}).`);
   }

@@ -16,13 +16,13 @@ interface Result {
   readonly stderr: string;
 }
 
-async function lint(args: string[], cwd: string): Promise<Result> {
+async function lint(args: string[], cwd: string, stdin = ''): Promise<Result> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
     stdout: (text) => { stdout += text; },
     stderr: (text) => { stderr += text; },
-    readStdin: async () => '',
+    readStdin: async () => stdin,
     cwd,
   };
   const code = await main(['lint', ...args], io);
@@ -87,6 +87,24 @@ describe('flagger-doctor lint: text', () => {
     expect((await lint([folder], dir)).stdout).not.toContain('metric-window-short');
     expect((await lint(['--scrape-interval', '30s', folder], dir)).stdout).toContain('metric-window-short');
     expect((await lint(['--scrape-interval=30s', folder], dir)).stdout).toContain('metric-window-short');
+  });
+});
+
+describe('flagger-doctor lint: standard input', () => {
+  test('PATH - reads standard input, e.g. kustomize or helm output, together with files', async () => {
+    // GIVEN the namespace in a file and the rest of the tutorial piped in, with a broken webhook port
+    fs.writeFileSync(path.join(dir, 'namespace.yaml'), NAMESPACE);
+    const piped = TUTORIAL_FILES.map((f) => fs.readFileSync(path.join(REFERENCE_DIR, f), 'utf8')).join('\n---\n')
+      .replace('url: http://flagger-loadtester.test/\n        timeout: 5s', 'url: http://flagger-loadtester.test:8080/\n        timeout: 5s');
+
+    // WHEN linted
+    const result = await lint(['namespace.yaml', '-'], dir, piped);
+
+    // THEN the finding is attributed to <stdin> and the namespace from the file counts
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('<stdin>: Canary/test/podinfo: error webhook-url-unresolved: webhook "load-test" URL http://flagger-loadtester.test:8080/');
+    expect(result.stdout).not.toContain('namespace-missing');
+    expect(result.stdout.trimEnd().split('\n').pop()).toBe('1 error, 2 warnings in 7 objects from 2 files');
   });
 });
 

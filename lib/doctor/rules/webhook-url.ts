@@ -8,8 +8,8 @@ const unresolvedInfo: RuleInfo = {
   id: 'webhook-url-unresolved',
   severity: 'error',
   title: 'Webhook URL does not resolve to a Service port of the manifests',
-  symptom: 'Every call fails, e.g. `Halt podinfo.test advancement external check load-test failed Post "http://flagger-loadtestr.test/": '
-    + 'dial tcp: lookup flagger-loadtestr.test: no such host`, and the canary is rolled back after `threshold` failed checks.',
+  symptom: 'Every call fails, e.g. `Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtestr.test/ giving up '
+    + 'after 1 attempt(s): ... dial tcp: lookup flagger-loadtestr.test ...: no such host`, and the canary is rolled back after `threshold` failed checks.',
 };
 
 const externalInfo: RuleInfo = {
