@@ -129,7 +129,9 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   const report = explain(inputs, xref ? { crossReference: xref } : {});
   if (options.format === 'json') {
     io.stdout(`${JSON.stringify(report.messages.map(messageJson), null, 2)}\n`);
-    if (report.skipped.total > 0) io.stderr(`flagger-doctor explain: ${report.messages.length} message(s) recognised, ${report.skipped.total} line(s) skipped.\n`);
+    if (report.skipped.total > 0) {
+      io.stderr(`flagger-doctor explain: ${report.messages.length} Flagger message(s) recognised, ${report.skipped.total} of ${report.lines} line(s) skipped.\n`);
+    }
   } else {
     io.stdout(formatReport(report));
   }

@@ -23,7 +23,7 @@ const OUTCOME_LABEL: Record<string, string> = {
 };
 
 export function formatReport(report: ExplainReport): string {
-  const out: string[] = [summaryLine(report), ''];
+  const out: string[] = [...wrap(summaryLine(report), '', '  '), ''];
   const clock = clockFormat(report);
   if (report.messages.length === 0) {
     out.push('No Flagger messages recognised. flagger-doctor explain reads the output of:');
@@ -44,8 +44,12 @@ export function formatReport(report: ExplainReport): string {
 
 function summaryLine(report: ExplainReport): string {
   const { empty, malformed, unrecognised, total } = report.skipped;
-  const parts = [`${empty} empty`, `${malformed} malformed`, `${unrecognised} not Flagger messages`];
-  return `flagger-doctor explain: ${report.lines} line(s) read, ${report.messages.length} Flagger message(s) recognised, ${total} line(s) skipped (${parts.join(', ')}).`;
+  return `Read ${plural(report.lines, 'line')}: ${plural(report.messages.length, 'Flagger message')} recognised, ${total} skipped `
+    + `(${empty} empty, ${malformed} malformed, ${unrecognised} unrecognised).`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string): string[] {
@@ -80,24 +84,23 @@ function runLabel(run: Run): string {
 function formatTimeline(items: readonly TimelineItem[], clock: (entry: LogEntry) => string): string[] {
   const shown = items.length > MAX_TIMELINE ? [...items.slice(0, MAX_TIMELINE / 2), undefined, ...items.slice(-MAX_TIMELINE / 2)] : items;
   const width = Math.max(...items.map((item) => clock(item.first).length));
-  return shown.map((item) => {
-    if (!item) return `    ${' '.repeat(width)}  ... ${items.length - MAX_TIMELINE} more line(s) ...`;
+  return shown.flatMap((item) => {
+    if (!item) return [`    ${' '.repeat(width)}  ... ${items.length - MAX_TIMELINE} more line(s) ...`];
     const repeat = item.repeat > 1 ? ` (${item.repeat}x)` : '';
     let text = item.headline;
     if (item.failedChecks) {
       const [from, to] = item.failedChecks;
       text = `${text.replace(/^halt: /, 'HALT: ')} [failed check ${from === to ? `#${from}` : `#${from}-#${to}`}]`;
-    } else if (item.countedHalts) {
-      text = `${text} <- ${countedText(item.countedHalts, clock)}`;
     }
-    return `    ${clock(item.first).padEnd(width)}  ${text}${item.failedChecks ? '' : repeat}`;
+    const line = `    ${clock(item.first).padEnd(width)}  ${text}${item.failedChecks ? '' : repeat}`;
+    return item.countedHalts ? [line, `    ${' '.repeat(width)}  <- ${countedText(item.countedHalts)}`] : [line];
   });
 }
 
-function countedText(halts: readonly TimelineItem[], clock: (entry: LogEntry) => string): string {
-  if (halts.length === 0) return 'none of the failed checks are in the input';
-  const total = halts.reduce((sum, halt) => sum + halt.repeat, 0);
-  return `counted the ${total} failed check(s) above (from ${clock(halts[0].first)}; cumulative, not consecutive)`;
+function countedText(halts: readonly TimelineItem[]): string {
+  if (halts.length === 0) return 'none of the failed checks it counted are in the input';
+  const last = halts[halts.length - 1].failedChecks?.[1] ?? 0;
+  return `counts failed checks #1-#${last} above (cumulative over the run, not consecutive)`;
 }
 
 function formatProblem(problem: Problem, index: number, total: number, clock: (entry: LogEntry) => string): string[] {
@@ -106,7 +109,8 @@ function formatProblem(problem: Problem, index: number, total: number, clock: (e
   const seen = problem.occurrences > 1 ? `${problem.occurrences}x, ${from} to ${clock(problem.last)}` : `once, ${clock(problem.first)}`;
   const where = `${problem.first.file ? `${problem.first.file}:` : 'line '}${problem.first.line}`;
   const out = [
-    `  Problem ${index} of ${total}: ${problem.headline}  [${problem.id}; ${seen}; ${where}]`,
+    ...wrap(`Problem ${index} of ${total}: ${problem.headline}`, '  ', '    '),
+    ...wrap(`[${problem.id}] seen ${seen}; first at ${where}`, '    ', '    '),
     ...quote(problem.example.entry.message).flatMap((line) => wrap(line, '    > ', '    > ')),
     ...wrap(`What it means: ${diagnosis.summary}`, '    ', '    '),
     ...problem.notes.flatMap((note) => wrap(`Note: ${note}`, '    ', '    ')),

@@ -525,7 +525,7 @@ export function messageJson(message: ExplainedMessage): MessageJson {
   }
   return {
     canary: message.canaryKey ?? null,
-    time: message.entry.time ?? (message.entry.age !== undefined ? `${message.entry.age} ago` : null),
+    time: message.entry.time ?? (message.entry.age !== undefined ? `${message.entry.age.replace(/\s.*$/, '')} ago` : null),
     level: message.entry.level ?? null,
     message: message.entry.message,
     id: message.spec.id,
