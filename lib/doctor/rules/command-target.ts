@@ -68,9 +68,9 @@ function check(context: LintContext): Finding[] {
           } else if (own.includes(resolved.name)) {
             why = `that is ${resolved.namespace}/${resolved.name}, but Canary ${canary.name} is in namespace ${canary.namespace}`;
           } else {
-            const known = resolved.service || resolved.generated ? '' : ', which is not in the manifests either';
-            why = `that is Service ${resolved.namespace}/${resolved.name}${known}, not one of this canary's Services `
-              + `(${own.join(', ')} in ${canary.namespace})`;
+            const inManifests = Boolean(resolved.service || resolved.generated);
+            why = `that is Service ${resolved.namespace}/${resolved.name}, which is ${inManifests ? 'not' : 'neither'} one of this canary's Services `
+              + `(${own.join(', ')} in ${canary.namespace})${inManifests ? '' : ' nor in the manifests'}`;
           }
           findings.push(finding(info, canary.sourced, `${subject}: ${why}.`, `did you mean ${suggestion()} ?`));
           continue;

@@ -65,7 +65,8 @@ function check(context: LintContext): Finding[] {
       const near = closest(wanted, gatewayKeys) ?? (gatewayKeys.length === 1 ? gatewayKeys[0] : undefined);
       const bare = !ref.includes('/') && !ref.includes('.');
       findings.push(finding(info, sourced,
-        `${describeObject(sourced.object)} ${field} references Gateway "${ref}", that is ${wanted}${bare ? ` (a bare name means the ${sourced.object.kind}'s own namespace)` : ''}, `
+        `${describeObject(sourced.object)} ${field} references Gateway "${ref}"${ref === wanted ? '' : `, that is ${wanted}`}`
+        + `${bare ? ` (a bare name means the ${sourced.object.kind}'s own namespace)` : ''}, `
         + `which is not in the manifests${gatewayKeys.length ? ` (Gateways: ${gatewayKeys.join(', ')})` : ' (no Gateways in the manifests)'}.`,
         near ? `did you mean "${near}" ?` : `add Gateway ${wanted} to the manifests, or fix the reference as namespace/name.`));
     }

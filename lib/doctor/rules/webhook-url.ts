@@ -26,6 +26,12 @@ function describeUrl(hook: WebhookView): string {
   return `webhook "${hook.name}" URL ${hook.url}`;
 }
 
+/** The URL on a port the Service exposes; plain http when it was https to a Service that only has port 80. */
+function suggestPort(url: HttpUrl, host: string, ports: readonly number[]): string {
+  if (url.scheme === 'https' && ports.includes(80) && !ports.includes(443)) return withHost({ ...url, scheme: 'http' }, host, 80);
+  return withHost(url, host, ports[0]);
+}
+
 function checkResolution(
   context: LintContext, canary: CanaryView, hook: WebhookView, url: HttpUrl, resolved: HostResolution, flaggerNamespace: string, flaggerKnown: boolean,
 ): Finding[] {
@@ -67,7 +73,7 @@ function checkResolution(
   const portWord = url.port === undefined ? `the ${url.scheme} default port ${url.effectivePort}` : `port ${url.effectivePort}`;
   return [finding(unresolvedInfo, sourced,
     `${describeUrl(hook)} uses ${portWord}, but ${owner} exposes ${ports.length === 1 ? 'only port' : 'ports'} ${ports.join(', ') || 'none'}.`,
-    ports.length > 0 ? `use ${withHost(url, resolved.bare ? url.host : hostLike(url.host, resolved.name, resolved.namespace), ports[0])}` : `add a port to ${owner}.`)];
+    ports.length > 0 ? `use ${suggestPort(url, resolved.bare ? url.host : hostLike(url.host, resolved.name, resolved.namespace), ports)}` : `add a port to ${owner}.`)];
 }
 
 function check(context: LintContext): Finding[] {
