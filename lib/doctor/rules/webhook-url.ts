@@ -7,7 +7,7 @@ import { HttpUrl, parseUrl, withHost } from '../urls';
 const unresolvedInfo: RuleInfo = {
   id: 'webhook-url-unresolved',
   severity: 'error',
-  title: 'Webhook URL does not resolve to a Service port of the manifests',
+  title: 'Webhook URL does not resolve to a Service port of the manifests, or that Service selects no pods listening on it',
   symptom: 'Every call fails, e.g. `Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtestr.test/ giving up '
     + 'after 1 attempt(s): ... dial tcp: lookup flagger-loadtestr.test ...: no such host`, and the canary is rolled back after `threshold` failed checks.',
 };
