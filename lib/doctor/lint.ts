@@ -23,7 +23,7 @@ import { webhookUrlRules } from './rules/webhook-url';
 import { weightRules } from './rules/weights';
 import { Finding, SourcedObject } from './types';
 
-export { LintOptions, RuleInfo } from './lint-context';
+export type { LintOptions, RuleInfo } from './lint-context';
 
 const RULE_SETS: readonly RuleSet[] = [
   webhookUrlRules,
