@@ -93,6 +93,8 @@ function tokenize(script: string): Token[] {
 }
 
 const WRAPPERS = new Set(['nohup', 'exec', 'time', 'command', 'builtin', 'nice', 'stdbuf', 'eval']);
+/** Reserved words that come before a command: `if curl ...; then grep ...`, `while true; do hey ...; done`. */
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{']);
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'ash', 'dash', 'ksh']);
 
 function basename(word: string): string {
@@ -115,6 +117,10 @@ function unwrap(words: string[], next: string, out: SimpleCommand[], depth: numb
       let rest = argv.slice(1);
       while (rest.length > 0 && rest[0].startsWith('-')) rest = rest.slice(rest[0] === '-s' || rest[0] === '-k' ? 2 : 1);
       argv = rest.slice(1);
+      continue;
+    }
+    if (KEYWORDS.has(argv[0])) {
+      argv = argv.slice(1);
       continue;
     }
     if (WRAPPERS.has(program)) {

@@ -6,12 +6,27 @@ import { Finding } from '../types';
 const info: RuleInfo = {
   id: 'acceptance-test-unchecked',
   severity: 'warning',
-  title: 'An acceptance test that passes on errors: curl without -f and without a following check, or a pre-rollout test run in the background',
+  title: 'An acceptance test that passes on errors: curl without -f and without a following check, or a check run in the background (no metadata.type: bash)',
   symptom: 'The test passes on HTTP 500 (`Pre-rollout check acceptance-test passed`) and a broken canary receives traffic.',
 };
 
 /** Loadtester task types that run the command and report its exit status to Flagger. */
 const BLOCKING_TYPES = new Set(['bash', 'helm', 'helmv3', 'kubectl', 'concord']);
+
+const LOOP = /(^|[\s;&|(])(while|until|for)\s|(^|[\s;&|(])(seq|xargs|watch|parallel)\s/;
+const CALLERS = new Set(['curl', 'wget', 'grpcurl', 'grep', 'test', '[', '[[', 'jq']);
+
+/**
+ * A test the loadtester runs in the background. Every pre-rollout command that generates no load is a test;
+ * a rollout command is one when it is a one-shot call (curl, wget, a check) rather than traffic in a loop.
+ */
+function isBackgroundCheck(type: string, cmd: string): boolean {
+  const commands = parseShell(cmd);
+  if (commands.some((command) => LOAD_GENERATORS.has(command.program))) return false;
+  if (type === 'pre-rollout') return commands.length > 0;
+  if (type !== 'rollout') return false;
+  return commands.some((command) => CALLERS.has(command.program)) && !LOOP.test(cmd);
+}
 
 function check(context: LintContext): Finding[] {
   const findings: Finding[] = [];
@@ -21,10 +36,9 @@ function check(context: LintContext): Finding[] {
       const taskType = typeof hook.metadata.type === 'string' ? hook.metadata.type : 'cmd';
       if (!BLOCKING_TYPES.has(taskType)) {
         // The loadtester answers 202 at once for `cmd` tasks: fine for load, useless as a gate.
-        const generatesLoad = parseShell(hook.cmd).some((command) => LOAD_GENERATORS.has(command.program));
-        if (hook.type === 'pre-rollout' && !generatesLoad) {
+        if (isBackgroundCheck(hook.type, hook.cmd)) {
           findings.push(finding(info, canary.sourced,
-            `pre-rollout webhook "${hook.name}" runs "${hook.cmd}" without metadata.type, so the loadtester starts it in the background and answers `
+            `${hook.type} webhook "${hook.name}" runs "${hook.cmd}" without metadata.type, so the loadtester starts it in the background and answers `
             + '202 at once: the test never holds the rollout back, whatever its result.',
             'set metadata.type: bash so the loadtester waits for the command and reports its exit status.'));
         }

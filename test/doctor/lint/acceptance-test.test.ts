@@ -39,6 +39,19 @@ describe('acceptance-test-unchecked', () => {
     expect(finding.hint).toContain('metadata.type: bash');
   });
 
+  test('a one-shot check as a rollout webhook without type never gates either', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').metadata.cmd = 'curl -sf http://podinfo-canary.test:9898/healthz';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toMatch(/^rollout webhook "load-test" runs .* in the background/);
+  });
+
+  test('traffic in a loop as a rollout webhook is load, not a check', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').metadata.cmd = 'for i in $(seq 1 600); do curl -s http://podinfo-canary.test:9898/; sleep 0.1; done';
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
   test('a rollout load test without type is fine', () => {
     const objects = tutorial();
     expect(webhook(objects, 'load-test').metadata.type).toBeUndefined();

@@ -72,3 +72,10 @@ describe('parseUrl', () => {
     expect(parseUrl('a.b:8080/x', 'http')).toMatchObject({ host: 'a.b', effectivePort: 8080 });
   });
 });
+
+describe('shell keywords', () => {
+  test('commands after if/then/do/while are found', () => {
+    expect(parseShell('if curl -s http://a.b/; then echo ok; fi').map((c) => c.program)).toEqual(['curl', 'echo', 'fi']);
+    expect(parseShell('while true; do hey -z 1m http://a.b/; done').map((c) => c.program)).toEqual(['true', 'hey', 'done']);
+  });
+});
