@@ -10,6 +10,8 @@ import { LogEntry } from '../doctor/log-input';
 const WIDTH = 100;
 /** Longest timeline printed in full; longer ones keep their start and end. */
 const MAX_TIMELINE = 40;
+/** Earlier runs listed before the last one's timeline. */
+const MAX_EARLIER_RUNS = 10;
 
 const OUTCOME_LABEL: Record<string, string> = {
   'promoted': 'PROMOTED',
@@ -59,9 +61,12 @@ function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string):
   const earlier = runs.slice(0, -1);
   if (earlier.length > 0) {
     out.push('', '  Earlier in the input');
-    for (const run of earlier) {
+    if (earlier.length > MAX_EARLIER_RUNS) out.push(`    ... ${earlier.length - MAX_EARLIER_RUNS} earlier run(s) ...`);
+    for (const run of earlier.slice(-MAX_EARLIER_RUNS)) {
       const label = run.number === 0 ? 'Before the first new revision' : `Run ${run.number}`;
-      out.push(`    ${label} (from ${clock(run.items[0].first)}): ${OUTCOME_LABEL[run.outcome].toLowerCase()}${run.failedChecks ? `, ${run.failedChecks} failed check${run.failedChecks === 1 ? '' : 's'}` : ''}`);
+      // A run that had not ended when the next revision arrived was replaced by it.
+      const outcome = run.outcome === 'progressing' && run.number > 0 ? 'replaced by the next revision' : OUTCOME_LABEL[run.outcome].toLowerCase();
+      out.push(`    ${label} (from ${clock(run.items[0].first)}): ${outcome}${run.failedChecks ? `, ${plural(run.failedChecks, 'failed check')}` : ''}`);
     }
   }
   const last = runs[runs.length - 1];

@@ -174,7 +174,9 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
   const byCanary = new Map<string, ExplainedMessage[]>();
   for (const message of messages) {
     if (!message.canaryKey) continue;
-    byCanary.set(message.canaryKey, [...(byCanary.get(message.canaryKey) ?? []), message]);
+    const list = byCanary.get(message.canaryKey);
+    if (list) list.push(message);
+    else byCanary.set(message.canaryKey, [message]);
   }
   const canaries = [...byCanary.entries()].map(([key, list]) => {
     const ref = splitCanaryRef(key);
@@ -434,7 +436,9 @@ function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<
   for (const message of messages) {
     if (message.spec.kind === 'progress' || VERDICT_IDS.has(message.spec.id)) continue;
     const key = problemKeyOf(message);
-    groups.set(key, [...(groups.get(key) ?? []), message]);
+    const list = groups.get(key);
+    if (list) list.push(message);
+    else groups.set(key, [message]);
   }
   const problems = [...groups.entries()].map(([key, list]): Problem => ({
     id: list[0].spec.id,

@@ -2,6 +2,7 @@
  * Metric checks that halted the analysis (scheduler_metrics.go). Each one
  * increments the Canary's failedChecks.
  */
+import { parseGoDuration } from '../duration';
 import { checks, istioQueries } from './commands';
 import { Cause, DiagnosisContext, MessageSpec } from './types';
 
@@ -37,9 +38,7 @@ function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
       ],
     },
     {
-      text: `The metric window (${window}${c.fields.interval ? '' : ' unless the metric sets interval'}) is too short for the scrape interval. `
-        + 'rate() needs at least two samples inside the window; with Istio\'s 15s scrape a 30s window often has fewer, and the query returns nothing. '
-        + 'This is why the tutorial\'s message names request-duration (interval: 30s) while request-success-rate (interval: 1m) passes.',
+      text: windowCause(c),
       checks: [checks.metrics(c, 'every interval at least 1m (4 scrapes of 15s)')],
     },
     {
@@ -54,6 +53,23 @@ function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
       checks: [checks.describeCanary(c, 'whether the weight advanced after this halt')],
     },
   ];
+}
+
+/** Istio's Prometheus addon scrapes every 15s; rate() over fewer than 4 scrapes flakes. */
+const SCRAPE_MS = 15_000;
+
+function windowCause(c: DiagnosisContext): string {
+  const why = 'rate() needs at least two samples inside the window; with Istio\'s 15s scrape a 30s window often has fewer, and the query returns nothing.';
+  const interval = c.fields.interval;
+  if (!interval) {
+    return `The metric's window (its interval; 1m when unset) is too short for the scrape interval. ${why} `
+      + 'This is why the tutorial\'s message names request-duration (interval: 30s) while request-success-rate (interval: 1m) passes.';
+  }
+  const ms = parseGoDuration(interval);
+  if (ms !== undefined && ms >= 4 * SCRAPE_MS) {
+    return `The metric's window is too short for the scrape interval; unlikely here: its interval ${interval} holds ${Math.floor(ms / SCRAPE_MS)} scrapes of 15s.`;
+  }
+  return `The metric's window (interval: ${interval}) is too short for the scrape interval. ${why}`;
 }
 
 const NO_TRAFFIC_FIX = (c: DiagnosisContext): string =>
@@ -73,7 +89,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     headline: (c) => `halt: no values found for ${c.fields.metric}`,
     problemKey: (c) => c.fields.metric,
     diagnose: (c) => ({
-      summary: `Prometheus answered, but the ${c.fields.provider ? `${c.fields.provider} ` : ''}query for ${c.fields.metric} returned nothing (or NaN) for ${c.target} in ${c.namespace} over the last ${windowOf(c)}. `
+      summary: `Prometheus answered, but Flagger's ${c.fields.provider ? `${c.fields.provider} ` : ''}query for ${c.fields.metric} returned nothing (or NaN) for ${c.target} in ${c.namespace} over the last ${windowOf(c)}. `
         + `Flagger guesses "not receiving traffic"; that is one of several causes. ${UNREACHABLE_IS_DIFFERENT}`,
       causes: noTrafficCauses(c, c.fields.metric),
       fix: NO_TRAFFIC_FIX(c),

@@ -51,6 +51,12 @@ describe('"no values found"', () => {
     expect(commands(withWindow).join('\n')).toContain('[30s]');
   });
 
+  test('a window known to be long enough is called unlikely, a short one is named', () => {
+    const message = 'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic';
+    expect(diagnose(message, { interval: '1m' }).diagnosis.causes[2].text).toMatch(/unlikely here: its interval 1m holds 4 scrapes/);
+    expect(diagnose(message, { interval: '30s' }).diagnosis.causes[2].text).toMatch(/^The metric's window \(interval: 30s\) is too short/);
+  });
+
   test('a success-rate query gets the requests query, not the duration one', () => {
     const { diagnosis: rate } = diagnose('Halt advancement no values found for istio metric request-success-rate probably podinfo.test is not receiving traffic: running query failed: no values found');
     expect(commands(rate).join('\n')).toContain('sum(rate(istio_requests_total{reporter="destination"');
