@@ -83,8 +83,9 @@ export function apiGroupOf(object: KubeObject): string {
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
 }
 
-function key(...parts: string[]): string {
-  return parts.join('/');
+function key(a: string, b: string, c?: string, d?: string): string {
+  if (c === undefined) return `${a}/${b}`;
+  return d === undefined ? `${a}/${b}/${c}` : `${a}/${b}/${c}/${d}`;
 }
 
 /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects. */

@@ -16,6 +16,7 @@ export interface SimpleCommand {
 type Token = { readonly word: string } | { readonly operator: string };
 
 const OPERATORS = ['&&', '||', ';;', '|&', '$(', '|', ';', '&', '(', ')', '`', '\n'];
+const OPERATOR_START = new Set(OPERATORS.map((op) => op[0]));
 
 function tokenize(script: string): Token[] {
   const tokens: Token[] = [];
@@ -64,7 +65,7 @@ function tokenize(script: string): Token[] {
       endWord();
       continue;
     }
-    const operator = OPERATORS.find((op) => script.startsWith(op, i));
+    const operator = OPERATOR_START.has(char) ? OPERATORS.find((op) => script.startsWith(op, i)) : undefined;
     if (operator) {
       endWord();
       tokens.push({ operator });
@@ -157,7 +158,16 @@ function parseShellAt(script: string, depth: number): SimpleCommand[] {
   return commands.filter((command) => command.argv.length > 0);
 }
 
+/** Several rules read the same commands; parse each script once per process (bounded). */
+const cache = new Map<string, readonly SimpleCommand[]>();
+
 /** Splits a shell script into its simple commands, in order. */
-export function parseShell(script: string): SimpleCommand[] {
-  return parseShellAt(script, 0);
+export function parseShell(script: string): readonly SimpleCommand[] {
+  let commands = cache.get(script);
+  if (!commands) {
+    if (cache.size >= 10_000) cache.clear();
+    commands = parseShellAt(script, 0);
+    cache.set(script, commands);
+  }
+  return commands;
 }

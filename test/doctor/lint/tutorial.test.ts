@@ -29,13 +29,15 @@ describe('speed', () => {
   test('1000 copies of the tutorial set lint in well under a second', () => {
     // GIVEN 1000 copies, each in its own namespace
     const texts = [TEST_NAMESPACE_YAML, ...REFERENCE_FILES.map((f) => fs.readFileSync(path.join(REFERENCE_DIR, f), 'utf8'))].join('\n---\n');
+    const original = JSON.stringify(parseManifests(texts, 'tutorial.yaml').map((s) => s.object));
     const objects: SourcedObject[] = [];
     for (let i = 0; i < 1000; i++) {
-      const copy = texts.replace(/(namespace: |name: |\.)test\b/g, `$1t${i}`);
-      objects.push(...parseManifests(copy, `copy${i}.yaml`, objects.length));
+      const copy = JSON.parse(original.replace(/"test"/g, `"t${i}"`).replace(/\.test\b/g, `.t${i}`));
+      for (const object of copy) objects.push({ object, source: { file: `copy${i}.yaml`, order: objects.length } });
     }
 
-    // WHEN linted
+    // WHEN linted (after a small warm-up run, so the time measures the engine rather than the JIT compiler)
+    lint(objects.slice(0, 70));
     const started = process.hrtime.bigint();
     const findings = lint(objects);
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -45,5 +47,6 @@ describe('speed', () => {
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(findings).toHaveLength(2000);
     expect(elapsedMs).toBeLessThan(1000);
+    process.stdout.write(`linted ${objects.length} objects in ${Math.round(elapsedMs)}ms\n`);
   });
 });
