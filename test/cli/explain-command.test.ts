@@ -70,6 +70,13 @@ describe('flagger-doctor explain: text output', () => {
     expect(result.stdout).toContain('Verdict: ROLLED BACK.');
   });
 
+  test('- reads standard input among the FILEs', async () => {
+    const result = await run(['-', path.join(FIXTURES, 'wrong-cmd-url.loadtester.jsonl')], { stdin: fs.readFileSync(path.join(FIXTURES, 'wrong-cmd-url.flagger.jsonl'), 'utf8') });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('first at -:5');
+    expect(result.stdout).toContain('confirms the first cause, no load traffic');
+  });
+
   test('several files are read together: the loadtester\'s logs confirm the cause', async () => {
     const result = await run([path.join(FIXTURES, 'wrong-cmd-url.flagger.jsonl'), path.join(FIXTURES, 'wrong-cmd-url.loadtester.jsonl')]);
     expect(result.stdout).toContain('confirms the first cause, no load traffic');

@@ -113,6 +113,19 @@ describe('kubectl describe canary', () => {
     expectAccounted(parsed);
   });
 
+  test('several described canaries: each event belongs to the object above it', () => {
+    const text = [
+      'Name:         podinfo', 'Namespace:    test', 'Events:', '  Type    Reason  Age  From     Message', '  ----    ------  ---- ----     -------',
+      '  Normal  Synced  5m   flagger  Initialization done! podinfo.test', '',
+      'Name:         backend', 'Namespace:    prod', 'Status:', '  Phase:  Succeeded', 'Events:', '  Type    Reason  Age  From     Message', '  ----    ------  ---- ----     -------',
+      '  Normal  Synced  2m   flagger  Promotion completed! Scaling down backend.prod',
+    ].join('\n');
+    const parsed = parseLogInput(text);
+    expect(parsed.entries.map((e) => `${e.canary}.${e.namespace}`)).toEqual(['podinfo.test', 'backend.prod']);
+    expect(parsed.describedCanaries).toEqual([{ name: 'podinfo', namespace: 'test' }, { name: 'backend', namespace: 'prod', phase: 'Succeeded' }]);
+    expectAccounted(parsed);
+  });
+
   test('Events: <none> gives no entries', () => {
     const none = parseLogInput('Name:         podinfo\nNamespace:    test\nEvents:       <none>\n');
     expect(none.entries).toEqual([]);
