@@ -19,7 +19,7 @@ const injectionInfo: RuleInfo = {
 const orderInfo: RuleInfo = {
   id: 'namespace-order',
   severity: 'error',
-  title: 'A Namespace comes after objects in it, in `kubectl apply -f` order (lexical file order, then document order)',
+  title: 'A Namespace comes after objects in it, in `kubectl apply -f DIR` order (lexical file order, then document order) within its folder',
   symptom: 'The first `kubectl apply -f DIR` fails those objects with `namespaces "test" not found`; only a second apply succeeds.',
 };
 
@@ -73,28 +73,41 @@ function checkCanaryNamespaces(context: LintContext): Finding[] {
   return findings;
 }
 
+/** The folder of a file: objects of one folder are applied together, in order, by `kubectl apply -f DIR`. */
+function folderOf(sourced: SourcedObject): string {
+  const file = sourced.source.file ?? '';
+  return file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'), 0));
+}
+
 function checkOrder(context: LintContext): Finding[] {
   const { index } = context;
   const findings: Finding[] = [];
   if (index.namespaceObjects.length === 0) return findings;
-  // First object and count per namespace, in one pass over the objects in order.
+  // The first Namespace of each name and folder. Folders given separately may well be applied separately
+  // (the namespace first), so only objects of the Namespace's own folder count.
+  const namespaceOrder = new Map<string, number>();
+  for (const n of index.namespaceObjects) {
+    const key = `${folderOf(n)}\u0000${nameOf(n.object)}`;
+    if (!namespaceOrder.has(key)) namespaceOrder.set(key, n.source.order);
+  }
+  // First object and count per folder and namespace, in one pass over the objects in order.
   const first = new Map<string, SourcedObject>();
   const before = new Map<string, number>();
-  const namespaceOrder = new Map<string, number>();
-  for (const n of index.namespaceObjects) if (!namespaceOrder.has(nameOf(n.object))) namespaceOrder.set(nameOf(n.object), n.source.order);
   for (const sourced of index.objects) {
     const namespace = asString(sourced.object.metadata?.namespace);
     if (!namespace || sourced.object.kind === 'Namespace') continue;
-    const order = namespaceOrder.get(namespace);
+    const key = `${folderOf(sourced)}\u0000${namespace}`;
+    const order = namespaceOrder.get(key);
     if (order === undefined || sourced.source.order >= order) continue;
-    if (!first.has(namespace)) first.set(namespace, sourced);
-    before.set(namespace, (before.get(namespace) ?? 0) + 1);
+    if (!first.has(key)) first.set(key, sourced);
+    before.set(key, (before.get(key) ?? 0) + 1);
   }
   for (const namespaceObject of index.namespaceObjects) {
     const name = nameOf(namespaceObject.object);
-    const earliest = first.get(name);
-    if (!earliest) continue;
-    const count = before.get(name) ?? 0;
+    const key = `${folderOf(namespaceObject)}\u0000${name}`;
+    const earliest = first.get(key);
+    if (!earliest || namespaceOrder.get(key) !== namespaceObject.source.order) continue;
+    const count = before.get(key) ?? 0;
     const where = earliest.source.file ? ` in ${earliest.source.file}` : '';
     findings.push(finding(orderInfo, namespaceObject,
       `Namespace ${name} comes after ${count} object${count === 1 ? '' : 's'} in it in \`kubectl apply -f\` order (the first: ${describeObject(earliest.object)}${where}).`,

@@ -78,4 +78,18 @@ describe('namespace-order', () => {
     expect(finding.message).toContain('Deployment/test/podinfo in kustomize-podinfo.yaml');
     expect(finding.hint).toContain('00-namespace.yaml');
   });
+
+  test('a Namespace in another folder may be applied first: no finding', () => {
+    // GIVEN the tutorial files in apps/, and the namespace in infra/ given after them on the command line
+    const objects = without(tutorial(), 'Namespace').map((s) => ({ ...s, source: { ...s.source, file: `apps/${s.source.file}` } }));
+    const all = [...objects, ...parseManifests('apiVersion: v1\nkind: Namespace\nmetadata: {name: test}\n', 'infra/namespace.yaml', objects.length)];
+    expect(findingsOf(all, RULE)).toEqual([]);
+  });
+
+  test('within one file, a Namespace below the objects in it is an error', () => {
+    const objects = parseManifests('kind: Service\napiVersion: v1\nmetadata: {name: a, namespace: web}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n', 'all.yaml');
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('comes after 1 object in it');
+    expect(finding.hint).toBe('move the Namespace document above the objects in it.');
+  });
 });
