@@ -157,7 +157,7 @@ function webhookFix(c: DiagnosisContext, error: WebhookError): string {
     case 'dns':
       return `Set the webhook url to the loadtester Service's name, a dot, and its namespace, e.g. http://flagger-loadtester.${c.namespace}/ for the loadtester of Flagger's kustomize/tester installed in ${c.namespace}, and re-apply the Canary.`;
     case 'refused':
-      return 'Use the Service\'s port in the URL (the loadtester Service listens on 80: http://flagger-loadtester.<namespace>/), and make sure the loadtester pod is ready.';
+      return 'Use a port the Service exposes in the URL (the loadtester Service listens on 80: http://flagger-loadtester.<namespace>/), and make sure the pods behind it are ready.';
     case 'timeout':
       return 'Raise the webhook\'s timeout above the command\'s run time, or shorten the command; for load tests leave metadata.type unset so the loadtester answers at once and runs hey in the background.';
     case 'server-error':
