@@ -73,9 +73,13 @@ function checkCanaryNamespaces(context: LintContext): Finding[] {
   return findings;
 }
 
-/** The folder of a file: objects of one folder are applied together, in order, by `kubectl apply -f DIR`. */
-function folderOf(sourced: SourcedObject): string {
-  const file = sourced.source.file ?? '';
+/**
+ * The folder of a file: objects of one folder are applied together, in order, by `kubectl apply -f DIR`.
+ * Objects with neither a file nor a construct path have no known apply order: undefined.
+ */
+function folderOf(sourced: SourcedObject): string | undefined {
+  const file = sourced.source.file;
+  if (file === undefined) return sourced.source.path === undefined ? undefined : '';
   return file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'), 0));
 }
 
@@ -87,7 +91,9 @@ function checkOrder(context: LintContext): Finding[] {
   // (the namespace first), so only objects of the Namespace's own folder count.
   const namespaceOrder = new Map<string, number>();
   for (const n of index.namespaceObjects) {
-    const key = `${folderOf(n)}\u0000${nameOf(n.object)}`;
+    const folder = folderOf(n);
+    if (folder === undefined) continue;
+    const key = `${folder}\u0000${nameOf(n.object)}`;
     if (!namespaceOrder.has(key)) namespaceOrder.set(key, n.source.order);
   }
   // First object and count per folder and namespace, in one pass over the objects in order.
@@ -95,8 +101,9 @@ function checkOrder(context: LintContext): Finding[] {
   const before = new Map<string, number>();
   for (const sourced of index.objects) {
     const namespace = asString(sourced.object.metadata?.namespace);
-    if (!namespace || sourced.object.kind === 'Namespace') continue;
-    const key = `${folderOf(sourced)}\u0000${namespace}`;
+    const folder = folderOf(sourced);
+    if (!namespace || folder === undefined || sourced.object.kind === 'Namespace') continue;
+    const key = `${folder}\u0000${namespace}`;
     const order = namespaceOrder.get(key);
     if (order === undefined || sourced.source.order >= order) continue;
     if (!first.has(key)) first.set(key, sourced);

@@ -1,4 +1,5 @@
 import { parseManifests } from '../../../lib/doctor/manifests';
+import { fromObjects } from '../../../lib/doctor/manifests';
 import { canarySpec, findingsOf, objectOf, tutorial, without } from './helpers';
 
 describe('namespace-missing', () => {
@@ -91,5 +92,21 @@ describe('namespace-order', () => {
     const [finding] = findingsOf(objects, RULE);
     expect(finding.message).toContain('comes after 1 object in it');
     expect(finding.hint).toBe('move the Namespace document above the objects in it.');
+  });
+
+  test('objects without a file or construct path have no known apply order', () => {
+    const objects = fromObjects([
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', namespace: 'web' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } },
+    ]);
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('objects of a construct tree are in synth order', () => {
+    const objects = [
+      { object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', namespace: 'web' } }, source: { order: 0, path: 'app/chart/svc' } },
+      { object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } }, source: { order: 1, path: 'app/chart/ns' } },
+    ];
+    expect(findingsOf(objects, RULE)).toHaveLength(1);
   });
 });
