@@ -9,3 +9,4 @@ export * from './ingress-route';
 export * from './tutorial-chart';
 export * from './synth-lint';
 export * from './cdk8s-validation';
+export * from './doctor';
