@@ -228,13 +228,11 @@ describe('garbage never crashes the parser', () => {
     }
     lines.push(`{"msg":"${'a '.repeat(500_000)}`);
     lines.push('  Warning  Synced  ' + ' '.repeat(200_000) + 'x');
-    const started = Date.now();
     // WHEN it is parsed
     const parsed = parseLogInput(lines.join('\n'));
-    // THEN nothing throws, each line is accounted for once, and it takes well under a few seconds
+    // THEN nothing throws and each line is accounted for once (within jest's timeout; speed is `npm run bench`'s job)
     expect(parsed.lines).toBe(lines.length);
     expectAccounted(parsed);
-    expect(Date.now() - started).toBeLessThan(5000);
     for (const entry of parsed.entries) {
       expect(typeof entry.message).toBe('string');
       // control characters other than tab and newline never reach the output

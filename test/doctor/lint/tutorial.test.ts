@@ -1,3 +1,5 @@
+import { Testing } from 'cdk8s';
+import { FlaggerTutorialChart } from '../../../lib';
 import { lint } from '../../../lib/doctor/lint';
 import { parseManifests } from '../../../lib/doctor/manifests';
 import { SourcedObject } from '../../../lib/doctor/types';
@@ -23,10 +25,15 @@ describe('the correct manifests', () => {
   test("the project's dist/ has no findings at all", () => {
     expect(lint(dist())).toEqual([]);
   });
+
+  test('the dist fixture the rule tests start from is exactly what the chart synthesizes', () => {
+    const synthesized = Testing.synth(new FlaggerTutorialChart(Testing.app(), 'podinfo'));
+    expect(dist().map((sourced) => sourced.object)).toEqual(synthesized);
+  });
 });
 
 describe('speed', () => {
-  test('1000 copies of the tutorial set lint in well under a second', () => {
+  test('1000 copies of the tutorial set each get the findings of the original', () => {
     // GIVEN 1000 copies, each in its own namespace
     const texts = [TEST_NAMESPACE_YAML, ...REFERENCE_FILES.map((f) => fs.readFileSync(path.join(REFERENCE_DIR, f), 'utf8'))].join('\n---\n');
     const original = JSON.stringify(parseManifests(texts, 'tutorial.yaml').map((s) => s.object));
@@ -36,16 +43,12 @@ describe('speed', () => {
       for (const object of copy) objects.push({ object, source: { file: `copy${i}.yaml`, order: objects.length } });
     }
 
-    // WHEN linted (after a small warm-up run, so the time measures the engine rather than the JIT compiler)
-    lint(objects.slice(0, 70));
-    const started = process.hrtime.bigint();
+    // WHEN linted (its speed is measured by `npm run bench`, not asserted here)
     const findings = lint(objects);
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 
-    // THEN every copy gets the same findings as the original, fast
+    // THEN every copy gets the same findings as the original
     expect(objects).toHaveLength(7000);
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(findings).toHaveLength(2000);
-    expect(elapsedMs).toBeLessThan(1000);
   });
 });
