@@ -96,8 +96,18 @@ function scaling() {
   }
 }
 
+function doctor() {
+  const result = spawnSync(process.execPath, [bundle('scripts/bench-doctor.ts')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`doctor bench failed: ${result.stderr}`);
+  const f = JSON.parse(result.stdout);
+  console.log('\nflagger-doctor engine (medians, in one process, against a baseline on the same input):');
+  console.log(`  lint of ${f.objects} objects (${f.copies} tutorial charts): ${f.lintMs.toFixed(0)} ms, ${(f.lintMs / f.parseMs).toFixed(2)}x parsing their YAML (${f.parseMs.toFixed(0)} ms); ${f.findings} findings`);
+  console.log(`  explain of ${f.lines} JSON log lines: ${f.explainMs.toFixed(0)} ms, ${(f.explainMs / f.jsonMs).toFixed(2)}x JSON.parse of the same lines (${f.jsonMs.toFixed(0)} ms)`);
+}
+
 try {
   compareSynthToKustomize();
+  doctor();
   scaling();
 } catch (error) {
   console.error(`bench failed: ${error.message}`);

@@ -1,0 +1,40 @@
+// Times the doctor engine on large inputs against a baseline measured in the same process:
+// lint against parsing the same YAML, explain against JSON.parse of the same log lines.
+import { Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { explain, lint, parseLogInput, parseManifests, SourcedObject } from '../lib/doctor';
+import { FlaggerTutorialChart } from '../lib';
+
+function medianMs(runs: number, work: () => void): number {
+  const times: number[] = [];
+  work(); // warm-up
+  for (let run = 0; run < runs; run++) {
+    const started = process.hrtime.bigint();
+    work();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const copies = Number(process.env.BENCH_COPIES ?? '1000');
+const chart = Testing.synth(new FlaggerTutorialChart(Testing.app(), 'podinfo')).map((object) => YAML.stringify(object, { lineWidth: 0 })).join('---\n');
+const text = Array.from({ length: copies }, (_, index) => chart.replace(/\btest\b/g, `test-${index}`).replace(/app\.example\.com/g, `app-${index}.example.com`))
+  .join('---\n');
+let objects: SourcedObject[] = [];
+const parseMs = medianMs(5, () => { objects = parseManifests(text, 'bench.yaml'); });
+let findings = 0;
+const lintMs = medianMs(5, () => { findings = lint(objects).length; });
+
+const lines: string[] = [];
+for (let index = 0; index < 100_000; index++) {
+  const canary = `podinfo-${index % 50}.test`;
+  const messages = ['New revision detected! Scaling up podinfo.test', 'Advance podinfo.test canary weight 10',
+    'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic'];
+  lines.push(JSON.stringify({ level: 'info', ts: '2026-11-26T10:00:00.000Z', msg: messages[index % 3].replace('podinfo.test', canary), canary }));
+}
+const log = lines.join('\n');
+const jsonMs = medianMs(3, () => { for (const line of lines) JSON.parse(line); });
+const explainMs = medianMs(3, () => { explain([parseLogInput(log)]); });
+
+process.stdout.write(JSON.stringify({ copies, objects: objects.length, findings, parseMs, lintMs, lines: lines.length, jsonMs, explainMs }));
