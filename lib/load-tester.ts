@@ -1,10 +1,10 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
 import { Construct } from 'constructs';
 import * as flagger from '../imports/flagger.app';
 import { CanaryWebhookContext, ICanaryWebhook, canaryServiceUrl } from './canary-webhook';
 import { MeshNamespace } from './mesh-namespace';
-import { dropConstructAddressLabel, restrictPodTemplate } from './pod-security';
+import { finishWorkload, nonRootPod, restrictedContainer } from './pod-security';
 import { checkDnsLabel, checkInteger, goDuration, invalidProp } from './validate';
 
 export const LOAD_TESTER_IMAGE = 'ghcr.io/fluxcd/flagger-loadtester:0.38.0';
@@ -169,7 +169,7 @@ export class LoadTester extends Construct {
         annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' },
       },
       automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser },
+      securityContext: nonRootPod(runAsUser),
       containers: [{
         name: 'loadtester',
         image,
@@ -182,19 +182,10 @@ export class LoadTester extends Construct {
           cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(1000) },
           memory: { request: Size.mebibytes(32), limit: Size.mebibytes(512) },
         },
-        securityContext: {
-          ensureNonRoot: true,
-          user: runAsUser,
-          group: runAsUser,
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-        },
+        securityContext: restrictedContainer(runAsUser),
       }],
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels }));
-    const deployment = ApiObject.of(this.deployment);
-    restrictPodTemplate(deployment, 1);
-    dropConstructAddressLabel(deployment);
+    finishWorkload(this.deployment, labels);
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: this.name, namespace: this.namespace, labels },

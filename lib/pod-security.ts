@@ -1,21 +1,30 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-25';
 
-/**
- * Completes what cdk8s-plus-25 cannot express on a workload's pod template: the seccomp profile
- * and dropping every Linux capability. Both are what the Pod Security "restricted" profile asks for.
- */
-export function restrictPodTemplate(workload: ApiObject, containerCount: number): void {
-  workload.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
-  for (let index = 0; index < containerCount; index++) {
-    workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/securityContext/capabilities`, { drop: ['ALL'] }));
-  }
+/** Pod-level security of our workloads: non-root, with the numeric user the kubelet can verify. */
+export function nonRootPod(runAsUser: number): kplus.PodSecurityContextProps {
+  return { ensureNonRoot: true, user: runAsUser, group: runAsUser };
+}
+
+/** Container-level security of our workloads: non-root, read-only, no privilege escalation. */
+export function restrictedContainer(runAsUser: number): kplus.ContainerSecurityContextProps {
+  return { ensureNonRoot: true, user: runAsUser, group: runAsUser, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false };
 }
 
 /**
- * cdk8s-plus labels every pod template with `cdk8s.io/metadata.addr`, a hash of the construct path.
- * Our workloads select on `app` (which Flagger requires), so the label only adds churn: renaming a
- * construct would change the pod template and start a canary run.
+ * Finishes a cdk8s-plus Deployment the way Flagger and the Pod Security "restricted" profile need it:
+ * - selects its pods by `labels` (Flagger requires `app`, `name` or `app.kubernetes.io/name`);
+ * - drops the `cdk8s.io/metadata.addr` pod label, a hash of the construct path, so renaming a
+ *   construct does not change the pod template and start a canary run;
+ * - adds what cdk8s-plus-25 cannot express: the seccomp profile and dropping every capability.
  */
-export function dropConstructAddressLabel(workload: ApiObject): void {
+export function finishWorkload(deployment: kplus.Deployment, labels: Record<string, string>): ApiObject {
+  deployment.select(kplus.LabelSelector.of({ labels }));
+  const workload = ApiObject.of(deployment);
   workload.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  workload.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+  deployment.containers.forEach((_container, index) => {
+    workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/securityContext/capabilities`, { drop: ['ALL'] }));
+  });
+  return workload;
 }

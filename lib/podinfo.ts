@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
 import { Construct } from 'constructs';
 import { MeshNamespace } from './mesh-namespace';
-import { dropConstructAddressLabel, restrictPodTemplate } from './pod-security';
+import { finishWorkload, nonRootPod, restrictedContainer } from './pod-security';
 import { checkDnsLabel, checkInteger, invalidProp } from './validate';
 
 /** The image the tutorial starts from. The trigger, `podinfod=ghcr.io/stefanprodan/podinfo:6.0.2`, needs another tag. */
@@ -114,7 +114,7 @@ export class Podinfo extends Construct {
       progressDeadline: Duration.seconds(60),
       strategy: kplus.DeploymentStrategy.rollingUpdate({ maxUnavailable: kplus.PercentOrAbsolute.absolute(1) }),
       automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: runAsUser, group: runAsUser },
+      securityContext: nonRootPod(runAsUser),
       volumes: [data, tmp],
       containers: [{
         name: this.containerName,
@@ -146,17 +146,10 @@ export class Podinfo extends Construct {
           cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(2000) },
           memory: { request: Size.mebibytes(64), limit: Size.mebibytes(512) },
         },
-        securityContext: {
-          ensureNonRoot: true,
-          user: runAsUser,
-          group: runAsUser,
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-        },
+        securityContext: restrictedContainer(runAsUser),
         volumeMounts: [{ path: '/data', volume: data }, { path: '/tmp', volume: tmp }],
       }],
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels }));
 
     this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
       metadata: { name: this.name, namespace: this.namespace },
@@ -167,10 +160,7 @@ export class Podinfo extends Construct {
     });
 
     this.autoscaler.node.addDependency(this.deployment);
-    const deployment = ApiObject.of(this.deployment);
-    deployment.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', 5));
-    restrictPodTemplate(deployment, 1);
-    dropConstructAddressLabel(deployment);
+    finishWorkload(this.deployment, labels).addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', 5));
     // The cluster's defaults, as in the reference HPA: cdk8s-plus writes its own copy of them.
     ApiObject.of(this.autoscaler).addJsonPatch(JsonPatch.remove('/spec/behavior'));
     props.namespace.addToNamespace(this);

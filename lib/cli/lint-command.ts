@@ -1,8 +1,7 @@
-import { parseGoDuration } from '../doctor/duration';
 import { lint } from '../doctor/lint';
-import { loadManifests, manifestFiles, ManifestError, parseManifests } from '../doctor/manifests';
-import { Finding, SourcedObject } from '../doctor/types';
+import { Finding } from '../doctor/types';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from './io';
+import { parseManifestArgs, readManifestArgs } from './manifest-args';
 
 const USAGE = `Usage: flagger-doctor lint [--format text|json] [--scrape-interval 15s] PATH...
 
@@ -18,55 +17,6 @@ Options:
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.
 `;
-
-interface LintArgs {
-  readonly format: 'text' | 'json';
-  readonly scrapeIntervalMs: number;
-  readonly paths: readonly string[];
-  readonly help: boolean;
-}
-
-function parseArgs(args: readonly string[]): LintArgs {
-  let format: 'text' | 'json' = 'text';
-  let scrapeIntervalMs = 15_000;
-  const paths: string[] = [];
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      paths.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      paths.push(arg);
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const name = equals === -1 ? arg : arg.slice(0, equals);
-    if (name !== '--format' && name !== '--scrape-interval') {
-      throw new UsageError(`unknown option '${arg}'.\n\n${USAGE}`);
-    }
-    let value: string;
-    if (equals !== -1) value = arg.slice(equals + 1);
-    else if (i + 1 < args.length) value = args[++i];
-    else throw new UsageError(`${name} needs a value.\n\n${USAGE}`);
-    if (name === '--format') {
-      if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not '${value}'.`);
-      format = value;
-    } else {
-      const ms = parseGoDuration(value);
-      if (ms === undefined || ms <= 0) {
-        throw new UsageError(`--scrape-interval must be a positive Go duration such as 15s or 1m, not '${value}'.`);
-      }
-      scrapeIntervalMs = ms;
-    }
-  }
-  return { format, scrapeIntervalMs, paths, help };
-}
 
 const SEVERITY_WORD: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -89,37 +39,15 @@ export function summarize(findings: readonly Finding[], objects: number, files: 
   return `${parts.join(', ')} in ${plural(objects, 'object')} from ${plural(files, 'file')}\n`;
 }
 
-/** Reads the paths in order; `-` is standard input (e.g. `kustomize build . | flagger-doctor lint -`). */
-async function load(paths: readonly string[], io: CliIO): Promise<{ objects: SourcedObject[]; files: number }> {
-  const objects: SourcedObject[] = [];
-  let files = 0;
-  try {
-    for (const given of paths) {
-      if (given === '-') {
-        objects.push(...parseManifests(await io.readStdin(), '<stdin>', objects.length));
-        files++;
-        continue;
-      }
-      const found = manifestFiles([given], io.cwd);
-      for (const sourced of loadManifests(found, io.cwd)) objects.push({ ...sourced, source: { ...sourced.source, order: objects.length } });
-      files += found.length;
-    }
-  } catch (error) {
-    if (error instanceof ManifestError) throw new UsageError(error.message);
-    throw error;
-  }
-  return { objects, files };
-}
-
 /** `flagger-doctor lint`: prints findings and returns 1 when any is an error. */
 export async function lintCommand(args: string[], io: CliIO): Promise<number> {
-  const options = parseArgs(args);
+  const options = parseManifestArgs(args, USAGE);
   if (options.help) {
     io.stdout(USAGE);
     return EXIT_OK;
   }
   if (options.paths.length === 0) throw new UsageError(`no PATH given.\n\n${USAGE}`);
-  const { objects, files } = await load(options.paths, io);
+  const { objects, files } = await readManifestArgs(options.paths, io);
   if (objects.length === 0) {
     throw new UsageError(`no Kubernetes objects found in ${options.paths.join(', ')} (${plural(files, 'manifest file')}).`);
   }

@@ -1,11 +1,12 @@
-import { formatDuration, parseGoDuration } from '../doctor/duration';
-import { loadManifests, ManifestError } from '../doctor/manifests';
+import { formatDuration } from '../doctor/duration';
 import { CanaryPlan, MetricPlan, planCanaries, PlanStep } from '../doctor/plan';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from './io';
+import { parseManifestArgs, readManifestArgs } from './manifest-args';
 
 const USAGE = `Usage: flagger-doctor plan [--format text|json] [--scrape-interval 15s] PATH...
 
-Prints, for each Flagger Canary in the manifests (files or folders, YAML or JSON), what Flagger
+Prints, for each Flagger Canary in the manifests (files or folders, YAML or JSON; PATH - reads
+standard input), what Flagger
 will do with a new revision: the weight schedule with times, the earliest promotion, when it rolls
 back, and how many load-test requests each metric window sees.
 
@@ -16,68 +17,15 @@ Options:
 Exit codes: 0 planned, 1 no Canary found, 2 bad usage or unreadable input.
 `;
 
-interface PlanArguments {
-  readonly format: 'text' | 'json';
-  readonly scrapeIntervalMs: number;
-  readonly paths: string[];
-  readonly help: boolean;
-}
-
-function parseArguments(args: readonly string[]): PlanArguments {
-  let format: 'text' | 'json' = 'text';
-  let scrapeIntervalMs = 15_000;
-  const paths: string[] = [];
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      paths.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      paths.push(arg);
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const name = equals >= 0 ? arg.slice(0, equals) : arg;
-    if (name !== '--format' && name !== '--scrape-interval') {
-      throw new UsageError(`unknown option '${name}'.\n\n${USAGE}`);
-    }
-    const value = equals >= 0 ? arg.slice(equals + 1) : args[++i];
-    if (value === undefined) throw new UsageError(`option '${name}' needs a value.\n\n${USAGE}`);
-    if (name === '--format') {
-      if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be 'text' or 'json', not '${value}'.`);
-      format = value;
-    } else {
-      const parsed = parseGoDuration(value);
-      if (parsed === undefined || parsed <= 0) {
-        throw new UsageError(`--scrape-interval '${value}' is not a positive duration; write it like 15s or 1m.`);
-      }
-      scrapeIntervalMs = parsed;
-    }
-  }
-  return { format, scrapeIntervalMs, paths, help };
-}
-
 /** `flagger-doctor plan`: prints each Canary's rollout schedule. */
 export async function planCommand(args: string[], io: CliIO): Promise<number> {
-  const options = parseArguments(args);
+  const options = parseManifestArgs(args, USAGE);
   if (options.help) {
     io.stdout(USAGE);
     return EXIT_OK;
   }
   if (options.paths.length === 0) throw new UsageError(`no PATH given.\n\n${USAGE}`);
-  let objects;
-  try {
-    objects = loadManifests(options.paths, io.cwd);
-  } catch (error) {
-    if (error instanceof ManifestError) throw new UsageError(error.message);
-    throw error;
-  }
+  const { objects } = await readManifestArgs(options.paths, io);
   const plans = planCanaries(objects, { scrapeIntervalMs: options.scrapeIntervalMs });
   if (options.format === 'json') {
     io.stdout(`${JSON.stringify(plans, null, 2)}\n`);

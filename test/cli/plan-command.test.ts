@@ -14,13 +14,13 @@ interface Result {
   readonly stderr: string;
 }
 
-async function run(args: string[], cwd = process.cwd()): Promise<Result> {
+async function run(args: string[], cwd = process.cwd(), stdin = ''): Promise<Result> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
     stdout: (text) => { stdout += text; },
     stderr: (text) => { stderr += text; },
-    readStdin: async () => '',
+    readStdin: async () => stdin,
     cwd,
   };
   const code = await main(['plan', ...args], io);
@@ -125,6 +125,16 @@ describe('flagger-doctor plan: bad input', () => {
     expect(result.stderr).toMatch(/^flagger-doctor plan: broken\.yaml:\d+: invalid YAML/);
   });
 
+  test('PATH - reads the manifests from standard input', async () => {
+    // GIVEN the tutorial canary piped in, as from `kustomize build`
+    const canary = fs.readFileSync(path.resolve(__dirname, '../../../shared/reference/flagger-v1.44.0/tutorial-canary.yaml'), 'utf8');
+    // WHEN
+    const result = await run(['--format', 'json', '-'], workdir, canary);
+    // THEN
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).map((plan: { name: string; file: string }) => [plan.name, plan.file])).toEqual([['podinfo', '<stdin>']]);
+  });
+
   test('a missing path: exit 2 naming it', async () => {
     const result = await run(['no-such-dir/'], workdir);
     expect(result.code).toBe(2);
@@ -133,11 +143,11 @@ describe('flagger-doctor plan: bad input', () => {
 
   test.each([
     [[], /no PATH given/],
-    [['--format', 'xml', 'x.yaml'], /--format must be 'text' or 'json', not 'xml'/],
-    [['--scrape-interval', '15', 'x.yaml'], /--scrape-interval '15' is not a positive duration/],
-    [['--scrape-interval', '0s', 'x.yaml'], /--scrape-interval '0s' is not a positive duration/],
+    [['--format', 'xml', 'x.yaml'], /--format must be text or json, not 'xml'/],
+    [['--scrape-interval', '15', 'x.yaml'], /--scrape-interval must be a positive Go duration such as 15s or 1m, not '15'/],
+    [['--scrape-interval', '0s', 'x.yaml'], /--scrape-interval must be a positive Go duration such as 15s or 1m, not '0s'/],
     [['--verbose', 'x.yaml'], /unknown option '--verbose'/],
-    [['x.yaml', '--format'], /option '--format' needs a value/],
+    [['x.yaml', '--format'], /--format needs a value/],
   ])('usage error %j: exit 2', async (args, message) => {
     const result = await run(args as string[], workdir);
     expect(result.code).toBe(2);
