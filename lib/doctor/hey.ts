@@ -3,6 +3,7 @@
  * package does, with hey's defaults.
  */
 import { parseGoDuration } from './duration';
+import { parseShell } from './shell';
 
 /** A hey invocation found in a shell command. */
 export interface HeyInvocation {
@@ -25,10 +26,8 @@ const HEY_VALUE_FLAGS = new Set(['m', 'h', 'H', 'd', 'D', 'A', 'T', 'a', 'host',
  */
 export function parseHeyCommands(commandLine: string): HeyInvocation[] {
   const invocations: HeyInvocation[] = [];
-  for (const words of shellCommands(commandLine)) {
-    const start = words.findIndex((word) => word === 'hey' || word.endsWith('/hey'));
-    if (start < 0) continue;
-    invocations.push(parseHeyArguments(words.slice(start)));
+  for (const { argv, program } of parseShell(commandLine)) {
+    if (program === 'hey') invocations.push(parseHeyArguments(argv));
   }
   return invocations;
 }
@@ -88,51 +87,4 @@ function parseHeyArguments(words: readonly string[]): HeyInvocation {
     ...(!timed && Number.isInteger(concurrency) && concurrency > 0 ? { totalRequests: Math.floor(total / concurrency) * concurrency } : {}),
     ...(error !== undefined ? { error } : {}),
   };
-}
-
-/** Splits a shell command line into simple commands of words: quotes, escapes and `; & && || |` are honoured. */
-export function shellCommands(line: string): string[][] {
-  const commands: string[][] = [];
-  let words: string[] = [];
-  let word = '';
-  let inWord = false;
-  const endWord = () => {
-    if (inWord) words.push(word);
-    word = '';
-    inWord = false;
-  };
-  const endCommand = () => {
-    endWord();
-    if (words.length) commands.push(words);
-    words = [];
-  };
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i];
-    if (char === '\\' && i + 1 < line.length) {
-      word += line[++i];
-      inWord = true;
-    } else if (char === "'") {
-      const end = line.indexOf("'", i + 1);
-      word += line.slice(i + 1, end < 0 ? line.length : end);
-      inWord = true;
-      i = end < 0 ? line.length : end;
-    } else if (char === '"') {
-      i++;
-      for (; i < line.length && line[i] !== '"'; i++) {
-        if (line[i] === '\\' && i + 1 < line.length) i++;
-        word += line[i];
-      }
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (char === '\n') endCommand();
-      else endWord();
-    } else if (char === ';' || char === '&' || char === '|' || char === '(' || char === ')') {
-      endCommand();
-    } else {
-      word += char;
-      inWord = true;
-    }
-  }
-  endCommand();
-  return commands;
 }
