@@ -34,8 +34,11 @@ export interface SandboxOptions {
   readonly missing?: readonly (StubbedTool | 'node')[];
   /** Put a Node.js 18 on PATH instead of the real one. */
   readonly oldNode?: boolean;
-  /** Give the project a bin/flagger-doctor.js that answers `explain` recognisably. */
-  readonly doctor?: boolean;
+  /**
+   * Give the project a bin/flagger-doctor.js: `fake` answers `explain` recognisably and records its
+   * arguments; `real` is this project's own, to check the contract between setup.sh and the doctor.
+   */
+  readonly doctor?: boolean | 'fake' | 'real';
   /** The project already has node_modules/. */
   readonly nodeModules?: boolean;
 }
@@ -83,7 +86,10 @@ export class Sandbox {
     if (options.nodeModules) fs.mkdirSync(path.join(this.project, 'node_modules'));
     if (options.doctor) {
       fs.mkdirSync(path.join(this.project, 'bin'));
-      fs.copyFileSync(path.join(STUBS_DIR, 'fake-flagger-doctor.js'), path.join(this.project, 'bin', 'flagger-doctor.js'));
+      const doctor = path.join(this.project, 'bin', 'flagger-doctor.js');
+      // Node resolves the symlink, so the real doctor runs from this project with its node_modules.
+      if (options.doctor === 'real') fs.symlinkSync(path.join(PROJECT_ROOT, 'bin', 'flagger-doctor.js'), doctor);
+      else fs.copyFileSync(path.join(STUBS_DIR, 'fake-flagger-doctor.js'), doctor);
     }
   }
 

@@ -521,6 +521,26 @@ describe('setup.sh watch', () => {
     expect(result.calls).toContain('flagger-doctor explain --format json --manifests ' + path.join(box.project, 'dist'));
   });
 
+  test('with the real flagger-doctor, a rollback is summarised line by line and diagnosed', () => {
+    // GIVEN the project's own doctor and the tutorial's failing run
+    const box = sandbox({ doctor: 'real' });
+    const log = box.file('flagger.log', flaggerLog(
+      ['podinfo.test', 'New revision detected! Scaling up podinfo.test'],
+      ['podinfo.test', 'Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtestr.test/ giving up after 1 attempt(s): Post "http://flagger-loadtestr.test/": dial tcp: lookup flagger-loadtestr.test on 10.96.0.10:53: no such host'],
+      ['podinfo.test', 'Rolling back podinfo.test failed checks threshold reached 5'],
+      ['podinfo.test', 'Canary failed! Scaling down podinfo.test'],
+    ));
+    // WHEN the watch sees it fail
+    const result = box.run(['watch'], {
+      ...cluster, STUB_CANARY_PHASES: 'Progressing|10|1 Failed|0|5', STUB_FLAGGER_LOG: log,
+    });
+    // THEN every message carries the doctor's summary, and the diagnosis names the bad host
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/no such host\n\s+-> \S/);
+    expect(result.stdout).toMatch(/threshold reached 5\n\s+-> \S/);
+    expect(result.stdout).toMatch(/Why \(flagger-doctor explain\):\n[\s\S]*ROLLED BACK[\s\S]*flagger-loadtestr\.test/);
+  });
+
   test('prints the raw messages when flagger-doctor is not there', () => {
     // GIVEN a project without bin/flagger-doctor.js
     const box = sandbox();
