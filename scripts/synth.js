@@ -6,13 +6,15 @@
 // synthesized into a fresh folder beside dist/, checked to hold only manifests, and only then
 // swapped in. On any error dist/ is left as it was and the error is printed as one sentence.
 //
-// With --app it is the `app` command of cdk8s.yaml: `npx cdk8s synth` gives it CDK8S_OUTDIR and
-// handles the output folder itself.
+// With --app it is the `app` command of cdk8s.yaml. `npx cdk8s synth` empties dist/ before it runs the
+// app, so on failure the app puts back the last good synth, which every successful synth keeps a copy of.
 const fs = require('fs');
 const path = require('path');
 const { load, ROOT } = require('./bundle');
 
 const OUTDIR = path.join(ROOT, 'dist');
+const LAST_GOOD = path.join(ROOT, 'node_modules', '.cache', 'flagger-istio-cdk8s',
+  `last-good-dist-${require('crypto').createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}`);
 
 function describeError(error) {
   if (process.env.DEBUG) return error.stack;
@@ -25,9 +27,10 @@ function runApp(outdir) {
   load('main.ts');
 }
 
-function manifestFiles(dir) {
+function manifestFiles(dir, { allowMetadata = false } = {}) {
   const files = fs.readdirSync(dir).sort();
-  const strays = files.filter((file) => !file.endsWith('.k8s.yaml'));
+  // cdk8s-cli asks for construct-metadata.json when validation plugins are configured.
+  const strays = files.filter((file) => !file.endsWith('.k8s.yaml') && !(allowMetadata && file === 'construct-metadata.json'));
   if (strays.length > 0) {
     throw new Error(`the app wrote files that are not manifests (${strays.join(', ')}); kubectl apply -f dist/ would fail on them.`);
   }
@@ -48,6 +51,15 @@ function swapInto(staged, target) {
   if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
 }
 
+/** Keeps a copy of a good dist/ to restore when `npx cdk8s synth` fails after emptying it. */
+function rememberGood(dir) {
+  const staged = `${LAST_GOOD}.${process.pid}`;
+  fs.rmSync(staged, { recursive: true, force: true });
+  fs.cpSync(dir, staged, { recursive: true });
+  fs.rmSync(LAST_GOOD, { recursive: true, force: true });
+  fs.renameSync(staged, LAST_GOOD);
+}
+
 function synthToDist() {
   const staged = fs.mkdtempSync(path.join(ROOT, '.synth-'));
   fs.chmodSync(staged, 0o755);
@@ -55,6 +67,7 @@ function synthToDist() {
     runApp(staged);
     const files = manifestFiles(staged);
     swapInto(staged, OUTDIR);
+    rememberGood(OUTDIR);
     process.stderr.write(`synth: ${files.map((file) => `dist/${file}`).join(', ')}\n`);
   } catch (error) {
     fs.rmSync(staged, { recursive: true, force: true });
@@ -65,11 +78,25 @@ function synthToDist() {
 }
 
 function synthForCdk8sCli() {
+  const outdir = path.resolve(process.env.CDK8S_OUTDIR || OUTDIR);
+  const isDist = outdir === OUTDIR;
+  const staged = fs.mkdtempSync(path.join(path.dirname(outdir), '.synth-'));
   try {
-    runApp(process.env.CDK8S_OUTDIR || OUTDIR);
+    runApp(staged);
+    manifestFiles(staged, { allowMetadata: true });
+    fs.mkdirSync(outdir, { recursive: true });
+    for (const file of fs.readdirSync(staged)) fs.renameSync(path.join(staged, file), path.join(outdir, file));
+    if (isDist) rememberGood(outdir);
   } catch (error) {
-    process.stderr.write(`synth failed: ${describeError(error)}\n`);
+    let kept = '';
+    if (isDist && fs.existsSync(LAST_GOOD)) {
+      fs.cpSync(LAST_GOOD, outdir, { recursive: true });
+      kept = '\ndist/ was restored to the last good synth.';
+    }
+    process.stderr.write(`synth failed: ${describeError(error)}${kept}\n`);
     process.exitCode = 1;
+  } finally {
+    fs.rmSync(staged, { recursive: true, force: true });
   }
 }
 

@@ -112,7 +112,9 @@ describe('npm run synth (scripts/synth.js)', () => {
     expect(readTree(dist())).toEqual(ours);
   });
 
-  test('npx cdk8s synth reports a bad prop as a sentence and exits non-zero', () => {
+  test('npx cdk8s synth reports a bad prop as a sentence, exits non-zero, and puts back the last good dist/', () => {
+    expect(synth().status).toBe(0);
+    const before = readTree(dist());
     const main = path.join(project, 'main.ts');
     const good = fs.readFileSync(main, 'utf8');
     fs.writeFileSync(main, good.replace("new FlaggerTutorialChart(app, 'podinfo');", "new FlaggerTutorialChart(app, 'podinfo', { host: 'not a host' });"));
@@ -120,6 +122,8 @@ describe('npm run synth (scripts/synth.js)', () => {
       const result = run(process.execPath, [path.join(project, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth'], project);
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain('synth failed: podinfo/route: hosts[0] is "not a host"');
+      expect(result.stderr).toContain('dist/ was restored to the last good synth.');
+      expect(readTree(dist())).toEqual(before);
     } finally {
       fs.writeFileSync(main, good);
     }
