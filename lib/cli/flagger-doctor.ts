@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { CliIO, EXIT_USAGE, UsageError } from './io';
 
 /** A subcommand: parses its own arguments and returns the exit code. */
@@ -15,7 +14,7 @@ Commands:
   explain [--format text|json] [--manifests PATH]... [FILE...]
       Explain Flagger's logs or events (files, or standard input).
 
-Exit codes: 0 ok, 1 lint errors, 2 bad usage or unreadable input.
+Exit codes: 0 ok, 1 lint errors (plan: no Canary), 2 bad usage or unreadable input, 3 internal error.
 `;
 
 function commands(): Record<string, () => Command> {
@@ -50,18 +49,34 @@ export async function main(args: string[], io: CliIO): Promise<number> {
 }
 
 /** The process entry point used by `bin/flagger-doctor.js`. */
-export function runCli(args: string[]): Promise<number> {
+export async function runCli(args: string[]): Promise<number> {
+  // `flagger-doctor ... | head` closes the pipe early: stop writing, and still exit with the command's code.
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+  });
   const io: CliIO = {
-    stdout: (text) => process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed) process.stdout.write(text);
+    },
     stderr: (text) => process.stderr.write(text),
-    readStdin: () => new Promise((resolve, reject) => {
+    readStdin: async () => {
       if (process.stdin.isTTY) {
-        reject(new UsageError('no FILE given and standard input is a terminal; pipe logs in or name a file.'));
-        return;
+        throw new UsageError('no FILE given and standard input is a terminal; pipe logs in or name a file.');
       }
-      resolve(fs.readFileSync(0, 'utf8'));
-    }),
+      // A stream, not readFileSync(0): a pipe may be non-blocking and fail with EAGAIN.
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      return Buffer.concat(chunks).toString('utf8');
+    },
     cwd: process.cwd(),
   };
-  return main(args, io);
+  try {
+    return await main(args, io);
+  } catch (error) {
+    const detail = process.env.DEBUG ? (error as Error).stack : (error as Error).message;
+    io.stderr(`flagger-doctor: internal error: ${detail}\nPlease report it with the command and input that caused it${process.env.DEBUG ? '' : ' (DEBUG=1 prints the stack)'}.\n`);
+    return 3;
+  }
 }
