@@ -60,8 +60,8 @@ Commands:
   watch         Follow the Canary (phase, weight, failed checks) and Flagger's messages, explained,
                 until the analysis ends. Exit 0 promoted, 1 rolled back, 2 nothing to watch
                 (no cluster, no canary, no analysis), 124 still running after WATCH_TIMEOUT.
-  fail          The rollback demo: start a new revision, make the load tester send HTTP 500s and
-                slow requests to $CANARY_NAME-canary, and watch Flagger roll back.
+  fail [TAG]    The rollback demo: start a new revision (TAG, or a restart), make the load tester send
+                HTTP 500s and slow requests to $CANARY_NAME-canary, and watch Flagger roll back.
                 Exit 0 rolled back, 1 promoted anyway, 2 nothing to watch, 124 timed out.
   status        One screen: the cluster, Istio, Prometheus, Flagger, the workloads and the Canary.
   down          Delete the kind cluster.

@@ -11,7 +11,7 @@ import { checkDnsLabel, checkHostname, checkInteger, checkPort, goDuration, inva
 /** The analysis: how often Flagger checks, how far it shifts traffic, and what it measures. */
 export interface CanaryAnalysisOptions {
   /**
-   * Time between two checks and two weight steps.
+   * Time between two checks and two weight steps. At least 10s: Flagger never runs faster.
    *
    * @default Duration.minutes(1)
    */
@@ -179,6 +179,9 @@ export class Canary extends Construct {
   constructor(scope: Construct, id: string, props: CanaryProps) {
     super(scope, id);
     const target = props.target;
+    if (!target || typeof target !== 'object' || !Array.isArray(target.containers) || !target.metadata) {
+      throw invalidProp(this, 'target', target === undefined ? undefined : String(target), 'pass the cdk8s-plus-25 Deployment Flagger should take over, e.g. podinfo.deployment.');
+    }
     const namespace = target.metadata.namespace;
     if (!namespace) {
       throw invalidProp(this, 'target.metadata.namespace', namespace, 'create the target Deployment with metadata.namespace set to a MeshNamespace\'s name.');
@@ -195,11 +198,16 @@ export class Canary extends Construct {
 
     const analysis = props.analysis ?? {};
     this.interval = analysis.interval ?? Duration.minutes(1);
-    const interval = goDuration(this, 'analysis.interval', this.interval);
+    // Flagger runs its scheduler no faster than every 10s, whatever the interval says.
+    const interval = goDuration(this, 'analysis.interval', this.interval, 10);
     const threshold = checkInteger(this, 'analysis.threshold', analysis.threshold ?? 5, 1, 1000, 'failed checks before rollback');
     const weights = renderWeights(this, analysis);
     const metrics = (analysis.metrics ?? [CanaryMetric.requestSuccessRate(), CanaryMetric.requestDuration()])
       .map((metric, index) => metric._toSpec(this, `analysis.metrics[${index}]`));
+    const hasRolloutWebhook = (props.webhooks ?? []).length > 0;
+    if (metrics.length === 0 && !hasRolloutWebhook) {
+      throw invalidProp(this, 'analysis.metrics', [], 'list at least one metric (or add a webhook that checks the canary); with neither, Flagger promotes without checking anything.');
+    }
     const metricNames = metrics.map((metric) => metric.name);
     const duplicate = metricNames.find((name, index) => metricNames.indexOf(name) !== index);
     if (duplicate) throw invalidProp(this, 'analysis.metrics', metricNames, `"${duplicate}" is listed twice; keep one.`);
@@ -217,6 +225,10 @@ export class Canary extends Construct {
       throw invalidProp(this, 'webhooks', webhookNames, `two webhooks are named "${duplicateWebhook}"; give each a distinct name option.`);
     }
 
+    const tlsMode = props.tlsMode ?? 'DISABLE';
+    if (!Object.values(flagger.CanarySpecServiceTrafficPolicyTlsMode).includes(tlsMode as flagger.CanarySpecServiceTrafficPolicyTlsMode)) {
+      throw invalidProp(this, 'tlsMode', tlsMode, 'use "DISABLE", or "ISTIO_MUTUAL" when the mesh enforces mTLS.');
+    }
     const retries = props.retries ?? {};
     this.apiObject = new flagger.Canary(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
@@ -232,7 +244,7 @@ export class Canary extends Construct {
           port: this.port,
           targetPort,
           ...routing,
-          trafficPolicy: { tls: { mode: (props.tlsMode ?? 'DISABLE') as flagger.CanarySpecServiceTrafficPolicyTlsMode } },
+          trafficPolicy: { tls: { mode: tlsMode as flagger.CanarySpecServiceTrafficPolicyTlsMode } },
           retries: {
             attempts: checkInteger(this, 'retries.attempts', retries.attempts ?? 3, 0, 100),
             perTryTimeout: goDuration(this, 'retries.perTryTimeout', retries.perTryTimeout ?? Duration.seconds(1)),
@@ -254,7 +266,10 @@ export class Canary extends Construct {
 
 function checkTargetPort(scope: Canary, target: kplus.Deployment, targetPort: number | string): void {
   const ports = target.containers.flatMap((container) => container.ports ?? []);
-  const known = ports.map((port) => `${port.number}${port.name ? ` (${port.name})` : ''}`).join(', ') || 'none';
+  if (ports.length === 0) {
+    throw invalidProp(scope, 'targetPort', targetPort, `${target.node.path} declares no container ports; give its container a port (e.g. ports: [{ name: 'http', number: 9898 }]) for the Services Flagger creates.`);
+  }
+  const known = ports.map((port) => `${port.number}${port.name ? ` (${port.name})` : ''}`).join(', ');
   if (typeof targetPort === 'number') {
     checkPort(scope, 'targetPort', targetPort);
     if (!ports.some((port) => port.number === targetPort)) {

@@ -60,7 +60,13 @@ export class IngressRoute extends Construct {
     this.namespace = canary.namespace;
     const hosts = props.hosts ?? ['app.example.com'];
     if (hosts.length === 0) throw invalidProp(this, 'hosts', hosts, 'list at least one host, e.g. ["app.example.com"].');
-    hosts.forEach((host, index) => checkHostname(this, `hosts[${index}]`, host));
+    hosts.forEach((host, index) => {
+      checkHostname(this, `hosts[${index}]`, host);
+      if (!props.gateway.hosts.some((served) => hostMatches(served, host))) {
+        throw invalidProp(this, `hosts[${index}]`, host,
+          `${props.gateway.node.path} serves only ${props.gateway.hosts.join(', ')}, so Istio would drop this route; add the host to the Gateway's hosts or use one it serves.`);
+      }
+    });
     const gateways = [props.gateway.reference];
     const allHosts = [...hosts];
     if (props.includeMesh ?? true) {
@@ -78,4 +84,11 @@ export class IngressRoute extends Construct {
     });
     this.node.addDependency(canary);
   }
+}
+
+/** Whether a Gateway server host (`*`, `*.example.com`, `app.example.com`) accepts `host`. */
+function hostMatches(served: string, host: string): boolean {
+  if (served === '*' || served === host) return true;
+  if (served.startsWith('*.')) return host.endsWith(served.slice(1)) || (host.startsWith('*.') && host.endsWith(served.slice(1)));
+  return false;
 }

@@ -46,9 +46,9 @@ export interface FlaggerTutorialChartProps extends Omit<ChartProps, 'namespace'>
   readonly analysis?: CanaryAnalysisOptions;
 
   /**
-   * `delegation`: a root VirtualService of yours delegates to Flagger's (needs
-   * `PILOT_ENABLE_VIRTUAL_SERVICE_DELEGATE` in istiod). `gateway`: the tutorial's mode, where
-   * Flagger's own VirtualService is bound to the Gateway.
+   * `delegation`: a root VirtualService of yours delegates to Flagger's (on by default in istiod
+   * since Istio 1.8; older releases need `PILOT_ENABLE_VIRTUAL_SERVICE_DELEGATE=true`). `gateway`:
+   * the tutorial's mode, where Flagger's own VirtualService is bound to the Gateway.
    *
    * @default "delegation"
    */

@@ -102,6 +102,22 @@ describe('Canary', () => {
     });
   });
 
+  test('a missing target is named, not a TypeError', () => {
+    const chart = newChart();
+    expect(() => new Canary(chart, 'canary', { target: undefined as any })).toThrow(/canary: target is undefined; pass the cdk8s-plus-25 Deployment Flagger should take over/);
+  });
+
+  test('a target without container ports is refused with the fix', () => {
+    const chart = newChart();
+    const deployment = new kplus.Deployment(chart, 'bare', { metadata: { namespace: 'test' }, containers: [{ image: 'nginx' }] });
+    expect(() => new Canary(chart, 'canary', { target: deployment })).toThrow(/canary: targetPort is 9898; test\/bare declares no container ports; give its container a port/);
+  });
+
+  test('webhooks alone may gate a canary with no metrics', () => {
+    const { canary: gated } = synthCanary({ analysis: { metrics: [] } });
+    expect(gated.spec.analysis.metrics).toEqual([]);
+  });
+
   test('a target without a namespace is refused', () => {
     const chart = newChart();
     const deployment = new kplus.Deployment(chart, 'bare', { containers: [{ image: 'nginx', portNumber: 80 }] });
@@ -121,6 +137,9 @@ describe('Canary', () => {
     ['targetPort number', { targetPort: 8080 }, /canary: targetPort is 8080; test\/podinfo\/Deployment exposes 9898 \(http\), 9797 \(http-metrics\), 9999 \(grpc\)/],
     ['targetPort name', { targetPort: 'web' }, /canary: targetPort is "web"; .* exposes 9898 \(http\)/],
     ['interval', { analysis: { interval: Duration.millis(500) } }, /canary: analysis.interval is 0.5s; use a whole number of seconds/],
+    ['interval under 10s', { analysis: { interval: Duration.seconds(5) } }, /canary: analysis.interval is 5s; use a whole number of seconds, at least 10s/],
+    ['empty metrics without webhooks', { analysis: { metrics: [] }, webhooks: [] }, /canary: analysis.metrics is \[\]; list at least one metric \(or add a webhook that checks the canary\)/],
+    ['tlsMode', { tlsMode: 'STRICT' as any }, /canary: tlsMode is "STRICT"; use "DISABLE", or "ISTIO_MUTUAL"/],
     ['threshold', { analysis: { threshold: 0 } }, /canary: analysis.threshold is 0; use a whole number from 1/],
     ['maxWeight', { analysis: { maxWeight: 101 } }, /canary: analysis.maxWeight is 101; use a whole number from 1 to 100/],
     ['stepWeight', { analysis: { stepWeight: 0 } }, /canary: analysis.stepWeight is 0/],

@@ -1,10 +1,10 @@
 import { Canary, IngressRoute, IngressRouteProps, IstioGateway, MeshNamespace, Podinfo } from '../../lib';
 import { findObject, newChart, Testing } from '../support/objects';
 
-function build(props: Partial<IngressRouteProps> = {}, gatewayMode = false) {
+function build(props: Partial<IngressRouteProps> = {}, gatewayMode = false, gatewayHosts?: string[]) {
   const chart = newChart();
   const namespace = new MeshNamespace(chart, 'ns');
-  const gateway = new IstioGateway(chart, 'gw');
+  const gateway = new IstioGateway(chart, 'gw', { hosts: gatewayHosts });
   const podinfo = new Podinfo(chart, 'podinfo', { namespace });
   const canary = new Canary(chart, 'canary', {
     target: podinfo.deployment,
@@ -49,6 +49,16 @@ describe('IngressRoute', () => {
     [{ hosts: ['bad host'] }, /route: hosts\[0\] is "bad host"/],
   ])('rejects %j with the field and the fix', (props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+
+  test('a host the Gateway does not serve is refused, since Istio would drop the route', () => {
+    expect(() => build({ hosts: ['shop.example.org'] }, false, ['*.example.com'])).toThrow(
+      /route: hosts\[0\] is "shop.example.org"; test\/gw serves only \*.example.com, so Istio would drop this route/);
+  });
+
+  test('a wildcard Gateway host accepts the hosts under it', () => {
+    const { objects } = build({ hosts: ['shop.example.com'] }, false, ['*.example.com']);
+    expect(findObject(objects, 'VirtualService', 'podinfo-root').spec.hosts[0]).toBe('shop.example.com');
   });
 
   test('refuses a Canary that routes through its own gateways', () => {
