@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CliIO, EXIT_USAGE, UsageError } from './io';
 
 /** A subcommand: parses its own arguments and returns the exit code. */
@@ -14,6 +16,8 @@ Commands:
   explain [--format text|json] [--manifests PATH]... [FILE...]
       Explain Flagger's logs or events (files, or standard input).
 
+  help COMMAND, COMMAND --help, --version
+
 Exit codes: 0 ok, 1 lint errors (plan: no Canary), 2 bad usage or unreadable input, 3 internal error.
 `;
 
@@ -25,12 +29,30 @@ function commands(): Record<string, () => Command> {
   };
 }
 
+/** This package's version, from the nearest package.json of this package (sources, build or bundle). */
+function version(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (manifest.name === 'flagger-istio-cdk8s') return manifest.version;
+    } catch {
+      // no package.json here
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}
+
 /** Runs the CLI with `args` (without the node and script paths) and returns the exit code. */
 export async function main(args: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = args;
+  if (name === 'help' && rest.length > 0) return main([rest[0], '--help'], io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(USAGE);
     return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`flagger-doctor ${version()}\n`);
+    return 0;
   }
   const command = commands()[name];
   if (!command) {
@@ -41,7 +63,10 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return await command()(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`flagger-doctor ${name}: ${error.message}\n`);
+      // One sentence and a pointer; the whole usage text would bury the error.
+      const sentence = error.message.split(/\n\nUsage:/)[0].trimEnd();
+      const pointer = error.message.includes('\n\nUsage:') ? `\nRun 'flagger-doctor ${name} --help' for usage.` : '';
+      io.stderr(`flagger-doctor ${name}: ${sentence}${pointer}\n`);
       return EXIT_USAGE;
     }
     throw error;
