@@ -92,7 +92,7 @@ function formatTimeline(items: readonly TimelineItem[], clock: (entry: LogEntry)
   return shown.flatMap((item) => {
     if (!item) return [`    ${' '.repeat(width)}  ... ${items.length - MAX_TIMELINE} more line(s) ...`];
     const repeat = item.repeat > 1 ? ` (${item.repeat}x)` : '';
-    let text = item.headline;
+    let text = item.first.combined ? `${item.headline} (from a combined event)` : item.headline;
     if (item.failedChecks) {
       const [from, to] = item.failedChecks;
       text = `${text.replace(/^halt: /, 'HALT: ')} [failed check ${from === to ? `#${from}` : `#${from}-#${to}`}]`;

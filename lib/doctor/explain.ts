@@ -67,6 +67,11 @@ export type Outcome = 'promoted' | 'rolled-back' | 'promotion-failed' | 'waiting
 export interface Run {
   /** 0 for what happened before the first "New revision detected" in the input. */
   readonly number: number;
+  /**
+   * True when no "New revision detected" opened this run: Flagger acted again after the previous run
+   * had ended (a new revision waiting at the confirm-rollout gate, or a check that blocks every tick).
+   */
+  readonly afterEnd?: boolean;
   readonly items: TimelineItem[];
   /** Failed checks counted in this run (what Flagger keeps in status.failedChecks). */
   readonly failedChecks: number;
@@ -134,6 +139,23 @@ const QUIET_IDS = new Set(['loadtester-command-finished', 'loadtester-command-sk
 
 const WAITING_IDS = new Set(['waiting-for-approval', 'waiting-for-traffic-increase-approval', 'waiting-for-promotion-approval']);
 
+/** Messages that end a run: after them Flagger waits for a new revision. */
+const TERMINAL_IDS = new Set([
+  'promotion-completed', 'promotion-skipped-analysis', 'canary-failed', 'promotion-failed-primary-not-ready',
+  'threshold-reached', 'progress-deadline-rollback', 'manual-rollback',
+]);
+
+/**
+ * Messages that, after a run has ended, mean Flagger is at work on the canary again: the confirm-rollout
+ * gate runs before "New revision detected" is printed, readiness and configuration checks run on every
+ * tick, and analysis steps need a new revision.
+ */
+function reopensRun(message: ExplainedMessage): boolean {
+  const id = message.spec.id;
+  return WAITING_IDS.has(id) || BLOCKING_IDS.has(id) || id === 'deployment-progress-deadline'
+    || id === 'analysis-started' || id === 'weight-advanced' || id === 'iteration-advanced' || message.spec.countsAsFailedCheck === true;
+}
+
 export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = {}): ExplainReport {
   const xref = options.crossReference;
   const settings = {
@@ -171,6 +193,7 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
   });
 
   const described = inputs.flatMap((input) => input.describedCanaries);
+  const combinedEvents = combinedEventsByCanary(messages, entries);
   const byCanary = new Map<string, ExplainedMessage[]>();
   for (const message of messages) {
     if (!message.canaryKey) continue;
@@ -182,7 +205,7 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
     const ref = splitCanaryRef(key);
     const facts = xref?.canary(ref.name, ref.namespace);
     const status = described.find((d) => d.name === ref.name && (d.namespace === undefined || d.namespace === ref.namespace));
-    return canaryReport(key, list, status, facts?.threshold);
+    return canaryReport(key, list, status, facts?.threshold, combinedEvents(key));
   });
 
   const lines = inputs.reduce((sum, input) => sum + input.lines, 0);
@@ -196,6 +219,31 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
     messages,
     lines,
     skipped: { empty, malformed, unrecognised: Math.max(0, total - empty - malformed), total },
+  };
+}
+
+/**
+ * Events that Kubernetes' aggregator combined with events of other messages, by canary. Recognised or
+ * not: an event combined without its message still says that messages are missing.
+ */
+function combinedEventsByCanary(messages: readonly ExplainedMessage[], entries: readonly LogEntry[]): (key: string) => LogEntry[] {
+  const recognised = new Set<LogEntry>();
+  const byKey = new Map<string, LogEntry[]>();
+  const add = (key: string, entry: LogEntry): void => {
+    const list = byKey.get(key);
+    if (list) list.push(entry);
+    else byKey.set(key, [entry]);
+  };
+  for (const message of messages) {
+    if (!message.entry.combined) continue;
+    recognised.add(message.entry);
+    if (message.canaryKey) add(message.canaryKey, message.entry);
+  }
+  const others = entries.filter((entry) => entry.combined && entry.canary && !recognised.has(entry));
+  return (key) => {
+    const ref = splitCanaryRef(key);
+    const unrecognised = others.filter((entry) => entry.canary === ref.name && (entry.namespace === undefined || entry.namespace === ref.namespace));
+    return [...(byKey.get(key) ?? []), ...unrecognised];
   };
 }
 
@@ -266,7 +314,9 @@ function stableSort<T>(items: readonly T[], compare: (a: T, b: T) => number): T[
   return items.map((item, index) => ({ item, index })).sort((a, b) => compare(a.item, b.item) || a.index - b.index).map(({ item }) => item);
 }
 
-function canaryReport(key: string, messages: ExplainedMessage[], described: DescribedCanary | undefined, threshold: number | undefined): CanaryReport {
+function canaryReport(
+  key: string, messages: ExplainedMessage[], described: DescribedCanary | undefined, threshold: number | undefined, combined: readonly LogEntry[],
+): CanaryReport {
   const ref = splitCanaryRef(key);
   const story = storyOf(messages);
   const runs = buildRuns(story);
@@ -278,24 +328,36 @@ function canaryReport(key: string, messages: ExplainedMessage[], described: Desc
     name: ref.name,
     ...(ref.namespace ? { namespace: ref.namespace } : {}),
     runs,
-    verdict: verdictOf(lastRun, described, threshold),
+    verdict: verdictOf({ runs, ...(described ? { described } : {}), ...(threshold !== undefined ? { threshold } : {}), combined }),
     problems,
     ...(described ? { described } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
   };
 }
 
+interface RunBuilder {
+  number: number;
+  afterEnd: boolean;
+  ended: boolean;
+  items: TimelineItem[];
+  failedChecks: number;
+  lastWeight?: number;
+  halts: TimelineItem[];
+}
+
 function buildRuns(story: readonly ExplainedMessage[]): Run[] {
-  const runs: Array<{ number: number; items: TimelineItem[]; failedChecks: number; lastWeight?: number; halts: TimelineItem[] }> = [];
-  let run = { number: 0, items: [] as TimelineItem[], failedChecks: 0, lastWeight: undefined as number | undefined, halts: [] as TimelineItem[] };
-  const startRun = (): void => {
+  const runs: RunBuilder[] = [];
+  let run: RunBuilder = { number: 0, afterEnd: false, ended: false, items: [], failedChecks: 0, halts: [] };
+  const startRun = (afterEnd: boolean): void => {
     if (run.items.length > 0) runs.push(run);
-    run = { number: run.number + 1, items: [], failedChecks: 0, lastWeight: undefined, halts: [] };
+    run = { number: run.number + 1, afterEnd, ended: false, items: [], failedChecks: 0, halts: [] };
   };
   for (const message of story) {
     const id = message.spec.id;
     if (QUIET_IDS.has(id)) continue;
-    if (id === 'new-revision' || id === 'restart-analysis') startRun();
+    if (id === 'new-revision' || id === 'restart-analysis') startRun(false);
+    else if (run.ended && reopensRun(message)) startRun(true);
+    if (TERMINAL_IDS.has(id)) run.ended = true;
     const count = Math.max(1, message.entry.count);
     const previous = run.items[run.items.length - 1];
     const headline = message.spec.headline(message.context);
@@ -326,7 +388,14 @@ function buildRuns(story: readonly ExplainedMessage[]): Run[] {
     }
   }
   if (run.items.length > 0) runs.push(run);
-  return runs.map((r) => ({ number: r.number, items: r.items, failedChecks: r.failedChecks, ...(r.lastWeight !== undefined ? { lastWeight: r.lastWeight } : {}), outcome: outcomeOf(r.items) }));
+  return runs.map((r) => ({
+    number: r.number,
+    ...(r.afterEnd ? { afterEnd: true } : {}),
+    items: r.items,
+    failedChecks: r.failedChecks,
+    ...(r.lastWeight !== undefined ? { lastWeight: r.lastWeight } : {}),
+    outcome: outcomeOf(r.items),
+  }));
 }
 
 function outcomeOf(items: readonly TimelineItem[]): Outcome {
@@ -355,12 +424,55 @@ const PHASE_OUTCOMES: Record<string, Outcome> = {
   Initializing: 'initialized',
 };
 
-function verdictOf(run: Run | undefined, described: DescribedCanary | undefined, threshold: number | undefined): Verdict {
+interface VerdictInput {
+  readonly runs: readonly Run[];
+  readonly described?: DescribedCanary;
+  readonly threshold?: number;
+  /** Events of this canary that Kubernetes' aggregator combined with events of other messages. */
+  readonly combined: readonly LogEntry[];
+}
+
+/** The verdict on the last run, then what the input leaves out. */
+function verdictOf(input: VerdictInput): Verdict {
+  const { runs, described } = input;
+  const run = runs[runs.length - 1];
   const status = described?.phase ? ` kubectl describe shows Phase ${described.phase}${described.failedChecks !== undefined ? `, ${described.failedChecks} failed checks` : ''}.` : '';
   if (!run) {
     const outcome = (described?.phase && PHASE_OUTCOMES[described.phase]) || 'unknown';
-    return { outcome, text: `No rollout steps in the input.${status}` };
+    return { outcome, text: `No rollout steps in the input.${combinedNote(input.combined)}${status}` };
   }
+  const previous = runs[runs.length - 2];
+  const before = run.afterEnd && previous
+    ? ` This started after ${runName(previous)} had ended (${OUTCOME_WORDS[previous.outcome]}).`
+    : '';
+  const verdict = runVerdict(run, described, input.threshold);
+  return { outcome: verdict.outcome, text: `${verdict.text}${before}${combinedNote(input.combined)}${status}` };
+}
+
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  'promoted': 'promoted',
+  'rolled-back': 'rolled back',
+  'promotion-failed': 'failed during promotion',
+  'waiting': 'waiting for approval',
+  'stalled': 'stalled',
+  'progressing': 'progressing',
+  'initialized': 'initialized',
+  'unknown': 'outcome unknown',
+};
+
+function runName(run: Run): string {
+  return run.number === 0 ? 'what came before the first new revision' : `run ${run.number}`;
+}
+
+/** Says that aggregated events hide messages, so counts read from events are incomplete. */
+function combinedNote(combined: readonly LogEntry[]): string {
+  if (combined.length === 0) return '';
+  const hidden = combined.reduce((sum, entry) => sum + Math.max(0, (entry.combined?.events ?? 1) - 1), 0);
+  return ` Kubernetes combined ${combined.length === 1 ? 'an event' : `${combined.length} events`} of this canary with similar ones ("combined from similar events"): `
+    + `its count spans different messages, so ${hidden > 0 ? `${hidden} of Flagger's events ${hidden === 1 ? 'is' : 'are'}` : 'some of Flagger\'s events may be'} missing from the input. Flagger's logs have every message.`;
+}
+
+function runVerdict(run: Run, described: DescribedCanary | undefined, threshold: number | undefined): Verdict {
   let outcome = run.outcome;
   if ((outcome === 'progressing' || outcome === 'unknown') && described?.phase && PHASE_OUTCOMES[described.phase] && PHASE_OUTCOMES[described.phase] !== 'progressing') {
     outcome = PHASE_OUTCOMES[described.phase];
@@ -371,13 +483,13 @@ function verdictOf(run: Run | undefined, described: DescribedCanary | undefined,
   const of = threshold !== undefined ? ` of ${threshold}` : '';
   switch (outcome) {
     case 'promoted':
-      return { outcome, text: `Promoted: the analysis passed and the new version now runs in the primary.${run.failedChecks > 0 ? ` ${plural(run.failedChecks, 'check')} failed on the way (${halts}), fewer than the threshold.` : ''}${status}` };
+      return { outcome, text: `Promoted: the analysis passed and the new version now runs in the primary.${run.failedChecks > 0 ? ` ${plural(run.failedChecks, 'check')} failed on the way (${halts}), fewer than the threshold.` : ''}` };
     case 'rolled-back': {
       const deadline = find('progress-deadline-rollback') ?? find('deployment-progress-deadline');
-      if (find('manual-rollback')) return { outcome, text: `Rolled back: a rollback webhook asked for it.${status}` };
+      if (find('manual-rollback')) return { outcome, text: 'Rolled back: a rollback webhook asked for it.' };
       if (deadline) {
         const notReady = find('canary-not-ready') ?? find('primary-not-ready');
-        return { outcome, text: `Rolled back: the canary did not become ready within the progress deadline${notReady ? ` (${notReady.headline})` : ''}.${status}` };
+        return { outcome, text: `Rolled back: the canary did not become ready within the progress deadline${notReady ? ` (${notReady.headline})` : ''}.` };
       }
       const thresholdItem = find('threshold-reached');
       if (thresholdItem) {
@@ -387,29 +499,29 @@ function verdictOf(run: Run | undefined, described: DescribedCanary | undefined,
         const missing = seen >= reached ? '' : fromEvents
           ? ` The input shows ${seen}: Kubernetes merges repeated events into one, and kubectl get events does not print how often (kubectl describe canary and kubectl events print "x5"); events also expire after an hour.`
           : ` Only ${seen} of them are in the input; the others happened before it starts.`;
-        return { outcome, text: `Rolled back: ${reached} failed checks reached the threshold. They were: ${halts || 'not in the input'}.${missing}${status}` };
+        return { outcome, text: `Rolled back: ${reached} failed checks reached the threshold. They were: ${halts || 'not in the input'}.${missing}` };
       }
-      return { outcome, text: `Rolled back${halts ? ` after ${plural(run.failedChecks, 'failed check')}: ${halts}` : '; the reason is not in the input'}.${status}` };
+      return { outcome, text: `Rolled back${halts ? ` after ${plural(run.failedChecks, 'failed check')}: ${halts}` : '; the reason is not in the input'}.` };
     }
     case 'promotion-failed':
-      return { outcome, text: `Failed during promotion: the primary did not become ready with the new version, so traffic stays on the canary.${status}` };
+      return { outcome, text: 'Failed during promotion: the primary did not become ready with the new version, so traffic stays on the canary.' };
     case 'waiting': {
       const gate = [...items].reverse().find((item) => WAITING_IDS.has(item.message.spec.id));
-      return { outcome, text: `Waiting: ${gate ? gate.headline : 'for approval'}. Nothing moves until the gate approves.${status}` };
+      return { outcome, text: `Waiting: ${gate ? gate.headline : 'for approval'}. Nothing moves until the gate approves.` };
     }
     case 'stalled': {
       const blocker = [...items].reverse().find((item) => BLOCKING_IDS.has(item.message.spec.id) || item.message.spec.id === 'deployment-progress-deadline');
-      return { outcome, text: `Stalled: ${blocker ? `${blocker.headline}${blocker.repeat > 1 ? ` (${blocker.repeat}× in a row)` : ''}` : 'Flagger cannot proceed'}. Flagger retries every interval without progress.${status}` };
+      return { outcome, text: `Stalled: ${blocker ? `${blocker.headline}${blocker.repeat > 1 ? ` (${blocker.repeat}× in a row)` : ''}` : 'Flagger cannot proceed'}. Flagger retries every interval without progress.` };
     }
     case 'initialized':
-      return { outcome, text: `Initialized: waiting for a new revision to analyse.${status}` };
+      return { outcome, text: 'Initialized: waiting for a new revision to analyse.' };
     case 'progressing': {
       const weight = run.lastWeight !== undefined ? `at canary weight ${run.lastWeight}%` : 'at weight 0 (no traffic shifted yet)';
       const failed = run.failedChecks > 0 ? `, ${run.failedChecks}${of} failed check${run.failedChecks === 1 && !of ? '' : 's'} so far (${halts})` : '';
-      return { outcome, text: `Still progressing ${weight}${failed}; the input ends before the outcome.${status}` };
+      return { outcome, text: `Still progressing ${weight}${failed}; the input ends before the outcome.` };
     }
     default:
-      return { outcome, text: `Unknown: the input does not show how the rollout went.${status}` };
+      return { outcome, text: 'Unknown: the input does not show how the rollout went.' };
   }
 }
 

@@ -28,8 +28,14 @@ export interface LogEntry {
   readonly ageMs?: number;
   /** When Kubernetes merged repeats into this event: how long ago the first one was (`7m` of `x3 over 7m`). */
   readonly firstAge?: string;
-  /** How many times Kubernetes saw this event (`x3`); 1 for log lines. */
+  /** How many times Kubernetes saw this event (`x3`); 1 for log lines and combined events. */
   readonly count: number;
+  /**
+   * Set when Kubernetes' event aggregator folded this event together with events of other messages
+   * (more than 10 similar events of one object in 10 minutes): the `(combined from similar events): `
+   * prefix is removed from `message`, and the aggregate's `xN over M` counts all those messages, not this one.
+   */
+  readonly combined?: { readonly events: number; readonly firstAge?: string };
   readonly level?: EntryLevel;
   /** The canary's name, when the input says which canary it is about. */
   readonly canary?: string;
@@ -81,6 +87,11 @@ const ZAP_LEVELS: Record<string, EntryLevel> = {
 };
 
 const EVENT_LEVELS: Record<string, EntryLevel> = { Normal: 'info', Warning: 'warning' };
+
+/** client-go's event aggregator (tools/record/events_cache.go) prefixes the latest message with this. */
+const COMBINED_PREFIX = /^\(combined from similar events\):\s*/;
+/** Older Kubernetes releases replaced the message altogether. */
+const COMBINED_WITHOUT_MESSAGE = '(events with common reason combined)';
 
 const KUBECTL_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\s+/;
 const CONSOLE_LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)\s+(debug|info|warn|warning|error|dpanic|panic|fatal)\s+(?:[\w./-]+\.go:\d+\s+)?(.*)$/i;
@@ -277,19 +288,22 @@ class ParserState {
   }
 
   private pushEvent(lineNumber: number, format: EntryFormat, type: string, age: string, text: string, canary?: string, namespace?: string): void {
-    const message = cleanMessage(text);
+    const cleaned = cleanMessage(text);
+    const isCombined = COMBINED_PREFIX.test(cleaned) || cleaned === COMBINED_WITHOUT_MESSAGE;
+    const message = cleaned.replace(COMBINED_PREFIX, '');
     const ageParts = /^(\S+)(?:\s\(x(\d+)\sover\s(\S+)\))?$/.exec(age.trim());
     const ageMs = ageParts ? parseKubectlAge(ageParts[1]) : undefined;
     const count = ageParts?.[2] ? Math.max(1, Number(ageParts[2])) : 1;
+    const firstAge = ageParts?.[3];
     const inferredNamespace = namespace ?? (canary ? namespaceFromMessage(canary, message) : undefined);
     this.push({
       format,
       line: lineNumber,
-      count,
+      count: isCombined ? 1 : count,
       message,
       age: age.trim(),
       ...(ageMs !== undefined ? { ageMs } : {}),
-      ...(ageParts?.[3] ? { firstAge: ageParts[3] } : {}),
+      ...(isCombined ? { combined: { events: count, ...(firstAge ? { firstAge } : {}) } } : firstAge ? { firstAge } : {}),
       level: EVENT_LEVELS[type] ?? 'info',
       ...(canary ? { canary } : {}),
       ...(inferredNamespace ? { namespace: inferredNamespace } : {}),

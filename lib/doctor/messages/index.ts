@@ -35,9 +35,24 @@ export interface MatchedMessage {
   readonly fields: Readonly<Record<string, string>>;
 }
 
-/** Finds the family of a Flagger message, or undefined when it is not one flagger-doctor knows. */
+/**
+ * Go's error wrapping as Flagger does it (`fmt.Errorf("createPrimaryDeployment failed: %w", err)`):
+ * one or more `<function> failed: ` in front of the message that says what went wrong.
+ */
+const GO_WRAPPERS = /^(?:[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)* failed: )+/;
+
+/**
+ * Finds the family of a Flagger message, or undefined when it is not one flagger-doctor knows.
+ * The wrapped message is matched first, so a family for the wrapper itself (`reconcileDestinationRule
+ * failed: ...`) only catches what no more specific family explains.
+ */
 export function matchMessage(message: string): MatchedMessage | undefined {
   const text = message.length > MAX_MESSAGE ? message.slice(0, MAX_MESSAGE) : message;
+  const unwrapped = text.replace(GO_WRAPPERS, '');
+  return (unwrapped !== text ? matchText(unwrapped) : undefined) ?? matchText(text);
+}
+
+function matchText(text: string): MatchedMessage | undefined {
   for (const spec of CATALOGUE) {
     for (const pattern of spec.patterns) {
       const match = pattern.exec(text);

@@ -65,8 +65,22 @@ describe('the message catalogue', () => {
     'Halt advancement',
     'Advance podinfo.test canary weight ten',
     'Rolling back podinfo.test',
+    'createPrimaryDeployment failed: something nobody has seen before',
   ])('a message that is not one of the families is not recognised: %s', (message) => {
     expect(matchMessage(message)).toBeUndefined();
+  });
+
+  test.each([
+    ['createPrimaryDeployment failed: getSelectorLabel failed: deployment podinfo.test spec.selector.matchLabels must contain one of [app name app.kubernetes.io/name]', 'selector-labels'],
+    ['createPrimaryDeployment failed: deployment podinfo.test get query error: deployments.apps "podinfo" not found', 'get-query-error'],
+    ['reconcileDestinationRule failed: DestinationRule podinfo-canary.test get query error: the server could not find the requested resource', 'get-query-error'],
+  ])('Go\'s wrapped errors are recognised by the message inside the wrappers: %s', (message, id) => {
+    // GIVEN a message wrapped by Flagger's fmt.Errorf("<function> failed: %w") chain (deployment_controller.go, istio.go)
+    // WHEN it is matched
+    const match = matchMessage(message);
+    // THEN the family of the innermost message is found, with its fields
+    expect(match?.spec.id).toBe(id);
+    expect(match?.fields.object).toMatch(/^podinfo(-canary)?\.test$/);
   });
 
   test('every diagnosis fills in the canary names and gives causes with runnable checks and a fix', () => {

@@ -209,11 +209,77 @@ describe('verdicts', () => {
       'Promotion of podinfo.test failed, primary not ready: podinfo-primary.test not ready: deployment "podinfo-primary" exceeded its progress deadline'], /primary did not become ready/],
     ['initialized', ['Initialization done! podinfo.test'], /waiting for a new revision/],
     ['progressing', ['New revision detected! Scaling up podinfo.test', 'Advance podinfo.test canary weight 30'], /at canary weight 30%/],
-    ['stalled', ['deployment podinfo.test spec.selector.matchLabels must contain one of [app name app.kubernetes.io/name]'], /selector lacks the label/],
+    ['stalled', ['getSelectorLabel failed: deployment podinfo.test spec.selector.matchLabels must contain one of [app name app.kubernetes.io/name]'], /selector lacks the label/],
+    ['stalled', ['reconcileVirtualService failed: VirtualService podinfo.test cannot have hosts and gateways when delegation enabled'], /delegation enabled together with hosts/],
   ])('%s', (outcome, messages, text) => {
     const canary = onlyCanary(explainLines(...messages));
     expect(canary.verdict.outcome).toBe(outcome);
     expect(canary.verdict.text).toMatch(text);
+  });
+});
+
+describe('events the aggregator combined ("combined from similar events")', () => {
+  const describeEvents = (...rows: string[]): ExplainReport => explain([parseLogInput([
+    'Events:', '  Type     Reason  Age              From     Message', '  ----     ------  ----             ----     -------', ...rows,
+  ].join('\n'))]);
+
+  test('a promoted run whose last event was combined is still promoted, and the verdict says messages are missing', () => {
+    // GIVEN a successful run whose "Promotion completed!" came after ten other Synced events in ten minutes
+    const report = describeEvents(
+      '  Normal   Synced  11m              flagger  New revision detected! Scaling up podinfo.test',
+      '  Normal   Synced  6m               flagger  Advance podinfo.test canary weight 50',
+      '  Normal   Synced  5m               flagger  Copying podinfo.test template spec to podinfo-primary.test',
+      '  Normal   Synced  3m               flagger  (combined from similar events): Promotion completed! Scaling down podinfo.test',
+    );
+    // WHEN explained
+    const canary = onlyCanary(report);
+    // THEN the message inside the combined event decides the verdict
+    expect(canary.verdict.outcome).toBe('promoted');
+    expect(canary.verdict.text).toMatch(/combined .* its count spans different messages/);
+  });
+
+  test('a failed run ending in a combined event is rolled back; the aggregate\'s count is not read as repeats', () => {
+    const report = describeEvents(
+      '  Normal   Synced  14m              flagger  New revision detected! Scaling up podinfo.test',
+      '  Warning  Synced  12m              flagger  Halt podinfo.test advancement success rate 90.00% < 99%',
+      '  Warning  Synced  1m (x3 over 3m)  flagger  (combined from similar events): Canary failed! Scaling down podinfo.test',
+    );
+    const canary = onlyCanary(report);
+    expect(canary.verdict.outcome).toBe('rolled-back');
+    expect(canary.verdict.text).toContain('2 of Flagger\'s events are missing from the input');
+    const failed = canary.runs[0].items.find((item) => item.message.spec.id === 'canary-failed')!;
+    expect(failed.repeat).toBe(1);
+  });
+
+  test('without combined events the verdict says nothing about them', () => {
+    const canary = onlyCanary(explainFiles('tutorial-failed-run.describe.txt'));
+    expect(canary.verdict.text).not.toMatch(/combined/);
+  });
+});
+
+describe('what happens after a run has ended starts the next one', () => {
+  const PROMOTED = ['New revision detected! Scaling up podinfo.test', 'Advance podinfo.test canary weight 50', 'Copying podinfo.test template spec to podinfo-primary.test',
+    'Routing all traffic to primary', 'Promotion completed! Scaling down podinfo.test'];
+  const FAILED = ['New revision detected! Scaling up podinfo.test', NO_VALUES, 'Rolling back podinfo.test failed checks threshold reached 1', 'Canary failed! Scaling down podinfo.test'];
+
+  test.each([
+    ['a new revision waiting at the confirm-rollout gate', PROMOTED, 'Halt podinfo.test advancement waiting for approval confirm-rollout', 'waiting', /confirm-rollout approval.*after run 1 had ended \(promoted\)/],
+    ['the target deleted', PROMOTED, 'deployment podinfo.test get query error: deployments.apps "podinfo" not found', 'stalled', /cannot read deployment podinfo\.test.*after run 1 had ended \(promoted\)/],
+    ['a suspended canary', FAILED, 'skipping canary run as object is suspended', 'stalled', /suspended.*after run 1 had ended \(rolled back\)/],
+    ['a canary that is not ready', FAILED, 'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available', 'stalled', /after run 1 had ended/],
+  ])('%s', (_name, before, after, outcome, text) => {
+    // GIVEN a run that ended, then the same message three times
+    const canary = onlyCanary(explainLines(...before, after, after, after));
+    // THEN the verdict is about the new run, and names the one before it
+    expect(canary.runs.map((run) => [run.number, run.afterEnd ?? false])).toEqual([[1, false], [2, true]]);
+    expect(canary.verdict.outcome).toBe(outcome);
+    expect(canary.verdict.text).toMatch(text);
+  });
+
+  test('post-rollout webhooks after the end belong to the run that ended', () => {
+    const canary = onlyCanary(explainLines(...PROMOTED, 'Post-rollout check notify passed'));
+    expect(canary.runs).toHaveLength(1);
+    expect(canary.verdict.outcome).toBe('promoted');
   });
 });
 

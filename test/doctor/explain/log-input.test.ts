@@ -132,6 +132,29 @@ describe('kubectl describe canary', () => {
     expect(none.describedCanaries).toEqual([{ name: 'podinfo', namespace: 'test' }]);
   });
 
+  test('an event the aggregator combined with others loses its prefix; its count is not this message\'s', () => {
+    // GIVEN more than 10 distinct Synced events in 10 minutes: client-go prefixes the latest message
+    const text = [
+      'Events:', '  Type     Reason  Age              From     Message', '  ----     ------  ----             ----     -------',
+      '  Warning  Synced  1m (x3 over 3m)  flagger  (combined from similar events): Canary failed! Scaling down podinfo.test',
+      '  Warning  Synced  2m               flagger  (events with common reason combined)',
+    ].join('\n');
+    // WHEN it is parsed
+    const parsed = parseLogInput(text);
+    // THEN the message is Flagger's own, and the aggregate's x3 is kept apart from the message's count
+    expect(parsed.entries[0]).toEqual(expect.objectContaining({ message: 'Canary failed! Scaling down podinfo.test', count: 1, combined: { events: 3, firstAge: '3m' } }));
+    expect(parsed.entries[0].firstAge).toBeUndefined();
+    // and the older form, without the message, is still marked
+    expect(parsed.entries[1]).toEqual(expect.objectContaining({ count: 1, combined: { events: 1 } }));
+  });
+
+  test('an ordinary event is not marked as combined', () => {
+    const parsed = parseLogInput(['Events:', '  Type     Reason  Age              From     Message', '  ----     ------  ----             ----     -------',
+      '  Warning  Synced  1m (x3 over 3m)  flagger  Canary failed! Scaling down podinfo.test'].join('\n'));
+    expect(parsed.entries[0]).toEqual(expect.objectContaining({ count: 3, firstAge: '3m' }));
+    expect(parsed.entries[0].combined).toBeUndefined();
+  });
+
   test('a message with a Title Case word and a colon is not mistaken for a describe field', () => {
     const text = 'Prometheus query failed: running query failed: request failed: Get "http://prometheus:9090/api/v1/query": EOF';
     expect(parseLogInput(text).entries).toHaveLength(1);
