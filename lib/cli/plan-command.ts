@@ -2,6 +2,7 @@ import { formatDuration } from '../doctor/duration';
 import { CanaryPlan, MetricPlan, planCanaries, PlanStep } from '../doctor/plan';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from './io';
 import { parseManifestArgs, readManifestArgs } from './manifest-args';
+import { wrapLine } from './wrap';
 
 const USAGE = `Usage: flagger-doctor plan [--format text|json] [--scrape-interval 15s] PATH...
 
@@ -44,13 +45,13 @@ export function formatPlan(plan: CanaryPlan): string {
   const lines: string[] = [];
   const where = plan.file ? ` (${plan.file}${plan.line !== undefined ? `:${plan.line}` : ''})` : '';
   lines.push(`Canary ${plan.namespace}/${plan.name}${where}`);
-  lines.push(`  ${describeSettings(plan)}`);
-  if (plan.strategy !== 'skip-analysis') lines.push(`  ${describeChecks(plan)}`);
+  lines.push(...wrapLine(`  ${describeSettings(plan)}`));
+  if (plan.strategy !== 'skip-analysis') lines.push(...wrapLine(`  ${describeChecks(plan)}`));
   lines.push('');
-  lines.push(`  Schedule when every check passes (t=0: Flagger detects the new revision, at most ${at(plan.intervalMs)} after the apply):`);
+  lines.push(...wrapLine(`  Schedule when every check passes (t=0: Flagger detects the new revision, at most ${at(plan.intervalMs)} after the apply):`));
   for (const step of plan.steps) lines.push(`    ${formatStep(step)}`);
   lines.push('');
-  lines.push(...describeOutcomes(plan).map((line) => `  ${line}`));
+  lines.push(...describeOutcomes(plan).flatMap((line) => wrapLine(`  ${line}`)));
   if (plan.loadTests.length > 0) {
     lines.push('');
     lines.push('  Load tests:');
@@ -68,11 +69,11 @@ export function formatPlan(plan: CanaryPlan): string {
   if (plan.metrics.length > 0 && plan.metrics.some((metric) => metric.checks.length > 0)) {
     lines.push('');
     lines.push('  Load-test requests in each metric window, at each check:');
-    for (const metric of plan.metrics) lines.push(`    ${formatMetric(metric)}`);
+    for (const metric of plan.metrics) lines.push(...wrapLine(`    ${formatMetric(metric)}`));
   }
   if (plan.messages.length > 0) {
     lines.push('');
-    for (const message of plan.messages) lines.push(`  ${message.severity === 'warning' ? 'warning' : 'note'}: ${message.message}`);
+    for (const message of plan.messages) lines.push(...wrapLine(`  ${message.severity === 'warning' ? 'warning' : 'note'}: ${message.message}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -54,11 +54,14 @@ describe('flagger-doctor plan: text', () => {
     expect(stepLine('6m')).toMatch(/promote: canary spec copied to podinfo-primary/);
     expect(stepLine('7m')).toMatch(/all traffic routed to the primary/);
     expect(stepLine('8m')).toMatch(/canary scaled to zero/);
-    expect(result.stdout).toMatch(/Promotion: earliest at t=7m .* finished at t=8m, after 5 passing checks/);
+    // prose lines are wrapped at 100 columns; read them as one line each
+    const flat = result.stdout.replace(/\n {3,}(?!t=)/g, ' ');
+    expect(flat).toMatch(/Promotion: earliest at t=7m .* finished at t=8m, after 5 passing checks/);
     expect(result.stdout).toMatch(/Rollback: {2}at t=7m when every check fails/);
-    expect(result.stdout).toMatch(/at t=2m when the canary's pods are still unavailable 60s after the scale-up/);
+    expect(flat).toMatch(/at t=2m when the canary's pods are still unavailable 60s after the scale-up/);
     expect(result.stdout).toMatch(/10 req\/s × 2 workers = 20 req\/s, for 1m per run, all to the canary/);
-    expect(result.stdout).toMatch(/request-success-rate \(1m window, min 99, needs ≥ 100 requests\): t=2m 0 · t=3m 1200/);
+    expect(flat).toMatch(/request-success-rate \(1m window, min 99, needs ≥ 100 requests\): t=2m 0 · t=3m 1200/);
+    expect(result.stdout.split('\n').filter((line) => line.length > 100 && !line.includes('`'))).toEqual([]);
     expect(result.stdout).toMatch(/^ {2}warning: The first check, at 2m, sees no load-test requests/m);
   });
 
