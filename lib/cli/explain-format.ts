@@ -46,7 +46,8 @@ export function formatReport(report: ExplainReport): string {
 
 function summaryLine(report: ExplainReport): string {
   const { empty, malformed, unrecognised, total } = report.skipped;
-  return `Read ${plural(report.lines, 'line')}: ${plural(report.messages.length, 'Flagger message')} recognised, ${total} skipped `
+  const duplicates = report.duplicates > 0 ? ` (and ${report.duplicates} repeated in another input, counted once)` : '';
+  return `Read ${plural(report.lines, 'line')}: ${plural(report.messages.length, 'Flagger message')} recognised${duplicates}, ${total} skipped `
     + `(${empty} empty, ${malformed} malformed, ${unrecognised} unrecognised).`;
 }
 
@@ -96,16 +97,20 @@ function formatTimeline(items: readonly TimelineItem[], clock: (entry: LogEntry)
     if (item.failedChecks) {
       const [from, to] = item.failedChecks;
       text = `${text.replace(/^halt: /, 'HALT: ')} [failed check ${from === to ? `#${from}` : `#${from}-#${to}`}]`;
+    } else if (item.spansEarlierRuns) {
+      text = text.replace(/^halt: /, 'HALT: ');
     }
-    const line = `    ${clock(item.first).padEnd(width)}  ${text}${item.failedChecks ? '' : repeat}`;
-    return item.countedHalts ? [line, `    ${' '.repeat(width)}  <- ${countedText(item.countedHalts)}`] : [line];
+    if (item.spansEarlierRuns) text += ` (event x${item.first.count} includes earlier runs)`;
+    const indent = `    ${' '.repeat(width)}  `;
+    const lines = wrap(`${text}${item.failedChecks ? '' : repeat}`, `    ${clock(item.first).padEnd(width)}  `, indent);
+    return item.countedHalts ? [...lines, ...wrap(`<- ${countedText(item.countedHalts)}`, indent, `${indent}   `)] : lines;
   });
 }
 
 function countedText(halts: readonly TimelineItem[]): string {
   if (halts.length === 0) return 'none of the failed checks it counted are in the input';
-  const last = halts[halts.length - 1].failedChecks?.[1] ?? 0;
-  return `counts failed checks #1-#${last} above (cumulative over the run, not consecutive)`;
+  const last = Math.max(0, ...halts.map((halt) => halt.failedChecks?.[1] ?? 0));
+  return `counts failed check${last === 1 ? ' #1' : `s #1-#${last}`} above (cumulative over the run, not consecutive)`;
 }
 
 function formatProblem(problem: Problem, index: number, total: number, clock: (entry: LogEntry) => string): string[] {

@@ -4,7 +4,7 @@
  * causes, checks and fixes. Pure: no I/O, no manifests (those come in through
  * a `CrossReference`, see explain-manifests.ts).
  */
-import { DescribedCanary, EntryLevel, LogEntry, ParsedLog, splitCanaryRef } from './log-input';
+import { DescribedCanary, EntryLevel, LogEntry, ParsedLog, parseKubectlAge, splitCanaryRef } from './log-input';
 import { Check, Diagnosis, DiagnosisContext, matchMessage, MessageKind, MessageSpec } from './messages';
 
 /** Cross-references messages with the user's manifests (and lint findings). */
@@ -54,8 +54,13 @@ export interface TimelineItem {
   readonly headline: string;
   /** How many times it happened in a row (including Kubernetes' own event counts). */
   readonly repeat: number;
-  /** Time or age of the first occurrence. */
+  /**
+   * Time or age of the first occurrence. For a merged event (`x5 over 7m`) whose repeats happen within
+   * a run, this is the entry placed at its first occurrence (`7m`), but never before the run started.
+   */
   readonly first: LogEntry;
+  /** A merged event whose count also covers earlier runs: it was first seen before this run started. */
+  readonly spansEarlierRuns?: boolean;
   /** For checks that count towards the threshold: their numbers in the run (1-based, inclusive). */
   readonly failedChecks?: readonly [number, number];
   /** For `threshold-reached`: the halts that counted towards it. */
@@ -72,6 +77,11 @@ export interface Run {
    * had ended (a new revision waiting at the confirm-rollout gate, or a check that blocks every tick).
    */
   readonly afterEnd?: boolean;
+  /**
+   * How many runs Kubernetes merged into these events, when more than one: events of one message are
+   * counted across runs (`New revision detected! (x2 over 50m)`), so the input shows only the last run's shape.
+   */
+  readonly mergedRuns?: number;
   readonly items: TimelineItem[];
   /** Failed checks counted in this run (what Flagger keeps in status.failedChecks). */
   readonly failedChecks: number;
@@ -117,8 +127,10 @@ export interface ExplainReport {
   readonly canaries: CanaryReport[];
   /** Messages not about any canary (e.g. Flagger could not reach Prometheus at start-up). */
   readonly general: Problem[];
-  /** Every recognised message, in input order. */
+  /** Every recognised message, in input order, each once. */
   readonly messages: ExplainedMessage[];
+  /** Recognised messages left out because another input (or line) already had them: the same log line, or the same event. */
+  readonly duplicates: number;
   readonly lines: number;
   readonly skipped: { readonly empty: number; readonly malformed: number; readonly unrecognised: number; readonly total: number };
 }
@@ -168,9 +180,11 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
     .map((entry) => ({ entry, match: matchMessage(entry.message) }))
     .filter((item): item is { entry: LogEntry; match: NonNullable<ReturnType<typeof matchMessage>> } => item.match !== undefined);
 
-  const keys = resolveCanaryKeys(matched.map(({ entry, match }) => canaryOf(entry, match.fields)));
-  const messages: ExplainedMessage[] = matched.map(({ entry, match }, index) => {
-    const key = keys[index];
+  const allKeys = resolveCanaryKeys(matched.map(({ entry, match }) => canaryOf(entry, match.fields)));
+  const { kept, duplicates } = withoutDuplicates(matched.map(({ entry }, index) => ({ entry, key: allKeys[index] })));
+  const messages: ExplainedMessage[] = kept.map(({ index, entry }) => {
+    const { match } = matched[index];
+    const key = allKeys[index];
     const ref = key ? splitCanaryRef(key) : undefined;
     const facts = ref ? xref?.canary(ref.name, ref.namespace) : undefined;
     const target = match.fields.target ? splitCanaryRef(match.fields.target).name : facts?.target ?? ref?.name ?? '<target>';
@@ -211,15 +225,45 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
   const lines = inputs.reduce((sum, input) => sum + input.lines, 0);
   const empty = inputs.reduce((sum, input) => sum + input.skipped.empty, 0);
   const malformed = inputs.reduce((sum, input) => sum + input.skipped.malformed, 0);
-  const recognisedLines = new Set(messages.map((m) => `${m.entry.file ?? ''}:${m.entry.line}`)).size;
+  const recognisedLines = new Set(matched.map((m) => `${m.entry.file ?? ''}:${m.entry.line}`)).size;
   const total = Math.max(0, lines - recognisedLines);
   return {
     canaries,
     general: problemsOf(messages.filter((m) => !m.canaryKey), new Set()),
     messages,
+    duplicates,
     lines,
     skipped: { empty, malformed, unrecognised: Math.max(0, total - empty - malformed), total },
   };
+}
+
+/**
+ * Drops a message seen twice: a log line with the same canary, time and text (the same log given
+ * twice, or overlapping extracts), or an event with the same canary, text and last-seen age (the
+ * Events of `kubectl describe canary` beside `kubectl get events`). Of two copies of an event the one
+ * that says more is kept: describe prints `x5 over 7m`, `kubectl get events` does not. Lines without
+ * a time cannot be told apart from real repeats, so they are all kept.
+ */
+function withoutDuplicates(items: ReadonlyArray<{ entry: LogEntry; key?: string }>): { kept: Array<{ index: number; entry: LogEntry }>; duplicates: number } {
+  const kept: Array<{ index: number; entry: LogEntry }> = [];
+  const seen = new Map<string, number>();
+  let duplicates = 0;
+  items.forEach(({ entry, key }, index) => {
+    const isEvent = entry.format === 'describe' || entry.format === 'events';
+    const identity = isEvent
+      ? entry.ageMs !== undefined ? `event\n${key ?? ''}\n${entry.ageMs}\n${entry.message}` : undefined
+      : entry.time !== undefined ? `log\n${key ?? ''}\n${entry.time}\n${entry.message}` : undefined;
+    const earlier = identity === undefined ? undefined : seen.get(identity);
+    if (earlier === undefined) {
+      if (identity !== undefined) seen.set(identity, kept.length);
+      kept.push({ index, entry });
+      return;
+    }
+    duplicates++;
+    const other = kept[earlier].entry;
+    if (entry.count > other.count || (entry.firstAge !== undefined && other.firstAge === undefined)) kept[earlier] = { index, entry };
+  });
+  return { kept, duplicates };
 }
 
 /**
@@ -282,20 +326,60 @@ function resolveCanaryKeys(refs: ReadonlyArray<{ name?: string; namespace?: stri
   });
 }
 
+/** One canary's messages in the order they happened, and where a merged event is placed in time. */
+interface Story {
+  readonly messages: ExplainedMessage[];
+  /** The entry to show for a message when it is placed at its first occurrence rather than its last. */
+  readonly placed: ReadonlyMap<ExplainedMessage, LogEntry>;
+}
+
 /**
  * Orders one canary's messages. Logs are read in input order (sorted by time
  * when every line has one); events by how long ago they were last seen. When a
  * canary has both, the logs tell the story and the events only add problems.
  */
-function storyOf(messages: readonly ExplainedMessage[]): ExplainedMessage[] {
-  const logs = messages.filter((m) => m.entry.format !== 'describe' && m.entry.format !== 'events');
+function storyOf(messages: readonly ExplainedMessage[]): Story {
+  const logs = messages.filter((m) => !isEvent(m.entry));
   if (logs.length > 0) {
-    return logs.every((m) => m.entry.time) ? stableSort(logs, (a, b) => Date.parse(a.entry.time!) - Date.parse(b.entry.time!)) : logs;
+    return { messages: logs.every((m) => m.entry.time) ? stableSort(logs, (a, b) => Date.parse(a.entry.time!) - Date.parse(b.entry.time!)) : logs, placed: new Map() };
   }
   const events = [...messages];
-  if (!events.every((m) => m.entry.ageMs !== undefined)) return events;
+  if (!events.every((m) => m.entry.ageMs !== undefined)) return { messages: events, placed: new Map() };
+  const placed = placedEvents(events);
+  const ageOf = (m: ExplainedMessage): number => (placed.get(m) ?? m.entry).ageMs!;
   // kubectl prints ages in whole minutes: events of the same age are ordered by where they fall in a run.
-  return stableSort(events, (a, b) => b.entry.ageMs! - a.entry.ageMs! || stepOrder(a) - stepOrder(b));
+  return { messages: stableSort(events, (a, b) => ageOf(b) - ageOf(a) || stepOrder(a) - stepOrder(b)), placed };
+}
+
+function isEvent(entry: LogEntry): boolean {
+  return entry.format === 'describe' || entry.format === 'events';
+}
+
+/** Messages Flagger repeats on every tick while the condition lasts (halts, gates, readiness waits). */
+function repeatsWithinRun(message: ExplainedMessage): boolean {
+  const id = message.spec.id;
+  return message.spec.countsAsFailedCheck === true || WAITING_IDS.has(id) || BLOCKING_IDS.has(id);
+}
+
+/**
+ * Kubernetes keeps one event per message and moves its last-seen time forward, so a halt repeated
+ * five times sits at its last occurrence. Such events are placed at their first occurrence instead
+ * (`x5 over 7m`: 7m ago), unless that is before the run they belong to started.
+ */
+function placedEvents(events: readonly ExplainedMessage[]): Map<ExplainedMessage, LogEntry> {
+  const starts = events.filter((m) => m.spec.id === 'new-revision' || m.spec.id === 'restart-analysis').map((m) => m.entry);
+  const placed = new Map<ExplainedMessage, LogEntry>();
+  for (const message of events) {
+    const entry = message.entry;
+    if (!repeatsWithinRun(message) || entry.firstAge === undefined) continue;
+    const firstMs = parseKubectlAge(entry.firstAge);
+    if (firstMs === undefined || firstMs <= entry.ageMs!) continue;
+    // Repeats that began before the run did also count earlier runs: where they fell in this run is unknown.
+    const start = starts.filter((s) => s.ageMs! >= entry.ageMs!).sort((a, b) => a.ageMs! - b.ageMs!)[0];
+    if (start && start.ageMs! < firstMs) continue;
+    placed.set(message, { ...entry, age: entry.firstAge, ageMs: firstMs });
+  }
+  return placed;
 }
 
 /** Where a message falls in a run, for events whose ages cannot tell them apart. */
@@ -322,7 +406,7 @@ function canaryReport(
   const runs = buildRuns(story);
   const lastRun = runs[runs.length - 1];
   const counted = new Set(lastRun?.items.filter((item) => item.failedChecks).map((item) => problemKeyOf(item.message)) ?? []);
-  const problems = withNotes(problemsOf(messages, counted), story);
+  const problems = withNotes(problemsOf(problemMessages(messages), counted), story.messages);
   return {
     key,
     name: ref.name,
@@ -335,42 +419,64 @@ function canaryReport(
   };
 }
 
+/**
+ * The messages a canary's problems are counted from. Flagger logs every event it records, so when the
+ * input has the canary's logs, its events would count the same halts twice: they only add problems the
+ * logs do not show (logs that start later, or a Flagger pod that restarted).
+ */
+function problemMessages(messages: readonly ExplainedMessage[]): readonly ExplainedMessage[] {
+  const logs = messages.filter((m) => !isEvent(m.entry));
+  if (logs.length === 0 || logs.length === messages.length) return messages;
+  const inLogs = new Set(logs.map(problemKeyOf));
+  return [...logs, ...messages.filter((m) => isEvent(m.entry) && !inLogs.has(problemKeyOf(m)))];
+}
+
 interface RunBuilder {
   number: number;
   afterEnd: boolean;
   ended: boolean;
+  /** The event that started the run, for events. */
+  start?: LogEntry;
+  mergedRuns: number;
   items: TimelineItem[];
   failedChecks: number;
   lastWeight?: number;
   halts: TimelineItem[];
 }
 
-function buildRuns(story: readonly ExplainedMessage[]): Run[] {
+/** Events Flagger records once per run: a count above 1 means Kubernetes merged several runs into them. */
+const ONCE_PER_RUN = new Set(['new-revision', 'promoting', 'routing-to-primary', 'promotion-completed', 'threshold-reached', 'canary-failed', 'progress-deadline-rollback', 'manual-rollback']);
+
+function buildRuns(story: Story): Run[] {
   const runs: RunBuilder[] = [];
-  let run: RunBuilder = { number: 0, afterEnd: false, ended: false, items: [], failedChecks: 0, halts: [] };
-  const startRun = (afterEnd: boolean): void => {
+  let run: RunBuilder = { number: 0, afterEnd: false, ended: false, mergedRuns: 1, items: [], failedChecks: 0, halts: [] };
+  const startRun = (afterEnd: boolean, start?: LogEntry): void => {
     if (run.items.length > 0) runs.push(run);
-    run = { number: run.number + 1, afterEnd, ended: false, items: [], failedChecks: 0, halts: [] };
+    run = { number: run.number + 1, afterEnd, ended: false, ...(start ? { start } : {}), mergedRuns: 1, items: [], failedChecks: 0, halts: [] };
   };
-  for (const message of story) {
+  for (const message of story.messages) {
     const id = message.spec.id;
     if (QUIET_IDS.has(id)) continue;
-    if (id === 'new-revision' || id === 'restart-analysis') startRun(false);
+    const entry = message.entry;
+    if (id === 'new-revision' || id === 'restart-analysis') startRun(false, entry);
     else if (run.ended && reopensRun(message)) startRun(true);
     if (TERMINAL_IDS.has(id)) run.ended = true;
-    const count = Math.max(1, message.entry.count);
+    if (ONCE_PER_RUN.has(id) && isEvent(entry)) run.mergedRuns = Math.max(run.mergedRuns, entry.count);
+    const count = Math.max(1, entry.count);
+    const first = story.placed.get(message) ?? entry;
     const previous = run.items[run.items.length - 1];
     const headline = message.spec.headline(message.context);
-    const sameAsPrevious = previous && previous.message.spec.id === id && previous.message.entry.message === message.entry.message;
+    const sameAsPrevious = previous && previous.message.spec.id === id && previous.message.entry.message === entry.message;
     if (message.spec.countsAsFailedCheck) {
       const from = run.failedChecks + 1;
       run.failedChecks += count;
+      const spansEarlierRuns = spansEarlierRun(entry, run.start);
       if (sameAsPrevious && previous.failedChecks) {
-        const merged: TimelineItem = { ...previous, repeat: previous.repeat + count, failedChecks: [previous.failedChecks[0], run.failedChecks] };
+        const merged: TimelineItem = { ...previous, repeat: previous.repeat + count, failedChecks: [previous.failedChecks[0], run.failedChecks], ...(spansEarlierRuns ? { spansEarlierRuns } : {}) };
         run.items[run.items.length - 1] = merged;
         run.halts[run.halts.length - 1] = merged;
       } else {
-        const item: TimelineItem = { message, headline, repeat: count, first: message.entry, failedChecks: [from, run.failedChecks] };
+        const item: TimelineItem = { message, headline, repeat: count, first, failedChecks: [from, run.failedChecks], ...(spansEarlierRuns ? { spansEarlierRuns } : {}) };
         run.items.push(item);
         run.halts.push(item);
       }
@@ -378,24 +484,54 @@ function buildRuns(story: readonly ExplainedMessage[]): Run[] {
     }
     if (id === 'weight-advanced') run.lastWeight = Number(message.context.fields.weight);
     if (id === 'threshold-reached') {
-      run.items.push({ message, headline, repeat: count, first: message.entry, countedHalts: [...run.halts] });
+      capFailedChecks(run, Number(message.context.fields.failedChecks));
+      run.items.push({ message, headline, repeat: count, first, countedHalts: [...run.halts] });
       continue;
     }
     if (sameAsPrevious) {
       run.items[run.items.length - 1] = { ...previous, repeat: previous.repeat + count };
     } else {
-      run.items.push({ message, headline, repeat: count, first: message.entry });
+      run.items.push({ message, headline, repeat: count, first });
     }
   }
   if (run.items.length > 0) runs.push(run);
   return runs.map((r) => ({
     number: r.number,
     ...(r.afterEnd ? { afterEnd: true } : {}),
+    ...(r.mergedRuns > 1 ? { mergedRuns: r.mergedRuns } : {}),
     items: r.items,
     failedChecks: r.failedChecks,
     ...(r.lastWeight !== undefined ? { lastWeight: r.lastWeight } : {}),
     outcome: outcomeOf(r.items),
   }));
+}
+
+/** A merged event first seen before the run's own start event: its count includes earlier runs. */
+function spansEarlierRun(entry: LogEntry, start: LogEntry | undefined): boolean {
+  if (!isEvent(entry) || entry.count <= 1 || entry.firstAge === undefined || start?.ageMs === undefined) return false;
+  const firstMs = parseKubectlAge(entry.firstAge);
+  return firstMs !== undefined && firstMs > start.ageMs;
+}
+
+/**
+ * "threshold reached N" says how many checks this run failed. Merged events can count more (their
+ * repeats in earlier runs too): the halts are renumbered so that they end at N.
+ */
+function capFailedChecks(run: RunBuilder, reached: number): void {
+  if (!(reached > 0) || run.failedChecks <= reached) return;
+  let remaining = reached;
+  for (let i = run.halts.length - 1; i >= 0; i--) {
+    const halt = run.halts[i];
+    const [from, to] = halt.failedChecks!;
+    const counted = Math.min(to - from + 1, remaining);
+    remaining -= counted;
+    const capped: TimelineItem = counted > 0
+      ? { ...halt, failedChecks: [remaining + 1, remaining + counted], spansEarlierRuns: true }
+      : { ...halt, failedChecks: undefined, spansEarlierRuns: true };
+    run.halts[i] = capped;
+    run.items[run.items.indexOf(halt)] = capped;
+  }
+  run.failedChecks = reached;
 }
 
 function outcomeOf(items: readonly TimelineItem[]): Outcome {
@@ -446,7 +582,10 @@ function verdictOf(input: VerdictInput): Verdict {
     ? ` This started after ${runName(previous)} had ended (${OUTCOME_WORDS[previous.outcome]}).`
     : '';
   const verdict = runVerdict(run, described, input.threshold);
-  return { outcome: verdict.outcome, text: `${verdict.text}${before}${combinedNote(input.combined)}${status}` };
+  const merged = run.mergedRuns
+    ? ` These events merge ${run.mergedRuns} runs: Kubernetes keeps one event per message and counts its repeats across runs, so the timeline shows the last run's shape, and counts that include earlier runs are marked.`
+    : '';
+  return { outcome: verdict.outcome, text: `${verdict.text}${before}${merged}${combinedNote(input.combined)}${status}` };
 }
 
 const OUTCOME_WORDS: Record<Outcome, string> = {
@@ -494,7 +633,7 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
       const thresholdItem = find('threshold-reached');
       if (thresholdItem) {
         const reached = Number(thresholdItem.message.context.fields.failedChecks);
-        const seen = (thresholdItem.countedHalts ?? []).reduce((sum, item) => sum + item.repeat, 0);
+        const seen = (thresholdItem.countedHalts ?? []).reduce((sum, item) => sum + countedChecks(item), 0);
         const fromEvents = (thresholdItem.countedHalts ?? []).some((item) => item.first.format === 'events' || item.first.format === 'describe');
         const missing = seen >= reached ? '' : fromEvents
           ? ` The input shows ${seen}: Kubernetes merges repeated events into one, and kubectl get events does not print how often (kubectl describe canary and kubectl events print "x5"); events also expire after an hour.`
@@ -534,9 +673,14 @@ function haltSummary(halts: readonly TimelineItem[]): string {
   const counts = new Map<string, number>();
   for (const halt of halts) {
     const label = halt.headline.replace(/^halt: /, '');
-    counts.set(label, (counts.get(label) ?? 0) + halt.repeat);
+    counts.set(label, (counts.get(label) ?? 0) + countedChecks(halt));
   }
   return [...counts.entries()].map(([label, count]) => `${count}× ${label}`).join(', ');
+}
+
+/** How many of this run's failed checks a timeline item stands for. */
+function countedChecks(item: TimelineItem): number {
+  return item.failedChecks ? item.failedChecks[1] - item.failedChecks[0] + 1 : 0;
 }
 
 function problemKeyOf(message: ExplainedMessage): string {

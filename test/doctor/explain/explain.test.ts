@@ -83,9 +83,10 @@ describe('the same failed run from events', () => {
     const run = canary.runs[canary.runs.length - 1];
     expect(canary.verdict.outcome).toBe('rolled-back');
     expect(run.failedChecks).toBe(5);
+    // the merged halt event (x5 over 8m) is placed where the halts began, between the two weight steps
     expect(ids(run.items)).toEqual([
-      'new-revision', 'analysis-started', 'pre-rollout-passed', 'weight-advanced', 'weight-advanced',
-      'no-values-found', 'threshold-reached', 'canary-failed',
+      'new-revision', 'analysis-started', 'pre-rollout-passed', 'weight-advanced', 'no-values-found',
+      'weight-advanced', 'threshold-reached', 'canary-failed',
     ]);
   });
 
@@ -280,6 +281,89 @@ describe('what happens after a run has ended starts the next one', () => {
     const canary = onlyCanary(explainLines(...PROMOTED, 'Post-rollout check notify passed'));
     expect(canary.runs).toHaveLength(1);
     expect(canary.verdict.outcome).toBe('promoted');
+  });
+});
+
+describe('the same messages from overlapping inputs count once', () => {
+  const FAILED_RUN_DESCRIBE = 'tutorial-failed-run.describe.txt';
+
+  test('the same log twice: each halt once, one threshold line', () => {
+    // GIVEN the same Flagger log given twice
+    const report = explainFiles('tutorial-failed-run.jsonl', 'tutorial-failed-run.jsonl');
+    const canary = onlyCanary(report);
+    // THEN every line counts once
+    expect(report.duplicates).toBe(12);
+    expect(report.messages).toHaveLength(12);
+    expect(canary.runs).toHaveLength(1);
+    expect(canary.runs[0].items.filter((item) => item.message.spec.id === 'threshold-reached')).toHaveLength(1);
+    expect(canary.problems[0].occurrences).toBe(5);
+  });
+
+  test('describe and get events of the same canary: one run, not two', () => {
+    // GIVEN kubectl describe canary and kubectl get events -A of the same failed run
+    const canary = onlyCanary(explainFiles(FAILED_RUN_DESCRIBE, 'tutorial-failed-run.events-all.txt'));
+    const alone = onlyCanary(explainFiles(FAILED_RUN_DESCRIBE));
+    // THEN the events that both list are one story, the same as describe's alone
+    expect(canary.runs.map((run) => [run.number, run.outcome, run.failedChecks])).toEqual(alone.runs.map((run) => [run.number, run.outcome, run.failedChecks]));
+    expect(canary.runs[canary.runs.length - 1].failedChecks).toBe(5);
+    expect(canary.problems[0].occurrences).toBe(5);
+  });
+
+  test('logs and events of the same run: the logs count the halts, the events add nothing twice', () => {
+    // GIVEN the Flagger log and kubectl describe canary, as the README suggests
+    const canary = onlyCanary(explainFiles('tutorial-failed-run.jsonl', FAILED_RUN_DESCRIBE));
+    // THEN the problem is seen as often as the logs say
+    expect(canary.problems.map((p) => [p.id, p.occurrences])).toEqual([['no-values-found', 5]]);
+  });
+
+  test('an event the logs do not have still becomes a problem', () => {
+    const logs = JSON.stringify({ ts: '2026-11-26T10:00:00Z', msg: 'New revision detected! Scaling up podinfo.test', canary: 'podinfo.test' });
+    const events = 'LAST SEEN   TYPE      REASON   OBJECT           MESSAGE\n2m          Warning   Synced   canary/podinfo   Halt podinfo.test advancement success rate 92.41% < 99%';
+    const canary = onlyCanary(explain([parseLogInput(logs), parseLogInput(events)]));
+    expect(canary.problems.map((p) => p.id)).toEqual(['success-rate-below']);
+  });
+
+  test('lines without a time are real repeats and are all kept', () => {
+    const report = explain([parseLogInput(`${NO_VALUES}\n${NO_VALUES}\n`)]);
+    expect(report.duplicates).toBe(0);
+    expect(report.messages).toHaveLength(2);
+  });
+});
+
+describe('events that Kubernetes merged across runs', () => {
+  // GIVEN two failed runs, 40 minutes apart: Kubernetes keeps one event per message and counts both runs in it
+  const events = explain([parseLogInput([
+    'Events:', '  Type     Reason  Age                  From     Message', '  ----     ------  ----                 ----     -------',
+    '  Normal   Synced  10m (x2 over 50m)    flagger  New revision detected! Scaling up podinfo.test',
+    '  Normal   Synced  9m (x2 over 49m)     flagger  Advance podinfo.test canary weight 10',
+    `  Warning  Synced  3m (x10 over 48m)    flagger  ${NO_VALUES}`,
+    '  Warning  Synced  2m (x2 over 42m)     flagger  Rolling back podinfo.test failed checks threshold reached 5',
+    '  Warning  Synced  2m (x2 over 42m)     flagger  Canary failed! Scaling down podinfo.test',
+  ].join('\n'))]);
+  const canary = onlyCanary(events);
+  const run = canary.runs[0];
+
+  test('the failed checks of the last run stop at the threshold\'s number', () => {
+    const halt = run.items.find((item) => item.message.spec.id === 'no-values-found')!;
+    expect(run.failedChecks).toBe(5);
+    expect(halt.failedChecks).toEqual([1, 5]);
+    expect(halt.spansEarlierRuns).toBe(true);
+    const threshold = run.items.find((item) => item.message.spec.id === 'threshold-reached')!;
+    expect(threshold.countedHalts!.map((item) => item.failedChecks)).toEqual([[1, 5]]);
+  });
+
+  test('the verdict says that the events merge two runs', () => {
+    expect(run.mergedRuns).toBe(2);
+    expect(canary.verdict.text).toContain('5× no values found for request-duration');
+    expect(canary.verdict.text).toContain('These events merge 2 runs');
+  });
+
+  test('events of a single run are not said to merge runs', () => {
+    const single = onlyCanary(explainFiles('tutorial-failed-run.describe.txt'));
+    const last = single.runs[single.runs.length - 1];
+    expect(last.mergedRuns).toBeUndefined();
+    expect(last.items.some((item) => item.spansEarlierRuns)).toBe(false);
+    expect(single.verdict.text).not.toContain('merge');
   });
 });
 
