@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { explain, messageJson } from '../doctor/explain';
+import { explain, ExplainedMessage, messageJson } from '../doctor/explain';
 import { manifestCrossReference } from '../doctor/explain-manifests';
 import { lint } from '../doctor/lint';
 import { parseLogInput, ParsedLog } from '../doctor/log-input';
@@ -117,6 +117,25 @@ function crossReference(paths: readonly string[], cwd: string) {
   }
 }
 
+/** Output is handed on in pieces of about this size. */
+const JSON_CHUNK = 1 << 20;
+
+/**
+ * Prints the same text as `JSON.stringify(messages.map(messageJson), null, 2)`, one element at a time:
+ * a large log's array is bigger than the longest string V8 can build.
+ */
+function printJsonArray(io: CliIO, messages: readonly ExplainedMessage[]): void {
+  let chunk = '[';
+  messages.forEach((message, index) => {
+    chunk += `${index === 0 ? '\n  ' : ',\n  '}${JSON.stringify(messageJson(message), null, 2).replace(/\n/g, '\n  ')}`;
+    if (chunk.length >= JSON_CHUNK) {
+      io.stdout(chunk);
+      chunk = '';
+    }
+  });
+  io.stdout(`${chunk}${messages.length > 0 ? '\n' : ''}]\n`);
+}
+
 /** `flagger-doctor explain`: prints the explanation; exits 0 whenever the input was read. */
 export async function explainCommand(args: string[], io: CliIO): Promise<number> {
   const options = parseArgs(args);
@@ -128,9 +147,10 @@ export async function explainCommand(args: string[], io: CliIO): Promise<number>
   const inputs = await readInputs(options.files, io);
   const report = explain(inputs, xref ? { crossReference: xref } : {});
   if (options.format === 'json') {
-    io.stdout(`${JSON.stringify(report.messages.map(messageJson), null, 2)}\n`);
-    if (report.skipped.total > 0) {
-      io.stderr(`flagger-doctor explain: ${report.messages.length} Flagger message(s) recognised, ${report.skipped.total} of ${report.lines} line(s) skipped.\n`);
+    printJsonArray(io, report.messages);
+    if (report.skipped.total > 0 || report.duplicates > 0) {
+      const duplicates = report.duplicates > 0 ? ` (and ${report.duplicates} repeated in another input, counted once)` : '';
+      io.stderr(`flagger-doctor explain: ${report.messages.length} Flagger message(s) recognised${duplicates}, ${report.skipped.total} of ${report.lines} line(s) skipped.\n`);
     }
   } else {
     io.stdout(formatReport(report));

@@ -5,7 +5,7 @@
  * a `CrossReference`, see explain-manifests.ts).
  */
 import { DescribedCanary, EntryLevel, LogEntry, ParsedLog, parseKubectlAge, splitCanaryRef } from './log-input';
-import { Check, Diagnosis, DiagnosisContext, matchMessage, MessageKind, MessageSpec } from './messages';
+import { Check, Diagnosis, DiagnosisContext, MatchedMessage, matchMessage, MessageKind, MessageSpec } from './messages';
 
 /** Cross-references messages with the user's manifests (and lint findings). */
 export interface CrossReference {
@@ -176,34 +176,43 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
     prometheusService: options.prometheusService ?? xref?.prometheusService ?? DEFAULTS.prometheusService,
   };
   const entries = inputs.flatMap((input) => input.entries);
+  // Logs repeat a few messages many times: each distinct text is matched once.
+  const matches = new Map<string, MatchedMessage | undefined>();
+  const matchOnce = (text: string): MatchedMessage | undefined => {
+    if (!matches.has(text)) matches.set(text, matchMessage(text));
+    return matches.get(text);
+  };
   const matched = entries
-    .map((entry) => ({ entry, match: matchMessage(entry.message) }))
-    .filter((item): item is { entry: LogEntry; match: NonNullable<ReturnType<typeof matchMessage>> } => item.match !== undefined);
+    .map((entry) => ({ entry, match: matchOnce(entry.message) }))
+    .filter((item): item is { entry: LogEntry; match: MatchedMessage } => item.match !== undefined);
 
   const allKeys = resolveCanaryKeys(matched.map(({ entry, match }) => canaryOf(entry, match.fields)));
   const { kept, duplicates } = withoutDuplicates(matched.map(({ entry }, index) => ({ entry, key: allKeys[index] })));
+  // A log repeats the same few messages thousands of times: each distinct one is diagnosed once, and its
+  // context, diagnosis and evidence objects are shared by every repeat.
+  const diagnosed = new Map<string, Pick<ExplainedMessage, 'context' | 'diagnosis' | 'evidence'>>();
   const messages: ExplainedMessage[] = kept.map(({ index, entry }) => {
     const { match } = matched[index];
     const key = allKeys[index];
-    const ref = key ? splitCanaryRef(key) : undefined;
-    const facts = ref ? xref?.canary(ref.name, ref.namespace) : undefined;
-    const target = match.fields.target ? splitCanaryRef(match.fields.target).name : facts?.target ?? ref?.name ?? '<target>';
-    const base: DiagnosisContext = {
-      canary: ref?.name ?? '<canary>',
-      namespace: ref?.namespace ?? facts?.namespace ?? '<namespace>',
-      target,
-      ...settings,
-      fields: match.fields,
-    };
-    const context: DiagnosisContext = xref ? { ...base, fields: { ...xref.fields(match.spec, base), ...match.fields } } : base;
-    return {
-      entry,
-      spec: match.spec,
-      ...(key ? { canaryKey: key } : {}),
-      context,
-      diagnosis: match.spec.diagnose(context),
-      evidence: xref && key ? xref.evidence(match.spec, context) : [],
-    };
+    // The fields come from the text, so canary and text identify the diagnosis.
+    const identity = `${key ?? ''}\n${entry.message}`;
+    let shared = diagnosed.get(identity);
+    if (!shared) {
+      const ref = key ? splitCanaryRef(key) : undefined;
+      const facts = ref ? xref?.canary(ref.name, ref.namespace) : undefined;
+      const target = match.fields.target ? splitCanaryRef(match.fields.target).name : facts?.target ?? ref?.name ?? '<target>';
+      const base: DiagnosisContext = {
+        canary: ref?.name ?? '<canary>',
+        namespace: ref?.namespace ?? facts?.namespace ?? '<namespace>',
+        target,
+        ...settings,
+        fields: match.fields,
+      };
+      const context: DiagnosisContext = xref ? { ...base, fields: { ...xref.fields(match.spec, base), ...match.fields } } : base;
+      shared = { context, diagnosis: match.spec.diagnose(context), evidence: xref && key ? xref.evidence(match.spec, context) : [] };
+      diagnosed.set(identity, shared);
+    }
+    return { entry, spec: match.spec, ...(key ? { canaryKey: key } : {}), ...shared };
   });
 
   const described = inputs.flatMap((input) => input.describedCanaries);
@@ -246,22 +255,27 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
  */
 function withoutDuplicates(items: ReadonlyArray<{ entry: LogEntry; key?: string }>): { kept: Array<{ index: number; entry: LogEntry }>; duplicates: number } {
   const kept: Array<{ index: number; entry: LogEntry }> = [];
-  const seen = new Map<string, number>();
+  // canary and time (or age) first, then the texts seen with them: short keys for large logs.
+  const seen = new Map<string, Array<{ message: string; slot: number }>>();
   let duplicates = 0;
   items.forEach(({ entry, key }, index) => {
-    const isEvent = entry.format === 'describe' || entry.format === 'events';
-    const identity = isEvent
-      ? entry.ageMs !== undefined ? `event\n${key ?? ''}\n${entry.ageMs}\n${entry.message}` : undefined
-      : entry.time !== undefined ? `log\n${key ?? ''}\n${entry.time}\n${entry.message}` : undefined;
-    const earlier = identity === undefined ? undefined : seen.get(identity);
-    if (earlier === undefined) {
-      if (identity !== undefined) seen.set(identity, kept.length);
+    const when = isEvent(entry) ? (entry.ageMs !== undefined ? `event ${entry.ageMs}` : undefined) : entry.time;
+    if (when === undefined) {
+      kept.push({ index, entry });
+      return;
+    }
+    const identity = `${key ?? ''} ${when}`;
+    const texts = seen.get(identity);
+    const earlier = texts?.find((text) => text.message === entry.message);
+    if (!earlier) {
+      if (texts) texts.push({ message: entry.message, slot: kept.length });
+      else seen.set(identity, [{ message: entry.message, slot: kept.length }]);
       kept.push({ index, entry });
       return;
     }
     duplicates++;
-    const other = kept[earlier].entry;
-    if (entry.count > other.count || (entry.firstAge !== undefined && other.firstAge === undefined)) kept[earlier] = { index, entry };
+    const other = kept[earlier.slot].entry;
+    if (entry.count > other.count || (entry.firstAge !== undefined && other.firstAge === undefined)) kept[earlier.slot] = { index, entry };
   });
   return { kept, duplicates };
 }
@@ -318,11 +332,19 @@ function resolveCanaryKeys(refs: ReadonlyArray<{ name?: string; namespace?: stri
   for (const ref of refs) {
     if (ref.name && ref.namespace) namespaces.set(ref.name, (namespaces.get(ref.name) ?? new Set()).add(ref.namespace));
   }
+  // One string per canary, not one per line.
+  const interned = new Map<string, string>();
+  const intern = (key: string): string => {
+    const known = interned.get(key);
+    if (known !== undefined) return known;
+    interned.set(key, key);
+    return key;
+  };
   return refs.map((ref) => {
     if (!ref.name) return undefined;
-    if (ref.namespace) return `${ref.name}.${ref.namespace}`;
+    if (ref.namespace) return intern(`${ref.name}.${ref.namespace}`);
     const known = namespaces.get(ref.name);
-    return known && known.size === 1 ? `${ref.name}.${[...known][0]}` : ref.name;
+    return intern(known && known.size === 1 ? `${ref.name}.${[...known][0]}` : ref.name);
   });
 }
 
@@ -341,7 +363,7 @@ interface Story {
 function storyOf(messages: readonly ExplainedMessage[]): Story {
   const logs = messages.filter((m) => !isEvent(m.entry));
   if (logs.length > 0) {
-    return { messages: logs.every((m) => m.entry.time) ? stableSort(logs, (a, b) => Date.parse(a.entry.time!) - Date.parse(b.entry.time!)) : logs, placed: new Map() };
+    return { messages: inTimeOrder(logs), placed: new Map() };
   }
   const events = [...messages];
   if (!events.every((m) => m.entry.ageMs !== undefined)) return { messages: events, placed: new Map() };
@@ -349,6 +371,20 @@ function storyOf(messages: readonly ExplainedMessage[]): Story {
   const ageOf = (m: ExplainedMessage): number => (placed.get(m) ?? m.entry).ageMs!;
   // kubectl prints ages in whole minutes: events of the same age are ordered by where they fall in a run.
   return { messages: stableSort(events, (a, b) => ageOf(b) - ageOf(a) || stepOrder(a) - stepOrder(b)), placed };
+}
+
+/**
+ * Log lines sorted by time when every line has one (several files, or logs of several Flagger pods).
+ * Times are normalised ISO 8601 in UTC, so they sort as text; a log already in order is left as it is.
+ */
+function inTimeOrder(logs: readonly ExplainedMessage[]): ExplainedMessage[] {
+  let sorted = true;
+  for (let i = 0; i < logs.length; i++) {
+    const time = logs[i].entry.time;
+    if (time === undefined) return [...logs];
+    if (i > 0 && time < logs[i - 1].entry.time!) sorted = false;
+  }
+  return sorted ? [...logs] : stableSort(logs, (a, b) => (a.entry.time! < b.entry.time! ? -1 : a.entry.time! > b.entry.time! ? 1 : 0));
 }
 
 function isEvent(entry: LogEntry): boolean {
@@ -775,14 +811,22 @@ export function checkLine(check: Check): string {
   return check.look ? `${check.command}  # ${check.look}` : check.command;
 }
 
-export function messageJson(message: ExplainedMessage): MessageJson {
-  const checkLines: string[] = [];
-  for (const cause of message.diagnosis.causes) {
-    for (const check of cause.checks) {
-      const line = checkLine(check);
-      if (!checkLines.includes(line)) checkLines.push(line);
-    }
+/** The causes and check lines of a diagnosis, computed once for all the messages that share it. */
+const diagnosisLines = new WeakMap<Diagnosis, { readonly causes: readonly string[]; readonly checks: readonly string[] }>();
+
+function linesOf(diagnosis: Diagnosis): { readonly causes: readonly string[]; readonly checks: readonly string[] } {
+  let lines = diagnosisLines.get(diagnosis);
+  if (!lines) {
+    const checks = new Set<string>();
+    for (const cause of diagnosis.causes) for (const check of cause.checks) checks.add(checkLine(check));
+    lines = { causes: diagnosis.causes.map((cause) => cause.text), checks: [...checks] };
+    diagnosisLines.set(diagnosis, lines);
   }
+  return lines;
+}
+
+export function messageJson(message: ExplainedMessage): MessageJson {
+  const { causes, checks } = linesOf(message.diagnosis);
   return {
     canary: message.canaryKey ?? null,
     time: message.entry.time ?? (message.entry.age !== undefined ? `${message.entry.age.replace(/\s.*$/, '')} ago` : null),
@@ -791,8 +835,8 @@ export function messageJson(message: ExplainedMessage): MessageJson {
     id: message.spec.id,
     kind: message.spec.kind,
     summary: message.diagnosis.summary,
-    causes: message.diagnosis.causes.map((cause) => cause.text),
-    checks: checkLines,
+    causes: [...causes],
+    checks: [...checks],
     fix: message.diagnosis.fix,
     evidence: [...message.evidence],
     count: message.entry.count,

@@ -463,6 +463,8 @@ function looksLikeJson(line: string): boolean {
   }
 }
 
+const ZAP_UTC_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /**
  * Accepts zap's ISO 8601 (`2026-11-26T10:00:00.000Z`, `...+0100`), RFC 3339 with
  * nanoseconds (kubectl --timestamps) and epoch seconds (zap's production default).
@@ -473,6 +475,8 @@ export function normaliseTime(value: unknown): string | undefined {
     ms = value > 1e12 ? value : value * 1000;
   } else if (typeof value === 'string' && value.trim() !== '') {
     const text = value.trim();
+    // zap's own ISO 8601 in UTC is already the normal form.
+    if (ZAP_UTC_TIME.test(text)) return Number.isNaN(Date.parse(text)) ? undefined : text;
     if (/^\d+(\.\d+)?$/.test(text)) return normaliseTime(Number(text));
     const iso = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(text);
     if (!iso) return undefined;

@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../lib/cli/flagger-doctor';
+import { explain, messageJson } from '../../lib/doctor/explain';
+import { parseLogInput } from '../../lib/doctor/log-input';
 import { CliIO } from '../../lib/cli/io';
 
 const FIXTURES = path.resolve(__dirname, '../doctor/explain/fixtures');
@@ -13,14 +15,17 @@ interface Result {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Each piece handed to stdout, in order. */
+  readonly writes: readonly string[];
 }
 
 async function run(args: string[], options: { stdin?: string; cwd?: string } = {}): Promise<Result> {
   let stdout = '';
   let stderr = '';
   let stdinReads = 0;
+  const writes: string[] = [];
   const io: CliIO = {
-    stdout: (text) => { stdout += text; },
+    stdout: (text) => { stdout += text; writes.push(text); },
     stderr: (text) => { stderr += text; },
     readStdin: async () => {
       stdinReads++;
@@ -31,7 +36,7 @@ async function run(args: string[], options: { stdin?: string; cwd?: string } = {
   };
   const code = await main(['explain', ...args], io);
   expect(stdinReads).toBeLessThanOrEqual(1);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, writes };
 }
 
 let workdir: string;
@@ -125,6 +130,23 @@ describe('flagger-doctor explain --format json', () => {
     ]);
     // the skipped lines are reported on stderr, never mixed into the JSON
     expect(result.stderr).toContain('12 Flagger message(s) recognised, 3 of 15 line(s) skipped');
+  });
+
+  test('a large input is written element by element, and the pieces make the array JSON.stringify would', async () => {
+    // GIVEN 4000 halts of one canary: megabytes of JSON, since every entry carries its diagnosis
+    const text = Array.from({ length: 4000 }, (_, i) => JSON.stringify({
+      level: 'info', ts: new Date(Date.UTC(2026, 10, 26, 10, 0, i)).toISOString(), canary: 'podinfo.test',
+      msg: 'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic',
+    })).join('\n');
+    // WHEN explained as JSON
+    const result = await run(['--format', 'json'], { stdin: text });
+    // THEN the output comes in several pieces of about a megabyte, never one huge string
+    expect(result.code).toBe(0);
+    expect(result.writes.length).toBeGreaterThan(2);
+    for (const piece of result.writes) expect(piece.length).toBeLessThan(1.1 * 1024 * 1024);
+    // and together they are exactly the one array the whole report would give
+    const report = explain([parseLogInput(text)]);
+    expect(result.stdout).toBe(`${JSON.stringify(report.messages.map(messageJson), null, 2)}\n`);
   });
 
   test('nothing recognised: an empty array', async () => {

@@ -393,6 +393,27 @@ describe('grouping by canary', () => {
   });
 });
 
+describe('a message repeated many times', () => {
+  test('is diagnosed once: every repeat shares the same diagnosis, context and evidence', () => {
+    // GIVEN the same halt 50 times, and another halt once
+    const report = explainLines(...Array.from({ length: 50 }, () => NO_VALUES), 'Halt podinfo.test advancement success rate 92.41% < 99%');
+    const halts = report.messages.filter((m) => m.spec.id === 'no-values-found');
+    // THEN the 50 repeats share one diagnosis object, and the other message has its own
+    expect(halts).toHaveLength(50);
+    for (const halt of halts) {
+      expect(halt.diagnosis).toBe(halts[0].diagnosis);
+      expect(halt.context).toBe(halts[0].context);
+    }
+    expect(report.messages[50].diagnosis).not.toBe(halts[0].diagnosis);
+  });
+
+  test('a log out of time order is still told in time order', () => {
+    const at = (minute: number, msg: string): string => JSON.stringify({ ts: new Date(Date.UTC(2026, 10, 26, 10, minute)).toISOString(), msg, canary: 'podinfo.test' });
+    const report = explain([parseLogInput([at(2, 'Canary failed! Scaling down podinfo.test'), at(1, 'New revision detected! Scaling up podinfo.test')].join('\n'))]);
+    expect(ids(onlyCanary(report).runs[0].items)).toEqual(['new-revision', 'canary-failed']);
+  });
+});
+
 describe('JSON form of a message', () => {
   test('has the documented fields, with checks as runnable command lines', () => {
     const report = explainFiles('tutorial-failed-run.jsonl');
