@@ -65,6 +65,8 @@ interface WebhookFacts {
   readonly url?: string;
   readonly timeout?: string;
   readonly cmd?: string;
+  /** The loadtester task type, `metadata.type`; the loadtester runs `cmd` when it is empty. */
+  readonly taskType: string;
   readonly logCmdOutput?: string;
 }
 
@@ -107,6 +109,7 @@ export function manifestCrossReference(objects: readonly SourcedObject[], findin
       if (webhook?.url) fields.url = webhook.url;
       if (webhook?.timeout) fields.timeout = webhook.timeout;
       if (webhook?.cmd) fields.cmd = webhook.cmd;
+      if (webhook) fields.taskType = webhook.taskType;
       return fields;
     },
     evidence(spec, context) {
@@ -332,6 +335,7 @@ function canaryManifest(object: KubeObject): CanaryManifest {
       ...(str(hook.url) ? { url: str(hook.url) } : {}),
       ...(str(hook.timeout) ? { timeout: str(hook.timeout) } : {}),
       ...(str(metadata.cmd) ? { cmd: str(metadata.cmd) } : {}),
+      taskType: str(metadata.type) || 'cmd',
       ...(metadata.logCmdOutput !== undefined ? { logCmdOutput: String(metadata.logCmdOutput) } : {}),
     };
   });

@@ -59,6 +59,8 @@ export interface TimelineItem {
    * a run, this is the entry placed at its first occurrence (`7m`), but never before the run started.
    */
   readonly first: LogEntry;
+  /** The latest occurrence. */
+  readonly last: LogEntry;
   /** A merged event whose count also covers earlier runs: it was first seen before this run started. */
   readonly spansEarlierRuns?: boolean;
   /** For checks that count towards the threshold: their numbers in the run (1-based, inclusive). */
@@ -508,11 +510,11 @@ function buildRuns(story: Story): Run[] {
       run.failedChecks += count;
       const spansEarlierRuns = spansEarlierRun(entry, run.start);
       if (sameAsPrevious && previous.failedChecks) {
-        const merged: TimelineItem = { ...previous, repeat: previous.repeat + count, failedChecks: [previous.failedChecks[0], run.failedChecks], ...(spansEarlierRuns ? { spansEarlierRuns } : {}) };
+        const merged: TimelineItem = { ...previous, repeat: previous.repeat + count, last: entry, failedChecks: [previous.failedChecks[0], run.failedChecks], ...(spansEarlierRuns ? { spansEarlierRuns } : {}) };
         run.items[run.items.length - 1] = merged;
         run.halts[run.halts.length - 1] = merged;
       } else {
-        const item: TimelineItem = { message, headline, repeat: count, first, failedChecks: [from, run.failedChecks], ...(spansEarlierRuns ? { spansEarlierRuns } : {}) };
+        const item: TimelineItem = { message, headline, repeat: count, first, last: entry, failedChecks: [from, run.failedChecks], ...(spansEarlierRuns ? { spansEarlierRuns } : {}) };
         run.items.push(item);
         run.halts.push(item);
       }
@@ -521,13 +523,13 @@ function buildRuns(story: Story): Run[] {
     if (id === 'weight-advanced') run.lastWeight = Number(message.context.fields.weight);
     if (id === 'threshold-reached') {
       capFailedChecks(run, Number(message.context.fields.failedChecks));
-      run.items.push({ message, headline, repeat: count, first, countedHalts: [...run.halts] });
+      run.items.push({ message, headline, repeat: count, first, last: entry, countedHalts: [...run.halts] });
       continue;
     }
     if (sameAsPrevious) {
-      run.items[run.items.length - 1] = { ...previous, repeat: previous.repeat + count };
+      run.items[run.items.length - 1] = { ...previous, repeat: previous.repeat + count, last: entry };
     } else {
-      run.items.push({ message, headline, repeat: count, first });
+      run.items.push({ message, headline, repeat: count, first, last: entry });
     }
   }
   if (run.items.length > 0) runs.push(run);
@@ -570,6 +572,27 @@ function capFailedChecks(run: RunBuilder, reached: number): void {
   run.failedChecks = reached;
 }
 
+/** A readiness wait this long, or repeated this often, is more than pods starting up after a scale-up. */
+const STALL_REPEATS = 3;
+const STALL_MS = 3 * 60_000;
+
+/** Whether the readiness waits that end the run have lasted long enough to call the canary stalled. */
+function waitedLong(items: readonly TimelineItem[]): boolean {
+  let start = items.length;
+  while (start > 0 && READINESS_IDS.has(items[start - 1].message.spec.id)) start--;
+  const waits = items.slice(start);
+  if (waits.length === 0) return false;
+  const repeats = waits.reduce((sum, item) => sum + item.repeat, 0);
+  return repeats >= STALL_REPEATS || (elapsedMs(waits[0].first, waits[waits.length - 1].last) ?? 0) >= STALL_MS;
+}
+
+/** Time between two entries: by their times, or by their ages for events. */
+function elapsedMs(from: LogEntry, to: LogEntry): number | undefined {
+  if (from.time && to.time) return Date.parse(to.time) - Date.parse(from.time);
+  if (from.ageMs !== undefined && to.ageMs !== undefined) return from.ageMs - to.ageMs;
+  return undefined;
+}
+
 function outcomeOf(items: readonly TimelineItem[]): Outcome {
   const ids = items.map((item) => item.message.spec.id);
   if (ids.includes('promotion-failed-primary-not-ready')) return 'promotion-failed';
@@ -579,6 +602,7 @@ function outcomeOf(items: readonly TimelineItem[]): Outcome {
   if (!last) return 'unknown';
   const id = last.message.spec.id;
   if (WAITING_IDS.has(id)) return 'waiting';
+  if (READINESS_IDS.has(id) && !waitedLong(items)) return 'progressing';
   if (BLOCKING_IDS.has(id) || id === 'deployment-progress-deadline') return 'stalled';
   if (id === 'initialized' || id === 'metrics-providers-available') return 'initialized';
   return 'progressing';
@@ -686,11 +710,20 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
     }
     case 'stalled': {
       const blocker = [...items].reverse().find((item) => BLOCKING_IDS.has(item.message.spec.id) || item.message.spec.id === 'deployment-progress-deadline');
-      return { outcome, text: `Stalled: ${blocker ? `${blocker.headline}${blocker.repeat > 1 ? ` (${blocker.repeat}× in a row)` : ''}` : 'Flagger cannot proceed'}. Flagger retries every interval without progress.` };
+      const readiness = blocker !== undefined && READINESS_IDS.has(blocker.message.spec.id);
+      return {
+        outcome,
+        text: `Stalled: ${blocker ? `${blocker.headline}${blocker.repeat > 1 ? ` (${blocker.repeat}× in a row)` : ''}` : 'Flagger cannot proceed'}. Flagger retries every interval without progress`
+          + `${readiness ? '; it rolls back when the Deployment\'s progress deadline passes' : ''}.`,
+      };
     }
     case 'initialized':
       return { outcome, text: 'Initialized: waiting for a new revision to analyse.' };
     case 'progressing': {
+      const lastItem = items[items.length - 1];
+      if (lastItem && READINESS_IDS.has(lastItem.message.spec.id)) {
+        return { outcome, text: `Still progressing: waiting for the ${lastItem.message.spec.id === 'primary-not-ready' ? 'primary' : 'canary'} pods to become ready (${lastItem.headline}), normal right after a scale-up; the input ends before they are. If it lasts, Flagger rolls back when the Deployment's progress deadline passes.` };
+      }
       const weight = run.lastWeight !== undefined ? `at canary weight ${run.lastWeight}%` : 'at weight 0 (no traffic shifted yet)';
       const failed = run.failedChecks > 0 ? `, ${run.failedChecks}${of} failed check${run.failedChecks === 1 && !of ? '' : 's'} so far (${halts})` : '';
       return { outcome, text: `Still progressing ${weight}${failed}; the input ends before the outcome.` };

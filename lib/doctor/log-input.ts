@@ -144,6 +144,9 @@ interface EventColumns {
   readonly reason: number;
   readonly object?: number;
   readonly message: number;
+  /** `-o wide` only. */
+  readonly firstSeen?: number;
+  readonly count?: number;
   /** Start of the column after MESSAGE, when MESSAGE is not last (`-o wide`). */
   readonly messageEnd?: number;
   /** Where every header column starts. */
@@ -373,6 +376,8 @@ function eventColumns(header: string): EventColumns {
     reason: find('REASON') ?? 0,
     object: find('OBJECT'),
     message,
+    firstSeen: find('FIRST SEEN'),
+    count: find('COUNT'),
     ...(messageEnd !== undefined ? { messageEnd } : {}),
     starts,
   };
@@ -393,7 +398,11 @@ function sliceEventRow(line: string, columns: EventColumns): EventRow | undefine
   if (!message || !age) return undefined;
   const namespace = cell(columns.namespace, columns.namespace === undefined ? undefined : next(columns.namespace));
   const object = cell(columns.object, columns.object === undefined ? undefined : next(columns.object));
-  return { type, age, message, ...(namespace ? { namespace } : {}), ...(object ? { object } : {}) };
+  // -o wide prints the count and first time in columns of their own: written the way describe prints them.
+  const count = cell(columns.count, columns.count === undefined ? undefined : next(columns.count));
+  const firstSeen = cell(columns.firstSeen, columns.firstSeen === undefined ? undefined : next(columns.firstSeen));
+  const merged = count && /^\d+$/.test(count) && Number(count) > 1 && firstSeen && !/\s/.test(firstSeen) ? `${age} (x${count} over ${firstSeen})` : age;
+  return { type, age: merged, message, ...(namespace ? { namespace } : {}), ...(object ? { object } : {}) };
 }
 
 function regexEventRow(line: string): EventRow | undefined {

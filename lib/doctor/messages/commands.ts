@@ -4,11 +4,23 @@
  * Prometheus images (busybox `wget`/`nslookup` in Flagger's alpine image; `curl`
  * and `hey` in the loadtester).
  */
+import { loadTests } from '../commands';
 import { Check, DiagnosisContext } from './types';
 
 /** Quotes a value for a POSIX shell when it needs it. */
 export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A webhook command that is safe to run by hand: a hey or ghz load test shortened to a 5-second probe
+ * (the real one runs for minutes); undefined for other load generators, whose duration flags differ.
+ */
+export function probeCommand(command: string): string | undefined {
+  const tests = loadTests(command);
+  if (tests.length === 0) return command;
+  if (!tests.every((test) => test.program === 'hey' || test.program === 'ghz')) return undefined;
+  return command.replace(/(^|\s)-z(?:=|\s+)\S+/g, '$1-z 5s');
 }
 
 /** `<canary>.<namespace>`, the way Flagger names a canary in its logs. */
@@ -71,6 +83,13 @@ export const checks = {
   metrics: (c: DiagnosisContext, look = 'each metric\'s interval and threshold'): Check => ({
     command: `kubectl -n ${c.namespace} get canary ${c.canary} -o jsonpath='{range .spec.analysis.metrics[*]}{.name}{"\\t"}{.interval}{"\\t"}{.thresholdRange}{"\\t"}{.templateRef}{"\\n"}{end}'`,
     look,
+  }),
+  /** One metric's interval, the window of its query. */
+  metricInterval: (c: DiagnosisContext, metric: string | undefined): Check => ({
+    command: metric
+      ? `kubectl -n ${c.namespace} get canary ${c.canary} -o jsonpath='{.spec.analysis.metrics[?(@.name=="${metric}")].interval}'`
+      : `kubectl -n ${c.namespace} get canary ${c.canary} -o jsonpath='{range .spec.analysis.metrics[*]}{.name}{"\\t"}{.interval}{"\\n"}{end}'`,
+    look: `the interval${metric ? ` of ${metric}` : 's'}: the window of the query (1m when empty); 30s is too short for Istio's 15s scrape`,
   }),
   loadtesterLogs: (c: DiagnosisContext, look = 'the commands it ran for this canary, and "command failed"'): Check => {
     const tester = loadtester(c);
@@ -136,9 +155,17 @@ export const checks = {
     command: `kubectl -n ${c.prometheusNamespace} get deploy/${c.prometheusService} svc/${c.prometheusService}`,
     look: 'a ready Prometheus Deployment and its Service',
   }),
-  runInLoadtester: (c: DiagnosisContext, command: string, look = 'the output and exit code of the command, exactly as the loadtester runs it'): Check => {
+  /** Runs a webhook's command in the loadtester pod; a load test as a short probe. Undefined when it cannot be shortened. */
+  runInLoadtester: (c: DiagnosisContext, command: string, look = 'the output and exit code of the command, exactly as the loadtester runs it'): Check | undefined => {
+    const probe = probeCommand(command);
+    if (probe === undefined) return undefined;
     const tester = loadtester(c);
-    return { command: `kubectl -n ${tester.namespace} exec deploy/${tester.deployment} -- bash -c ${shellQuote(command)}`, look };
+    const shortened = probe !== command ? ' (the load test shortened to 5 seconds)' : '';
+    return { command: `kubectl -n ${tester.namespace} exec deploy/${tester.deployment} -- bash -c ${shellQuote(probe)}`, look: `${look}${shortened}` };
+  },
+  loadtesterPods: (c: DiagnosisContext): Check => {
+    const tester = loadtester(c);
+    return { command: `kubectl -n ${tester.namespace} get pods -l app=${tester.deployment}`, look: 'READY and RESTARTS: a restart at the time of the failure, or a sidecar (2/2) in front of it' };
   },
   loadtesterArgs: (c: DiagnosisContext): Check => {
     const tester = loadtester(c);

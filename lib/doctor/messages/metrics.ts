@@ -4,20 +4,43 @@
  */
 import { parseGoDuration } from '../duration';
 import { checks, istioQueries } from './commands';
-import { Cause, DiagnosisContext, MessageSpec } from './types';
+import { Cause, Check, DiagnosisContext, MessageSpec } from './types';
 
-/** The metric window the query used: from the manifests when known, else Flagger's default (the analysis interval, usually 1m). */
-function windowOf(c: DiagnosisContext): string {
-  return c.fields.interval || '1m';
+/**
+ * The metric window the query used, when known (from the manifests); Flagger's message does not say.
+ * Unknown, the queries shown use `<interval>` and a check prints the metric's interval.
+ */
+function windowOf(c: DiagnosisContext): string | undefined {
+  return c.fields.interval || undefined;
+}
+
+/** `over the last 30s`, or the window left open when it is not known. */
+function overWindow(c: DiagnosisContext): string {
+  const window = windowOf(c);
+  return window ? `over the last ${window}` : 'over the metric\'s window (its interval, which the message does not give)';
+}
+
+/** The window as PromQL writes it: the real interval, or a placeholder that the interval check fills. */
+function promWindow(c: DiagnosisContext): string {
+  return windowOf(c) ?? '<interval>';
+}
+
+/** The checks that run a query: the interval first when the window is unknown. */
+function queryChecks(c: DiagnosisContext, metric: string | undefined, query: string, look: string): Check[] {
+  const known = windowOf(c) !== undefined;
+  return [
+    ...(known ? [] : [checks.metricInterval(c, metric)]),
+    checks.portForwardPrometheus(c),
+    checks.prometheusQuery(query, known ? look : `${look}; put the metric's interval in place of <interval>`),
+  ];
 }
 
 const UNREACHABLE_IS_DIFFERENT =
   'An unreachable Prometheus gives a different message ("Prometheus query failed: ..." or "Error checking metric providers: ..."), so Prometheus itself answered here.';
 
 function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
-  const window = windowOf(c);
   const isIstio = !c.fields.provider || c.fields.provider.startsWith('istio');
-  const query = metric === 'request-duration' ? istioQueries.duration(c, window) : istioQueries.requests(c, window);
+  const query = metric === 'request-duration' ? istioQueries.duration(c, promWindow(c)) : istioQueries.requests(c, promWindow(c));
   return [
     {
       text: 'No load traffic reached the canary. The load-test webhook failed, or its command targets the wrong host or port. '
@@ -26,7 +49,7 @@ function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
       checks: [
         checks.webhooks(c, `the load test's metadata.cmd must target http://${c.target}-canary.${c.namespace}:<service.port>/`),
         checks.loadtesterLogs(c, 'the hey command for this canary; with logCmdOutput "true", its "Error distribution" (e.g. "no such host")'),
-        ...(isIstio ? [checks.portForwardPrometheus(c), checks.prometheusQuery(query, 'a value in "result"; an empty result is exactly what Flagger saw')] : []),
+        ...(isIstio ? queryChecks(c, metric, query, 'a value in "result"; an empty result is exactly what Flagger saw') : []),
       ],
     },
     {
@@ -39,7 +62,7 @@ function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
     },
     {
       text: windowCause(c),
-      checks: [checks.metrics(c, 'every interval at least 1m (4 scrapes of 15s)')],
+      checks: [windowOf(c) === undefined ? checks.metricInterval(c, metric) : checks.metrics(c, 'every interval at least 1m (4 scrapes of 15s)')],
     },
     {
       text: 'Prometheus is not scraping the Envoy sidecars, or Flagger\'s -metrics-server points at another Prometheus than the one that has Istio\'s metrics.',
@@ -62,8 +85,9 @@ function windowCause(c: DiagnosisContext): string {
   const why = 'rate() needs at least two samples inside the window; with Istio\'s 15s scrape a 30s window often has fewer, and the query returns nothing.';
   const interval = c.fields.interval;
   if (!interval) {
-    return `The metric's window (its interval; 1m when unset) is too short for the scrape interval. ${why} `
-      + 'This is why the tutorial\'s message names request-duration (interval: 30s) while request-success-rate (interval: 1m) passes.';
+    return `The metric's window (its interval) is too short for the scrape interval. ${why} `
+      + 'If its interval (the check below prints it) is 30s, this is the cause: the tutorial\'s message names request-duration because its interval is 30s, while request-success-rate (1m) passes. '
+      + 'A query run by hand over 1m returns values even then, so it does not clear Prometheus.';
   }
   const ms = parseGoDuration(interval);
   if (ms !== undefined && ms >= 4 * SCRAPE_MS) {
@@ -89,7 +113,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     headline: (c) => `halt: no values found for ${c.fields.metric}`,
     problemKey: (c) => c.fields.metric,
     diagnose: (c) => ({
-      summary: `Prometheus answered, but Flagger's ${c.fields.provider ? `${c.fields.provider} ` : ''}query for ${c.fields.metric} returned nothing (or NaN) for ${c.target} in ${c.namespace} over the last ${windowOf(c)}. `
+      summary: `Prometheus answered, but Flagger's ${c.fields.provider ? `${c.fields.provider} ` : ''}query for ${c.fields.metric} returned nothing (or NaN) for ${c.target} in ${c.namespace} ${overWindow(c)}. `
         + `Flagger guesses "not receiving traffic"; that is one of several causes. ${UNREACHABLE_IS_DIFFERENT}`,
       causes: noTrafficCauses(c, c.fields.metric),
       fix: NO_TRAFFIC_FIX(c),
@@ -135,12 +159,12 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     headline: (c) => `halt: success rate ${c.fields.value}% ${c.fields.op} ${c.fields.threshold}%`,
     diagnose: (c) => ({
       summary: c.fields.op === '<'
-        ? `Only ${c.fields.value}% of the requests to the canary succeeded (not 5xx) over the last ${windowOf(c)}, below the minimum of ${c.fields.threshold}%.`
+        ? `Only ${c.fields.value}% of the requests to the canary succeeded (not 5xx) ${overWindow(c)}, below the minimum of ${c.fields.threshold}%.`
         : `The success rate ${c.fields.value}% is above the configured maximum ${c.fields.threshold}% (thresholdRange.max on a success rate is almost always a mistake).`,
       causes: [
         {
           text: 'The new version answers with 5xx errors.',
-          checks: [checks.portForwardPrometheus(c), checks.prometheusQuery(istioQueries.requestsByCode(c, windowOf(c)), 'the share of 5xx response codes'), checks.appLogs(c)],
+          checks: [...queryChecks(c, 'request-success-rate', istioQueries.requestsByCode(c, promWindow(c)), 'the share of 5xx response codes'), checks.appLogs(c)],
         },
         { text: 'The canary pods crash or restart under load (OOMKilled, failing probes).', checks: [checks.pods(c, `RESTARTS of the ${c.target}-* pods`), checks.top(c)] },
         {
@@ -162,12 +186,12 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     headline: (c) => `halt: request duration ${c.fields.value} ${c.fields.op} ${c.fields.threshold}`,
     diagnose: (c) => ({
       summary: c.fields.op === '>'
-        ? `The canary's 99th percentile latency was ${c.fields.value} over the last ${windowOf(c)}, above the maximum of ${c.fields.threshold}.`
+        ? `The canary's 99th percentile latency was ${c.fields.value} ${overWindow(c)}, above the maximum of ${c.fields.threshold}.`
         : `The canary's 99th percentile latency ${c.fields.value} is below the configured minimum ${c.fields.threshold} (thresholdRange.min on a duration is almost always a mistake).`,
       causes: [
         {
           text: 'The new version is slower.',
-          checks: [checks.portForwardPrometheus(c), checks.prometheusQuery(istioQueries.duration(c, windowOf(c)), 'the P99 in milliseconds')],
+          checks: queryChecks(c, 'request-duration', istioQueries.duration(c, promWindow(c)), 'the P99 in milliseconds'),
         },
         { text: 'The canary pods are saturated: the load test\'s concurrency against CPU limits, or too few replicas.', checks: [checks.top(c), checks.webhooks(c, 'the load test\'s -c and -q')] },
         { text: 'Cold start on the first ticks after scale-up (caches, JIT, connection pools).', checks: [checks.describeCanary(c, 'whether it only happens right after "New revision detected"')] },

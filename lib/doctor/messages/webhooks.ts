@@ -19,7 +19,7 @@ const FAILURE_LABEL: Record<WebhookError['failure'], string> = {
   'dns': 'host not found',
   'refused': 'connection refused',
   'timeout': 'timed out',
-  'server-error': 'the command failed (HTTP 5xx)',
+  'server-error': 'answered HTTP 5xx',
   'command-failed': 'the command failed',
   'forbidden': 'forbidden by the loadtester (-namespace-regexp)',
   'rbac-denied': 'denied by an Istio AuthorizationPolicy',
@@ -86,24 +86,9 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
         },
       ];
     case 'server-error':
+      return serverErrorCauses(c, error, tester, url);
     case 'command-failed':
-      return [
-        {
-          text: `The loadtester ran the command and it exited non-zero${error.status ? ` (HTTP ${error.status})` : ''}. Flagger's message does not include the command's output; the loadtester logs it as "command failed".`,
-          checks: [
-            checks.loadtesterLogs(c, '"command failed" with the command, its exit status and its output'),
-            ...(c.fields.cmd ? [checks.runInLoadtester(c, c.fields.cmd)] : [checks.webhooks(c, `metadata.cmd of webhook ${name}`)]),
-          ],
-        },
-        {
-          text: `A URL inside the command is wrong: the command runs in the loadtester pod (namespace ${tester.namespace}), so a short name like ${c.target}-canary resolves there, and the port must be the canary Service's port.`,
-          checks: [checks.webhooks(c, `the host and port in metadata.cmd; use http://${c.target}-canary.${c.namespace}:<service.port>/`), checks.services(c)],
-        },
-        {
-          text: 'The new version really fails the test (e.g. the acceptance test\'s grep finds no token).',
-          checks: [checks.appLogs(c)],
-        },
-      ];
+      return commandFailedCauses(c, error, tester);
     case 'forbidden':
       return [
         {
@@ -152,6 +137,65 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
   }
 }
 
+/** Loadtester task types that run the command before answering (pkg/loadtester/server.go); the rest answer 202 at once. */
+const BLOCKING_TASKS = new Set(['bash', 'helm', 'helmv3', 'kubectl', 'concord']);
+
+/** How the loadtester answers this webhook: after running the command, at once, or unknown without the manifests. */
+function taskMode(c: DiagnosisContext): 'blocking' | 'background' | 'unknown' {
+  const type = c.fields.taskType;
+  if (type === undefined) return 'unknown';
+  return BLOCKING_TASKS.has(type) ? 'blocking' : 'background';
+}
+
+function commandFailedCauses(c: DiagnosisContext, error: WebhookError, tester: { namespace: string; deployment: string }): Cause[] {
+  const name = c.fields.webhook;
+  const run = c.fields.cmd ? checks.runInLoadtester(c, c.fields.cmd) : undefined;
+  return [
+    {
+      text: `The loadtester ran the command and it exited non-zero${error.status ? ` (HTTP ${error.status})` : ''}. Flagger's message does not include the command's output; the loadtester logs it as "command failed".`,
+      checks: [checks.loadtesterLogs(c, '"command failed" with the command, its exit status and its output'), run ?? checks.webhooks(c, `metadata.cmd of webhook ${name}`)],
+    },
+    {
+      text: `A URL inside the command is wrong: the command runs in the loadtester pod (namespace ${tester.namespace}), so a short name like ${c.target}-canary resolves there, and the port must be the canary Service's port.`,
+      checks: [checks.webhooks(c, `the host and port in metadata.cmd; use http://${c.target}-canary.${c.namespace}:<service.port>/`), checks.services(c)],
+    },
+    {
+      text: 'The new version really fails the test (e.g. the acceptance test\'s grep finds no token).',
+      checks: [checks.appLogs(c)],
+    },
+  ];
+}
+
+/**
+ * A 5xx answer. Blocking task types answer 500 when the command fails; a `cmd` task (the default) is
+ * answered 202 as soon as it is queued, so its 5xx comes from something in front of the loadtester.
+ */
+function serverErrorCauses(c: DiagnosisContext, error: WebhookError, tester: { namespace: string; deployment: string }, url: string | undefined): Cause[] {
+  const mode = taskMode(c);
+  const inFront: Cause = {
+    text: `${mode === 'background' ? `Webhook ${c.fields.webhook} runs a ${c.fields.taskType} task, which the loadtester answers with 202 as soon as it accepts it, so the command did not cause this 5xx. ` : ''}`
+      + 'Something in front of the loadtester answered: its Envoy sidecar or an Istio proxy (503 "no healthy upstream", "upstream connect error"), the loadtester restarting or not ready, or a URL that reaches another Service that answers 5xx.',
+    checks: [checks.loadtesterPods(c), checks.endpoints(tester.namespace, tester.deployment), checks.fromFlagger(c, url ?? `http://${tester.deployment}.${tester.namespace}/`)],
+  };
+  if (mode === 'background') return [inFront];
+  const commandCauses = commandFailedCauses(c, error, tester);
+  if (mode === 'blocking') return commandCauses;
+  const [commandFailed, ...rest] = commandCauses;
+  return [
+    {
+      ...commandFailed,
+      text: 'If the webhook\'s metadata.type is bash, helm, helmv3, kubectl or concord, the loadtester ran the command before answering, and it exited non-zero. '
+        + 'Flagger\'s message does not include the command\'s output; the loadtester logs it as "command failed".',
+      checks: [
+        checks.webhooks(c, `metadata.type and metadata.cmd of webhook ${c.fields.webhook}: cmd or no type means the loadtester answers 202 at once`),
+        checks.loadtesterLogs(c, '"command failed" with the command, its exit status and its output'),
+      ],
+    },
+    { ...inFront, text: `If metadata.type is cmd or empty, the loadtester answers 202 as soon as it accepts the task, so the command did not cause the 5xx. ${inFront.text}` },
+    ...rest,
+  ];
+}
+
 function webhookFix(c: DiagnosisContext, error: WebhookError): string {
   switch (error.failure) {
     case 'dns':
@@ -161,6 +205,12 @@ function webhookFix(c: DiagnosisContext, error: WebhookError): string {
     case 'timeout':
       return 'Raise the webhook\'s timeout above the command\'s run time, or shorten the command; for load tests leave metadata.type unset so the loadtester answers at once and runs hey in the background.';
     case 'server-error':
+      if (taskMode(c) === 'background') return 'Find what answers 5xx in front of the loadtester (its sidecar, a restart, or a wrong Service) and fix it; the loadtester itself answers a cmd task with 202.';
+      if (taskMode(c) === 'unknown') {
+        return 'For a blocking type (bash, helm, kubectl, concord): read the command\'s output in the loadtester logs and fix the command or the new version. '
+          + 'For cmd: find what answers 5xx in front of the loadtester (its sidecar, a restart, or a wrong Service).';
+      }
+      return 'Read the command\'s output in the loadtester logs, run the command yourself in the loadtester pod, and fix the command (its URL, port or expectations) or the new version.';
     case 'command-failed':
       return 'Read the command\'s output in the loadtester logs, run the command yourself in the loadtester pod, and fix the command (its URL, port or expectations) or the new version.';
     case 'forbidden':
@@ -279,7 +329,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
     diagnose: (c) => ({
       summary: `The loadtester ran "${c.fields.command}" and it ended with ${c.fields.error}.${c.fields.output ? ` Its output: ${c.fields.output.trim().slice(0, 400)}` : ''}`,
       causes: [
-        { text: 'A wrong host or port in the command (it runs inside the loadtester pod).', checks: [checks.runInLoadtester(c, c.fields.command)] },
+        { text: 'A wrong host or port in the command (it runs inside the loadtester pod).', checks: [checks.runInLoadtester(c, c.fields.command) ?? checks.loadtesterLogs(c, 'the command\'s output')] },
         { text: 'The command\'s own test failed against the new version.', checks: [checks.appLogs(c)] },
         { text: 'The command was killed by the loadtester\'s -timeout (signal: killed, context deadline exceeded).', checks: [checks.loadtesterArgs(c)] },
       ],

@@ -41,8 +41,19 @@ describe('"no values found"', () => {
     expect(commands({ ...diagnosis, causes: [diagnosis.causes[0]] })).toContain('kubectl -n test logs deploy/flagger-loadtester --since=1h | grep podinfo');
     expect(commands({ ...diagnosis, causes: [diagnosis.causes[1]] })).toContain('kubectl get ns test --show-labels');
     expect(commands(diagnosis)).toContain('kubectl -n istio-system port-forward svc/prometheus 9090:9090 &');
-    expect(commands(diagnosis).join('\n')).toContain('istio_request_duration_milliseconds_bucket{reporter="destination",destination_workload_namespace="test",destination_workload=~"podinfo"}[1m]');
+    expect(commands(diagnosis).join('\n')).toContain('istio_request_duration_milliseconds_bucket{reporter="destination",destination_workload_namespace="test",destination_workload=~"podinfo"}[<interval>]');
     expect(commands({ ...diagnosis, causes: [diagnosis.causes[3]] })[0]).toBe("kubectl -n istio-system get deploy flagger -o jsonpath='{.spec.template.spec.containers[0].args}'");
+  });
+
+  test('without the manifests the window is unknown: no interval is assumed, and a check reads it', () => {
+    // GIVEN only the message, which does not say the metric's interval
+    // THEN nothing claims a window, and the queries leave it to be filled from the check that prints it
+    expect(diagnosis.summary).not.toMatch(/over the last/);
+    expect(commands(diagnosis).join('\n')).not.toMatch(/\[1m\]|\[30s\]/);
+    expect(commands(diagnosis)).toContain(`kubectl -n test get canary podinfo -o jsonpath='{.spec.analysis.metrics[?(@.name=="request-duration")].interval}'`);
+    // and the window cause names the tutorial's 30s case, and why a 1m query by hand does not clear Prometheus
+    expect(diagnosis.causes[2].text).toMatch(/is 30s, this is the cause/);
+    expect(diagnosis.causes[2].text).toMatch(/query run by hand over 1m returns values/);
   });
 
   test('uses the metric window from the manifests when known', () => {
@@ -116,13 +127,49 @@ describe('webhook failures name the URL and tell the failures apart', () => {
     expect(diagnosis.fix).toMatch(/Raise the webhook's timeout/);
   });
 
-  test('unexpected HTTP status 5xx: the command failed, and its output is only in the loadtester logs', () => {
-    const { diagnosis } = diagnose(`Halt podinfo.test advancement pre-rollout check acceptance-test failed ${RETRYABLE('http://flagger-loadtester.test/', 'unexpected HTTP status 500 Internal Server Error')}`,
-      { cmd: "curl -sd 'test' http://podinfo-canary:9898/token | grep token" });
-    expect(diagnosis.summary).toContain('the command failed (HTTP 5xx)');
-    expect(diagnosis.causes[0].text).toMatch(/Flagger's message does not include the command's output; the loadtester logs it/);
+  const FIVE_HUNDRED = `Halt podinfo.test advancement pre-rollout check acceptance-test failed ${RETRYABLE('http://flagger-loadtester.test/', 'unexpected HTTP status 500 Internal Server Error')}`;
+  const ACCEPTANCE = "curl -sd 'test' http://podinfo-canary:9898/token | grep token";
+
+  test('5xx from a blocking task (type bash): the command failed, and its output is only in the loadtester logs', () => {
+    // GIVEN the manifests say the webhook runs a bash task, which the loadtester runs before answering
+    const { diagnosis } = diagnose(FIVE_HUNDRED, { cmd: ACCEPTANCE, taskType: 'bash' });
+    expect(diagnosis.summary).toContain('answered HTTP 5xx');
+    expect(diagnosis.causes[0].text).toMatch(/exited non-zero.*Flagger's message does not include the command's output; the loadtester logs it/);
     expect(commands(diagnosis)).toContain('kubectl -n test logs deploy/flagger-loadtester --since=1h | grep podinfo');
     expect(commands(diagnosis)).toContain(`kubectl -n test exec deploy/flagger-loadtester -- bash -c 'curl -sd '\\''test'\\'' http://podinfo-canary:9898/token | grep token'`);
+  });
+
+  test('5xx from a cmd task: the loadtester answers those 202, so the command cannot be the cause', () => {
+    // GIVEN a webhook without metadata.type (cmd): the loadtester queues it and answers 202 (server.go)
+    const { diagnosis } = diagnose(FIVE_HUNDRED, { cmd: 'hey -z 115s -q 10 -c 2 http://podinfo-canary.test:9898/', taskType: 'cmd' });
+    // THEN the causes are in front of the loadtester, never the command exiting non-zero
+    expect(allText(diagnosis)).not.toMatch(/exited non-zero/);
+    expect(diagnosis.causes[0].text).toMatch(/202 as soon as it accepts it/);
+    expect(diagnosis.causes[0].text).toMatch(/sidecar.*restarting.*another Service/);
+    expect(commands(diagnosis)).toContain('kubectl -n test get pods -l app=flagger-loadtester');
+  });
+
+  test('5xx without the manifests: both task types, each with what it means', () => {
+    const { diagnosis } = diagnose(FIVE_HUNDRED);
+    expect(diagnosis.causes[0].text).toMatch(/^If the webhook's metadata.type is bash, helm, helmv3, kubectl or concord/);
+    expect(diagnosis.causes[1].text).toMatch(/^If metadata.type is cmd or empty, the loadtester answers 202/);
+    expect(diagnosis.fix).toMatch(/blocking type.*For cmd/);
+  });
+
+  test.each([
+    ['hey -z 115s -q 10 -c 2 http://podinfo-canary.test:9898/', "bash -c 'hey -z 5s -q 10 -c 2 http://podinfo-canary.test:9898/'"],
+    ['hey -z=2m http://podinfo-canary.test:9898/', "bash -c 'hey -z 5s http://podinfo-canary.test:9898/'"],
+  ])('a load test is never suggested at its full duration: %s', (cmd, probe) => {
+    // GIVEN a blocking webhook whose command is a minutes-long load test
+    const { diagnosis } = diagnose(FIVE_HUNDRED, { cmd, taskType: 'bash' });
+    // THEN the suggested run is a 5-second probe
+    const run = commands(diagnosis).find((command) => command.includes('exec deploy/flagger-loadtester -- bash -c'));
+    expect(run).toContain(probe);
+  });
+
+  test('a load generator whose duration cannot be shortened is not suggested at all', () => {
+    const { diagnosis } = diagnose(FIVE_HUNDRED, { cmd: 'wrk -d 2m http://podinfo-canary.test:9898/', taskType: 'bash' });
+    expect(commands(diagnosis).some((command) => command.includes('bash -c'))).toBe(false);
   });
 
   test('older Flagger returned the loadtester\'s error body itself', () => {

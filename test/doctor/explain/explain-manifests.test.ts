@@ -53,6 +53,17 @@ describe('a failing webhook URL against the Services of the manifests', () => {
     expect(message.diagnosis.causes[0].text).toContain("webhook's timeout (5s)");
   });
 
+  test('a 5xx is read by the webhook\'s task type from the manifests', () => {
+    // GIVEN the manifests: load-test has no metadata.type (cmd), acceptance-test runs type bash
+    const fiveHundred = (kind: string, name: string): string => log(`Halt podinfo.test advancement ${kind} ${name} failed POST http://flagger-loadtester.test/ giving up after 1 attempt(s): unexpected HTTP status 500 Internal Server Error`);
+    const [loadTest] = explainWith(GOOD, fiveHundred('external check', 'load-test'), { withLint: false });
+    const [acceptance] = explainWith(GOOD, fiveHundred('pre-rollout check', 'acceptance-test'), { withLint: false });
+    // THEN the cmd task's 5xx is not blamed on its command, the bash task's is
+    expect(loadTest.diagnosis.causes[0].text).toMatch(/answers with 202 as soon as it accepts it/);
+    expect(JSON.stringify(loadTest.diagnosis)).not.toMatch(/exited non-zero/);
+    expect(acceptance.diagnosis.causes[0].text).toMatch(/^The loadtester ran the command and it exited non-zero/);
+  });
+
   test('a port the Service does not expose is pointed out with the right one', () => {
     const [message] = explainWith(GOOD, log('Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtester.test:8080/ giving up after 1 attempt(s): Post "http://flagger-loadtester.test:8080/": dial tcp 10.96.142.17:8080: connect: connection refused'), { withLint: false });
     expect(message.evidence).toContain('http://flagger-loadtester.test:8080/ uses port 8080, but Service test/flagger-loadtester only exposes 80: use http://flagger-loadtester.test/.');

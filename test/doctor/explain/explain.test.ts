@@ -22,6 +22,7 @@ function onlyCanary(report: ExplainReport): CanaryReport {
 const ids = (items: readonly TimelineItem[]): string[] => items.map((item) => item.message.spec.id);
 
 const NO_VALUES = 'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic';
+const NOT_READY = 'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available';
 
 describe('a failed run, from new revision to "Canary failed!"', () => {
   // The tutorial's first problem: request-duration finds no values, five times, and the canary rolls back.
@@ -200,9 +201,9 @@ describe('counting failed checks', () => {
 describe('verdicts', () => {
   test.each([
     ['waiting', ['New revision detected! Scaling up podinfo.test', 'Halt podinfo.test advancement waiting for approval confirm-rollout'], /confirm-rollout approval/],
-    ['stalled', ['New revision detected! Scaling up podinfo.test',
-      'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available',
-      'canary deployment podinfo.test not ready: waiting for rollout to finish: 0 of 1 (readyThreshold 100%) updated replicas are available'], /canary not ready .*2× in a row/],
+    ['stalled', ['New revision detected! Scaling up podinfo.test', NOT_READY, NOT_READY, NOT_READY], /canary not ready .*3× in a row.*progress deadline/],
+    ['progressing', ['New revision detected! Scaling up podinfo.test', NOT_READY], /waiting for the canary pods to become ready.*normal right after a scale-up/],
+    ['progressing', ['New revision detected! Scaling up podinfo.test', NOT_READY, NOT_READY], /waiting for the canary pods/],
     ['rolled-back', ['New revision detected! Scaling up podinfo.test', 'Rolling back podinfo.test progress deadline exceeded canary deployment podinfo.test not ready: deployment "podinfo" exceeded its progress deadline',
       'Canary failed! Scaling down podinfo.test'], /progress deadline/],
     ['rolled-back', ['Rolling back podinfo.test manual webhook invoked', 'Canary failed! Scaling down podinfo.test'], /rollback webhook asked for it/],
@@ -364,6 +365,27 @@ describe('events that Kubernetes merged across runs', () => {
     expect(last.mergedRuns).toBeUndefined();
     expect(last.items.some((item) => item.spansEarlierRuns)).toBe(false);
     expect(single.verdict.text).not.toContain('merge');
+  });
+});
+
+describe('a readiness wait', () => {
+  test('that lasted minutes is stalled, even when Kubernetes merged it into one event', () => {
+    // GIVEN one event: the canary was not ready twice, 5 minutes apart
+    const report = explain([parseLogInput([
+      'Events:', '  Type     Reason  Age             From     Message', '  ----     ------  ----            ----     -------',
+      '  Normal   Synced  8m              flagger  New revision detected! Scaling up podinfo.test',
+      `  Warning  Synced  2m (x2 over 7m) flagger  ${NOT_READY}`,
+    ].join('\n'))]);
+    expect(onlyCanary(report).verdict.outcome).toBe('stalled');
+  });
+
+  test('right after a scale-up is not stalled', () => {
+    const report = explain([parseLogInput([
+      'Events:', '  Type     Reason  Age             From     Message', '  ----     ------  ----            ----     -------',
+      '  Normal   Synced  2m              flagger  New revision detected! Scaling up podinfo.test',
+      `  Warning  Synced  1m              flagger  ${NOT_READY}`,
+    ].join('\n'))]);
+    expect(onlyCanary(report).verdict.outcome).toBe('progressing');
   });
 });
 

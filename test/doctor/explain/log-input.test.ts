@@ -189,6 +189,20 @@ describe('kubectl get events', () => {
     expect(parsed.entries).toEqual([expect.objectContaining({ message: 'Rolling back podinfo.test failed checks threshold reached 5', canary: 'podinfo', namespace: 'test', age: '2m' })]);
   });
 
+  test('-o wide: the COUNT and FIRST SEEN columns give the count and first age', () => {
+    // GIVEN a halt Kubernetes saw 5 times, first 7 minutes ago
+    const text = [
+      'LAST SEEN   TYPE      REASON   OBJECT           SUBOBJECT   SOURCE    MESSAGE                                                          FIRST SEEN   COUNT   NAME',
+      '2m          Warning   Synced   canary/podinfo               flagger   Halt podinfo.test advancement success rate 92.41% < 99%          7m           5       podinfo.18b2f',
+      '1m          Warning   Synced   canary/podinfo               flagger   Rolling back podinfo.test failed checks threshold reached 5      1m           1       podinfo.18b30',
+    ].join('\n');
+    const parsed = parseLogInput(text);
+    // THEN the count is read as describe's `x5 over 7m` would be
+    expect(parsed.entries[0]).toEqual(expect.objectContaining({ count: 5, firstAge: '7m', ageMs: 120_000 }));
+    expect(parsed.entries[1]).toEqual(expect.objectContaining({ count: 1 }));
+    expect(parsed.entries[1].firstAge).toBeUndefined();
+  });
+
   test('rows without a header (--no-headers) are still read', () => {
     const parsed = parseLogInput('test   45s   Warning   Synced   canary/podinfo   Canary failed! Scaling down podinfo.test');
     expect(parsed.entries).toEqual([expect.objectContaining({ format: 'events', canary: 'podinfo', namespace: 'test', ageMs: 45_000 })]);
