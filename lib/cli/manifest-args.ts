@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { parseGoDuration } from '../doctor/duration';
 import { DEFAULT_SCRAPE_INTERVAL_MS } from '../doctor/lint-context';
 import { loadManifests, manifestFiles, ManifestError, parseManifests } from '../doctor/manifests';
@@ -62,6 +63,8 @@ export function parseManifestArgs(args: readonly string[], usage: string): Manif
 export async function readManifestArgs(paths: readonly string[], io: CliIO): Promise<{ objects: SourcedObject[]; files: number }> {
   const objects: SourcedObject[] = [];
   let files = 0;
+  // A file named twice, directly or through its folder, is read once, as manifestFiles does within one call.
+  const read = new Set<string>();
   try {
     for (const given of paths) {
       if (given === '-') {
@@ -69,7 +72,12 @@ export async function readManifestArgs(paths: readonly string[], io: CliIO): Pro
         files++;
         continue;
       }
-      const found = manifestFiles([given], io.cwd);
+      const found = manifestFiles([given], io.cwd).filter((file) => {
+        const resolved = path.resolve(io.cwd, file);
+        if (read.has(resolved)) return false;
+        read.add(resolved);
+        return true;
+      });
       for (const sourced of loadManifests(found, io.cwd)) objects.push({ ...sourced, source: { ...sourced.source, order: objects.length } });
       files += found.length;
     }

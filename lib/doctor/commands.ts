@@ -6,6 +6,13 @@ import { parseGoDuration } from './duration';
 import { parseShell, SimpleCommand } from './shell';
 import { HttpUrl, parseUrl } from './urls';
 
+/** A shell script, or its commands already parsed with `parseShell`. */
+export type Script = string | readonly SimpleCommand[];
+
+function commandsOf(script: Script): readonly SimpleCommand[] {
+  return typeof script === 'string' ? parseShell(script) : script;
+}
+
 /** Programs that generate load rather than check a result. */
 export const LOAD_GENERATORS = new Set(['hey', 'ghz', 'wrk', 'wrk2', 'k6', 'fortio', 'vegeta', 'ab', 'locust', 'jmeter', 'siege', 'oha', 'bombardier']);
 
@@ -14,6 +21,8 @@ export interface CommandUrl {
   readonly url: HttpUrl;
   /** The program that calls it, e.g. `hey`. */
   readonly program: string;
+  /** The Host header the program sends instead of the URL's host, lower case, without a port. */
+  readonly hostHeader?: string;
 }
 
 /** A load generator invocation and how long it runs. */
@@ -125,15 +134,30 @@ const WGET = { withValue: new Set(['O', 'o', 'a', 'T', 't', 'w', 'U', 'P', 'e', 
 const PROGRAM_OPTIONS: Record<string, Options> = { hey: HEY, ghz: GHZ, wrk: WRK, wrk2: WRK, curl: CURL, wget: WGET, oha: HEY, bombardier: HEY };
 
 const LOOKS_LIKE_HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?([/?#].*)?$/i;
+/** Shell expansions the linter cannot evaluate: `$HOST`, `${SVC}`, a command substitution. */
+const UNEVALUATED = /[$`{}]/;
 
+/** The authority of a URL as written: what lies between `scheme://` and the path. */
+function authorityOf(text: string): string {
+  const rest = text.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  const end = rest.search(/[/?#]/);
+  return end === -1 ? rest : rest.slice(0, end);
+}
+
+/**
+ * The URLs a command calls. For the programs whose options are known, only the URL arguments count
+ * (positional words and `--url`), so a URL inside a header, a referer or a form field is not taken for a target.
+ * For other programs, words that start with http:// or https://. Hosts built from shell variables are skipped.
+ */
 function urlsOf(command: SimpleCommand): CommandUrl[] {
   const urls: CommandUrl[] = [];
   const seen = new Set<string>();
   const add = (text: string, defaultScheme?: string) => {
+    if (UNEVALUATED.test(authorityOf(text))) return;
     const url = parseUrl(text, defaultScheme);
     if (url && !seen.has(text)) {
       seen.add(text);
-      urls.push({ url, program: command.program });
+      urls.push({ url, program: command.program, hostHeader: hostHeaderOf(command) });
     }
   };
   const options = PROGRAM_OPTIONS[command.program];
@@ -142,26 +166,42 @@ function urlsOf(command: SimpleCommand): CommandUrl[] {
     const explicit = flagValue(parsed, 'url');
     if (explicit) add(explicit, 'http');
     for (const arg of parsed.positional) {
+      if (/^https?:\/\//i.test(arg)) add(arg);
       // curl, ghz and wget accept `host:port/path` without a scheme; a bare word such as `test` is not a host.
-      if (LOOKS_LIKE_HOST.test(arg) && /[.:/]/.test(arg)) add(arg, 'http');
+      else if (LOOKS_LIKE_HOST.test(arg) && /[.:/]/.test(arg)) add(arg, 'http');
     }
+    return urls;
   }
-  for (const word of command.argv) {
-    const pattern = /https?:\/\/[^\s'"<>|;&()`]+/gi;
-    for (let match = pattern.exec(word); match; match = pattern.exec(word)) add(match[0].replace(/[,.]+$/, ''));
+  for (const word of command.argv.slice(1)) {
+    if (/^https?:\/\//i.test(word)) add(word.replace(/[,.]+$/, ''));
   }
   return urls;
 }
 
+/** The Host header a command sends instead of the URL's host: hey's `-host`, or a `Host:` header (`-H`, `--header`). */
+function hostHeaderOf(command: SimpleCommand): string | undefined {
+  const options = PROGRAM_OPTIONS[command.program];
+  if (!options) return undefined;
+  const parsed = parseArgs(command.argv.slice(1), options);
+  let host: string | undefined;
+  for (const flag of parsed.flags) {
+    if (flag.value === undefined) continue;
+    if (flag.name === 'host' && (command.program === 'hey' || command.program === 'oha')) host = flag.value;
+    const header = /^\s*host\s*:\s*(\S+)\s*$/i.exec(flag.value);
+    if (header && (flag.name === 'H' || flag.name === 'header')) host = header[1];
+  }
+  return host?.replace(/:\d+$/, '').toLowerCase();
+}
+
 /** Every http(s) URL the script calls, in order. */
-export function commandUrls(script: string): CommandUrl[] {
-  return parseShell(script).flatMap(urlsOf);
+export function commandUrls(script: Script): CommandUrl[] {
+  return commandsOf(script).flatMap(urlsOf);
 }
 
 /** The load generators the script starts. */
-export function loadTests(script: string): LoadTest[] {
+export function loadTests(script: Script): LoadTest[] {
   const tests: LoadTest[] = [];
-  for (const command of parseShell(script)) {
+  for (const command of commandsOf(script)) {
     const options = PROGRAM_OPTIONS[command.program];
     if (!options || !LOAD_GENERATORS.has(command.program)) continue;
     const parsed = parseArgs(command.argv.slice(1), options);
@@ -202,8 +242,8 @@ function isChecker(command: SimpleCommand): boolean {
 }
 
 /** The curl calls of the script, with whether an HTTP 500 would make the script fail. */
-export function curlCalls(script: string): CurlCall[] {
-  const commands = parseShell(script);
+export function curlCalls(script: Script): CurlCall[] {
+  const commands = commandsOf(script);
   const calls: CurlCall[] = [];
   commands.forEach((command, index) => {
     if (command.program !== 'curl') return;

@@ -2,19 +2,20 @@
  * The index every rule reads: objects by kind and name, Canaries with their defaults applied,
  * and the Services Flagger will create. Built once per lint run.
  */
-import { parseGoDuration } from './duration';
+import { readSettings, Settings } from './plan-settings';
+import { parseShell, SimpleCommand } from './shell';
 import { Finding, KubeObject, Severity, SourcedObject } from './types';
 
-/** Flagger's analysis interval when `interval` is empty or unparsable (`AnalysisInterval` in Flagger). */
-export const DEFAULT_ANALYSIS_INTERVAL_MS = 60_000;
-/** Flagger raises shorter analysis intervals to 10s. */
-export const MIN_ANALYSIS_INTERVAL_MS = 10_000;
 /** Flagger's metric window when a metric has no `interval` (`MetricInterval`). */
 export const DEFAULT_METRIC_INTERVAL = '1m';
 /** Flagger's webhook timeout when `timeout` is shorter than two characters. */
 export const DEFAULT_WEBHOOK_TIMEOUT = '10s';
 /** Flagger's default `-selector-labels`. */
 export const SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
+/** Flagger's default `-mesh-provider`. */
+export const DEFAULT_MESH_PROVIDER = 'istio';
+/** Where Flagger runs when no Flagger Deployment is linted: the namespace of the Istio install. */
+export const ASSUMED_FLAGGER_NAMESPACE = 'istio-system';
 /** Prometheus' default scrape interval. */
 export const DEFAULT_SCRAPE_INTERVAL_MS = 15_000;
 /** The metrics Flagger computes itself for every mesh provider. */
@@ -45,6 +46,13 @@ export function podSpecOf(object: KubeObject): Record<string, Json> | undefined 
   if (kind === 'CronJob') return asMap(asMap(asMap(asMap(spec.jobTemplate).spec).template).spec);
   if (POD_TEMPLATE_KINDS.has(kind)) return asMap(asMap(spec.template).spec);
   return undefined;
+}
+
+/** The labels of a workload's pods (a Pod's own labels). */
+export function podLabelsOf(workload: SourcedObject): Record<string, unknown> {
+  const object = workload.object;
+  if (object.kind === 'Pod') return asMap(object.metadata?.labels);
+  return asMap(asMap(asMap(asMap(object.spec).template).metadata).labels);
 }
 
 /** A mapping, or an empty one for anything else: rules read untyped YAML without crashing on odd input. */
@@ -105,6 +113,8 @@ export interface WebhookView {
   readonly metadata: Record<string, Json>;
   /** `metadata.cmd`, when it is a string. */
   readonly cmd?: string;
+  /** The simple commands of `cmd`, parsed once. */
+  readonly commands: readonly SimpleCommand[];
   /** The field path, e.g. `spec.analysis.webhooks[1]`, for messages. */
   readonly path: string;
 }
@@ -128,10 +138,23 @@ export interface CanaryView {
   readonly analysis: Record<string, Json>;
   /** `analysis` or `canaryAnalysis`, for messages. */
   readonly analysisPath: string;
-  /** `spec.provider`, or `istio` when empty (this project's Flagger install). */
+  /** `spec.provider`, or the `-mesh-provider` of the Flagger that handles the Canary (istio by default). */
   readonly provider: string;
   readonly isIstio: boolean;
-  /** The analysis interval Flagger will use. */
+  /** The Flagger controller that handles this Canary. */
+  readonly flagger: FlaggerInstall;
+  /** The workload `targetRef` names, when it is among the linted objects. */
+  readonly target?: SourcedObject;
+  /**
+   * False when the apex name comes from a `targetRef` that names no linted workload: names derived from it
+   * (`<apex>-canary`, the delegate) are then likely typos themselves, and rules that compare with them stay quiet.
+   */
+  readonly apexTrusted: boolean;
+  /** No analysis runs: `spec.skipAnalysis: true` (Flagger also skips a Canary without analysis). */
+  readonly skipAnalysis: boolean;
+  /** The analysis as the plan engine reads it: Flagger's defaults, strategy and weights. */
+  readonly settings: Settings;
+  /** The analysis interval Flagger will use (`settings.intervalMs`). */
   readonly intervalMs: number;
   readonly webhooks: readonly WebhookView[];
   readonly metrics: readonly Record<string, Json>[];
@@ -143,15 +166,63 @@ function refOf(value: unknown): CanaryView['targetRef'] {
   return { apiVersion: asString(ref.apiVersion) ?? '', kind: asString(ref.kind) ?? '', name: asString(ref.name) ?? '' };
 }
 
-/** Go's ParseDuration over Flagger's rules for the analysis interval. */
-export function analysisIntervalMs(interval: unknown): number {
-  if (typeof interval !== 'string' || interval === '') return DEFAULT_ANALYSIS_INTERVAL_MS;
-  const parsed = parseGoDuration(interval);
-  if (parsed === undefined) return DEFAULT_ANALYSIS_INTERVAL_MS;
-  return Math.max(parsed, MIN_ANALYSIS_INTERVAL_MS);
+/** How a Flagger controller of the manifests runs: read from its container's command line. */
+export interface FlaggerInstall {
+  /** The namespace it runs in; webhook URLs with a bare host resolve there. */
+  readonly namespace: string;
+  /** `-mesh-provider`. */
+  readonly meshProvider: string;
+  /** `-selector-labels`. */
+  readonly selectorLabels: readonly string[];
+  /** `-namespace`: the only namespace it watches, or '' for all. */
+  readonly watchNamespace: string;
+  /** The Deployment it was read from; undefined when no Flagger Deployment is linted and the defaults are assumed. */
+  readonly deployment?: SourcedObject;
 }
 
-function canaryView(sourced: SourcedObject): CanaryView {
+const ASSUMED_FLAGGER: FlaggerInstall = {
+  namespace: ASSUMED_FLAGGER_NAMESPACE, meshProvider: DEFAULT_MESH_PROVIDER, selectorLabels: SELECTOR_LABELS, watchNamespace: '',
+};
+
+/** Flagger's boolean flags; every other flag takes a value, as `-name=value` or `-name value`. */
+const FLAGGER_BOOLEAN_FLAGS = new Set(['zap-replace-globals', 'enable-leader-election', 'enable-config-tracking', 'version', 'no-cross-namespace-refs']);
+
+/** Go `flag` parsing of Flagger's arguments: flags end at the first word that is not one. */
+function flaggerFlags(words: readonly string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (word === '--' || !word.startsWith('-') || word === '-') break;
+    const body = word.replace(/^--?/, '');
+    const equals = body.indexOf('=');
+    if (equals >= 0) flags.set(body.slice(0, equals), body.slice(equals + 1));
+    else if (FLAGGER_BOOLEAN_FLAGS.has(body)) flags.set(body, 'true');
+    else if (i + 1 < words.length) flags.set(body, words[++i]);
+  }
+  return flags;
+}
+
+const FLAGGER_IMAGE = /(^|\/)flagger(:|@|$)/;
+
+/** The Flagger controller a Deployment runs, if it runs one. */
+function flaggerInstallOf(deployment: SourcedObject): FlaggerInstall | undefined {
+  const containers = asList(podSpecOf(deployment.object)?.containers).map(asMap);
+  const container = containers.find((c) => FLAGGER_IMAGE.test(asString(c.image) ?? ''));
+  if (!container) return undefined;
+  const strings = (value: unknown) => asList(value).filter((word): word is string => typeof word === 'string');
+  // The image's entrypoint is ./flagger; a command replaces it, so its first word is the program.
+  const flags = flaggerFlags([...strings(container.command).slice(1), ...strings(container.args)]);
+  const labels = flags.get('selector-labels');
+  return {
+    namespace: namespaceOf(deployment.object),
+    meshProvider: flags.get('mesh-provider') || DEFAULT_MESH_PROVIDER,
+    selectorLabels: labels ? labels.split(',') : SELECTOR_LABELS,
+    watchNamespace: flags.get('namespace') ?? '',
+    deployment,
+  };
+}
+
+function canaryView(sourced: SourcedObject, flagger: FlaggerInstall, targetOf: (ref: CanaryView['targetRef'], namespace: string) => SourcedObject | undefined): CanaryView {
   const object = sourced.object;
   const spec = asMap(object.spec);
   const targetRef = refOf(spec.targetRef);
@@ -159,7 +230,10 @@ function canaryView(sourced: SourcedObject): CanaryView {
   const apex = asString(service.name) || targetRef?.name || '';
   const analysisPath = spec.analysis === undefined && spec.canaryAnalysis !== undefined ? 'canaryAnalysis' : 'analysis';
   const analysis = asMap(spec[analysisPath]);
-  const provider = asString(spec.provider) || 'istio';
+  const provider = asString(spec.provider) || flagger.meshProvider;
+  const namespace = namespaceOf(object);
+  const target = targetOf(targetRef, namespace);
+  const settings = readSettings(object, [], [], { meshProvider: flagger.meshProvider });
   const webhooks = asList(analysis.webhooks).map((raw, index): WebhookView => {
     const hook = asMap(raw);
     const metadata = asMap(hook.metadata);
@@ -171,13 +245,14 @@ function canaryView(sourced: SourcedObject): CanaryView {
       url: asString(hook.url),
       metadata,
       cmd: asString(metadata.cmd),
+      commands: typeof metadata.cmd === 'string' ? parseShell(metadata.cmd) : [],
       path: `spec.${analysisPath}.webhooks[${index}]`,
     };
   });
   return {
     sourced,
     name: nameOf(object),
-    namespace: namespaceOf(object),
+    namespace,
     spec,
     targetRef,
     autoscalerRef: refOf(spec.autoscalerRef),
@@ -190,7 +265,12 @@ function canaryView(sourced: SourcedObject): CanaryView {
     analysisPath,
     provider,
     isIstio: provider === 'istio',
-    intervalMs: analysisIntervalMs(analysis.interval),
+    flagger,
+    target,
+    apexTrusted: Boolean(asString(service.name)) || target !== undefined,
+    skipAnalysis: spec.skipAnalysis === true || (spec.analysis === undefined && spec.canaryAnalysis === undefined),
+    settings,
+    intervalMs: settings.intervalMs,
     webhooks,
     metrics: asList(analysis.metrics).map(asMap),
   };
@@ -217,6 +297,11 @@ export class ManifestIndex {
   private readonly generated = new Map<string, GeneratedService>();
   private readonly scalersByTarget = new Map<string, SourcedObject[]>();
   private readonly workloadsByNamespace = new Map<string, SourcedObject[]>();
+  private readonly serviceNamesByNamespace = new Map<string, Set<string>>();
+  private workloadsByLabel?: Map<string, SourcedObject[]>;
+  private readonly selectedWorkloads = new Map<SourcedObject, readonly SourcedObject[]>();
+  /** The Flagger controllers of the manifests, in order. */
+  readonly flaggers: readonly FlaggerInstall[];
 
   constructor(objects: readonly SourcedObject[]) {
     this.objects = [...objects].sort((a, b) => a.source.order - b.source.order);
@@ -261,15 +346,32 @@ export class ManifestIndex {
     }
     this.virtualServices = virtualServices;
     this.namespaceObjects = namespaces;
-    this.canaries = (this.byKind.get('Canary') ?? []).filter((s) => apiGroupOf(s.object) === 'flagger.app').map(canaryView);
+    this.flaggers = (this.byKind.get('Deployment') ?? []).map(flaggerInstallOf).filter((f): f is FlaggerInstall => f !== undefined);
+    const targetOf = (ref: CanaryView['targetRef'], namespace: string) => this.targetOf(ref, namespace);
+    this.canaries = (this.byKind.get('Canary') ?? []).filter((s) => apiGroupOf(s.object) === 'flagger.app')
+      .map((sourced) => canaryView(sourced, this.flaggerFor(namespaceOf(sourced.object)), targetOf));
+    for (const [namespace, services] of this.servicesByNamespace) {
+      this.serviceNamesByNamespace.set(namespace, new Set(services.map((s) => nameOf(s.object))));
+    }
     for (const canary of this.canaries) {
       if (!canary.apex) continue;
       const roles: Array<[string, GeneratedService['role']]> = [[canary.apex, 'apex'], [canary.primaryService, 'primary'], [canary.canaryService, 'canary']];
       for (const [name, role] of roles) {
         const generatedKey = key(canary.namespace, name);
         if (!this.generated.has(generatedKey)) this.generated.set(generatedKey, { canary, role });
+        const names = this.serviceNamesByNamespace.get(canary.namespace);
+        if (names) names.add(name);
+        else this.serviceNamesByNamespace.set(canary.namespace, new Set([name]));
       }
     }
+  }
+
+  /**
+   * The Flagger controller that handles Canaries of `namespace`: the first of the manifests that watches it
+   * (all namespaces, or `-namespace` equal to it), else Flagger's defaults in istio-system.
+   */
+  flaggerFor(namespace: string): FlaggerInstall {
+    return this.flaggers.find((f) => f.watchNamespace === '' || f.watchNamespace === namespace) ?? ASSUMED_FLAGGER;
   }
 
   /** Objects of `kind` in order. */
@@ -298,11 +400,12 @@ export class ManifestIndex {
 
   /** Names of the Services that will exist in a namespace: those of the manifests and those Flagger creates. */
   serviceNamesIn(namespace: string): string[] {
-    const names = new Set(this.servicesIn(namespace).map((s) => nameOf(s.object)));
-    for (const canary of this.canaries) {
-      if (canary.namespace === namespace && canary.apex) for (const name of [canary.apex, canary.canaryService, canary.primaryService]) names.add(name);
-    }
-    return [...names].sort();
+    return [...(this.serviceNamesByNamespace.get(namespace) ?? [])].sort();
+  }
+
+  /** Whether a Service of that name will exist: one of the manifests or one Flagger creates. */
+  hasServiceName(namespace: string, name: string): boolean {
+    return this.serviceNamesByNamespace.get(namespace)?.has(name) ?? false;
   }
 
   /** An Istio Gateway of any `networking.istio.io` version. */
@@ -320,6 +423,39 @@ export class ManifestIndex {
 
   namespaceObject(name: string): SourcedObject | undefined {
     return this.get('', 'Namespace', '', name);
+  }
+
+  /** The workloads of the manifests whose pods a Service's selector matches; computed once per Service. */
+  workloadsSelectedBy(service: SourcedObject): readonly SourcedObject[] {
+    let selected = this.selectedWorkloads.get(service);
+    if (!selected) {
+      const entries = Object.entries(asMap(asMap(service.object.spec).selector));
+      selected = entries.length === 0 ? [] : this.workloadsWithLabel(namespaceOf(service.object), entries[0][0], entries[0][1]).filter((workload) => {
+        const labels = podLabelsOf(workload);
+        return entries.every(([name, value]) => labels[name] === value);
+      });
+      this.selectedWorkloads.set(service, selected);
+    }
+    return selected;
+  }
+
+  /** Workloads of a namespace whose pods carry the label `name=value`; indexed on first use. */
+  private workloadsWithLabel(namespace: string, name: string, value: unknown): readonly SourcedObject[] {
+    if (!this.workloadsByLabel) {
+      this.workloadsByLabel = new Map();
+      for (const [workloadNamespace, workloads] of this.workloadsByNamespace) {
+        for (const workload of workloads) {
+          for (const [labelName, labelValue] of Object.entries(podLabelsOf(workload))) {
+            if (typeof labelValue !== 'string') continue;
+            const labelKey = key(workloadNamespace, labelName, labelValue);
+            const list = this.workloadsByLabel.get(labelKey);
+            if (list) list.push(workload);
+            else this.workloadsByLabel.set(labelKey, [workload]);
+          }
+        }
+      }
+    }
+    return typeof value === 'string' ? this.workloadsByLabel.get(key(namespace, name, value)) ?? [] : [];
   }
 
   /** Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs and Pods of a namespace. */
@@ -343,13 +479,16 @@ export class ManifestIndex {
 
   /** The workload a Canary's targetRef names, if it is in the manifests. */
   target(canary: CanaryView): SourcedObject | undefined {
-    const ref = canary.targetRef;
+    return canary.target;
+  }
+
+  private targetOf(ref: CanaryView['targetRef'], namespace: string): SourcedObject | undefined {
     if (!ref || !ref.name) return undefined;
     if (ref.kind === 'Service') {
       const group = ref.apiVersion.includes('/') ? ref.apiVersion.slice(0, ref.apiVersion.indexOf('/')) : '';
-      return this.get(group, 'Service', canary.namespace, ref.name);
+      return this.get(group, 'Service', namespace, ref.name);
     }
-    return this.get('apps', ref.kind, canary.namespace, ref.name);
+    return this.get('apps', ref.kind, namespace, ref.name);
   }
 }
 
@@ -379,12 +518,13 @@ export interface RuleSet {
   readonly check: (context: LintContext) => Finding[];
 }
 
-/** The `kubectl apply` position of the object each finding is about, for sorting. */
-const findingOrder = new WeakMap<Finding, number>();
+/** The `kubectl apply` position of a finding's object: a non-enumerable property, so JSON output and equality ignore it. */
+const ORDER = Symbol('order');
 
 /** The position of a finding's object in `kubectl apply -f` order. */
 export function orderOfFinding(f: Finding): number {
-  return findingOrder.get(f) ?? Number.MAX_SAFE_INTEGER;
+  const order = (f as Finding & { [ORDER]?: number })[ORDER];
+  return order ?? Number.MAX_SAFE_INTEGER;
 }
 
 /** A finding of `rule` on `sourced`. */
@@ -400,6 +540,6 @@ export function finding(rule: RuleInfo, sourced: SourcedObject, message: string,
     message,
     hint,
   };
-  findingOrder.set(result, sourced.source.order);
+  Object.defineProperty(result, ORDER, { value: sourced.source.order, enumerable: false });
   return result;
 }

@@ -17,6 +17,7 @@ import { selectorRules } from './rules/selector';
 import { targetPortRules } from './rules/target-port';
 import { targetRefRules } from './rules/target-ref';
 import { virtualServiceRules } from './rules/virtualservice';
+import { webhookFieldRules } from './rules/webhook-fields';
 import { webhookMetadataRules } from './rules/webhook-metadata';
 import { webhookTimeoutRules } from './rules/webhook-timeouts';
 import { webhookUrlRules } from './rules/webhook-url';
@@ -37,6 +38,7 @@ const RULE_SETS: readonly RuleSet[] = [
   namespaceRules,
   weightRules,
   intervalRules,
+  webhookFieldRules,
   webhookMetadataRules,
   duplicateTargetRules,
   nonRootRules,

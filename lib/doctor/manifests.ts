@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LineCounter, parseAllDocuments, Tags } from 'yaml';
+import { Document, LineCounter, parseAllDocuments, Tags, visit } from 'yaml';
 import { KubeObject, SourcedObject } from './types';
 
 /** A manifest that cannot be read or parsed. `line` is 1-based. */
@@ -53,6 +53,11 @@ export function parseManifests(text: string, file: string, startOrder = 0): Sour
   let documentNumber = 0;
   for (const document of list) {
     documentNumber++;
+    const recursive = recursiveAlias(document);
+    if (recursive) {
+      throw new ManifestError(file, `the alias *${recursive.name} refers to the node it is in, which makes the object infinite; `
+        + 'Kubernetes objects cannot hold such a cycle.', lineCounter.linePos(recursive.offset).line);
+    }
     const value = document.toJS({ maxAliasCount: 1000 }) as unknown;
     if (value === null || value === undefined) continue;
     const contentStart = document.contents?.range?.[0] ?? document.range[0];
@@ -82,6 +87,22 @@ export function parseManifests(text: string, file: string, startOrder = 0): Sour
   return objects;
 }
 
+/** An alias inside the very node its anchor names (`metadata: &m {self: *m}`), which yaml turns into a circular object. */
+function recursiveAlias(document: Document.Parsed): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(document, {
+    Alias(_key, alias, ancestors) {
+      const anchored = alias.resolve(document);
+      if (anchored && ancestors.includes(anchored)) {
+        found = { name: alias.source, offset: alias.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0];
 }
@@ -93,12 +114,31 @@ function listItemNodes(contents: unknown): Array<{ range?: [number, number, numb
   return items?.items ?? [];
 }
 
+/** A regular file, or a symbolic link to one: kubectl follows links. */
+function isFile(full: string, entry: fs.Dirent): boolean {
+  if (entry.isFile()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return fs.statSync(full).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The files `kubectl apply -f PATH...` would read, in its order: each path in turn; a folder contributes its
  * *.yaml, *.yml and *.json files in lexical order, without descending into subfolders.
  */
 export function manifestFiles(paths: readonly string[], cwd = process.cwd()): string[] {
   const files: string[] = [];
+  // The same file named twice (`lint base base/canary.yaml`, `lint *.yaml .`) is read once.
+  const seen = new Set<string>();
+  const add = (file: string) => {
+    const resolved = path.resolve(cwd, file);
+    if (seen.has(resolved)) return;
+    seen.add(resolved);
+    files.push(file);
+  };
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
     let stat: fs.Stats;
@@ -109,12 +149,12 @@ export function manifestFiles(paths: readonly string[], cwd = process.cwd()): st
     }
     if (stat.isDirectory()) {
       const entries = fs.readdirSync(absolute, { withFileTypes: true })
-        .filter((entry) => entry.isFile() && MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()))
+        .filter((entry) => MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) && isFile(path.join(absolute, entry.name), entry))
         .map((entry) => entry.name)
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const name of entries) files.push(path.join(given, name));
+      for (const name of entries) add(path.join(given, name));
     } else {
-      files.push(given);
+      add(given);
     }
   }
   return files;

@@ -12,6 +12,9 @@ export const DEFAULT_METRIC_WINDOW = '1m';
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 export const TOTAL_WEIGHT = 100;
+export const KUBERNETES_PROVIDER = 'kubernetes';
+/** The iterations Flagger sets for the kubernetes provider when `iterations` is below 1. */
+export const KUBERNETES_DEFAULT_ITERATIONS = 10;
 /** A schedule longer than this never ends: Flagger's weights move by at least 1 within 0..100. */
 export const MAX_TICKS = 1000;
 
@@ -63,8 +66,15 @@ export function delegatingHosts(canary: KubeObject, objects: readonly SourcedObj
   return hosts;
 }
 
-export function readSettings(canary: KubeObject, extraHosts: readonly string[], messages: PlanMessage[]): Settings {
+/** How the Flagger controller that handles the Canary was started. */
+export interface ControllerFlags {
+  /** `-mesh-provider`, used when the Canary has no `spec.provider` (Flagger's default: istio). */
+  readonly meshProvider?: string;
+}
+
+export function readSettings(canary: KubeObject, extraHosts: readonly string[], messages: PlanMessage[], flags: ControllerFlags = {}): Settings {
   const spec = record(canary.spec);
+  const provider = str(spec.provider) || flags.meshProvider || 'istio';
   // Flagger reads `spec.analysis`, or the deprecated `spec.canaryAnalysis`.
   const analysisValue = spec.analysis ?? spec.canaryAnalysis;
   const analysis = record(analysisValue);
@@ -100,9 +110,18 @@ export function readSettings(canary: KubeObject, extraHosts: readonly string[], 
     ? Math.min(TOTAL_WEIGHT, stepWeights[stepWeights.length - 1])
     : maxWeightValue > 0 ? maxWeightValue : TOTAL_WEIGHT;
 
-  const iterations = int(analysis.iterations) ?? 0;
-  const match = list(analysis.match);
+  let iterations = int(analysis.iterations) ?? 0;
+  let match = list(analysis.match);
   const skip = analysisValue === undefined || spec.skipAnalysis === true;
+  // scheduler.go: the kubernetes provider cannot shift traffic, so Flagger runs Blue/Green, with 10 iterations when none are set.
+  if (provider === KUBERNETES_PROVIDER && !skip) {
+    if (match.length > 0) messages.push(info('A/B testing is not supported by the kubernetes provider: Flagger drops analysis.match.'));
+    match = [];
+    if (iterations < 1) {
+      iterations = KUBERNETES_DEFAULT_ITERATIONS;
+      messages.push(info(`The kubernetes provider cannot shift traffic: Flagger runs Blue/Green with iterations: ${iterations}.`));
+    }
+  }
   const strategy: RolloutStrategy = skip ? 'skip-analysis'
     : match.length > 0 && iterations > 0 ? 'ab-testing'
       : iterations > 0 ? 'blue-green' : 'canary';

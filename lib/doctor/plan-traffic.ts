@@ -69,13 +69,27 @@ function describeLoadTest(settings: Settings, webhook: Webhook, loadTest: LoadTe
   if (!loadTest.blocking && loadTest.hookType === 'rollout' && loadTest.runMs !== undefined && loadTest.runMs > 0) {
     const interval = settings.intervalMs;
     if (loadTest.runMs % interval === 0) {
-      messages.push(warning(`${where} runs for ${formatDuration(loadTest.runMs)}, a whole number of intervals: whether it still runs when a later tick calls it again is a race. When it does, the loadtester skips the call and the canary gets no load-test traffic until the tick after. Make it a few seconds shorter than the interval, or clearly longer.`));
+      messages.push(warning(`${where} runs for ${formatDuration(loadTest.runMs)}, a whole number of intervals: whether it still runs when a later tick calls it again is a race. When it does, the loadtester skips the call and the canary gets no load-test traffic until the tick after. ${loadTestAdvice(interval)}`));
     } else {
       // The loadtester skips a call while the same command runs, so a run restarts at the first tick after it ends.
       const periodMs = Math.ceil(loadTest.runMs / interval) * interval;
-      messages.push(info(`${where} runs for ${formatDuration(loadTest.runMs)} and restarts every ${formatDuration(periodMs)} (the loadtester skips a call while the same command still runs): the canary gets no load-test traffic for ${formatDuration(periodMs - loadTest.runMs)} of every ${formatDuration(periodMs)}.`));
+      const advice = loadTest.runMs < interval ? ` ${loadTestAdvice(interval)}` : '';
+      messages.push(info(`${where} runs for ${formatDuration(loadTest.runMs)} and restarts every ${formatDuration(periodMs)} (the loadtester skips a call while the same command still runs): the canary gets no load-test traffic for ${formatDuration(periodMs - loadTest.runMs)} of every ${formatDuration(periodMs)}.${advice}`));
     }
   }
+}
+
+/**
+ * A load-test duration longer than the interval and shorter than two: the call after a run starts finds it
+ * still running and is skipped, and the one after that starts the next run, so every interval sees traffic.
+ */
+export function recommendedLoadTestMs(intervalMs: number): number {
+  return Math.max(2 * intervalMs - 5000, intervalMs + 1000);
+}
+
+/** The advice `flagger-doctor lint` (load-test-too-short) gives too. */
+export function loadTestAdvice(intervalMs: number): string {
+  return `Make it longer than the interval and shorter than two (e.g. -z ${formatDuration(recommendedLoadTestMs(intervalMs))}), so every interval sees load-test traffic.`;
 }
 
 /** Where a URL's requests land, relative to this Canary's services. */

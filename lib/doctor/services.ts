@@ -1,7 +1,9 @@
 /**
  * Resolves URL hosts to the Services of the manifests, including those Flagger creates for each Canary.
  */
-import { asList, asMap, asNumber, asString, GeneratedService, ManifestIndex, podSpecOf } from './lint-context';
+import { asList, asMap, asNumber, asString, CanaryView, GeneratedService, ManifestIndex, namespaceOf, podLabelsOf, podSpecOf } from './lint-context';
+
+export { podLabelsOf } from './lint-context';
 import { closest } from './suggest';
 import { SourcedObject } from './types';
 import { classifyHost, HttpUrl, withHost } from './urls';
@@ -55,15 +57,56 @@ function servicePorts(service: SourcedObject): { ports: number[]; anyPort: boole
   return { ports, anyPort: false };
 }
 
-function generatedPorts(index: ManifestIndex, generated: GeneratedService): { ports: number[]; anyPort: boolean } {
-  const canary = generated.canary;
-  if (canary.port === undefined) return { ports: [], anyPort: true };
+/** The ports Flagger gives a Canary's Services: service.port, and with portDiscovery every container port of the target. */
+export function canaryServicePorts(canary: CanaryView): number[] {
+  if (canary.port === undefined) return [];
   const ports = [canary.port];
-  // With portDiscovery, Flagger also exposes every container port of the target under its own number.
   if (canary.service.portDiscovery === true) {
-    for (const port of containerPorts(index.target(canary))) if (port.number !== undefined) ports.push(port.number);
+    for (const port of containerPorts(canary.target)) if (port.number !== undefined) ports.push(port.number);
   }
-  return { ports, anyPort: false };
+  return ports;
+}
+
+function generatedPorts(generated: GeneratedService): { ports: number[]; anyPort: boolean } {
+  const ports = canaryServicePorts(generated.canary);
+  return { ports, anyPort: ports.length === 0 };
+}
+
+const TLS_NAME = /^(https|tls)(-|$)/i;
+const PLAIN_NAME = /^(http|http2|h2c|grpc|grpc-web)(-|$)/i;
+
+/**
+ * Whether a Service port speaks TLS, from its name or appProtocol (Istio's port naming): `tls`, `plain`, or
+ * `unknown`. The ports of the Services Flagger generates are named service.portName, `http` by default.
+ */
+export function portProtocol(resolved: HostResolution, port: number): 'tls' | 'plain' | 'unknown' {
+  if (resolved.kind !== 'service') return 'unknown';
+  let name: string | undefined;
+  let appProtocol: string | undefined;
+  if (resolved.service) {
+    const entry = asList(asMap(resolved.service.object.spec).ports).map(asMap).find((p) => asNumber(p.port) === port);
+    if (!entry) return 'unknown';
+    name = asString(entry.name);
+    appProtocol = asString(entry.appProtocol);
+  } else if (resolved.generated) {
+    const service = resolved.generated.canary.service;
+    if (resolved.generated.canary.port !== port) return 'unknown';
+    name = asString(service.portName) || 'http';
+    appProtocol = asString(service.appProtocol);
+  }
+  if ((appProtocol && /^(https|tls)$/i.test(appProtocol)) || (name && TLS_NAME.test(name))) return 'tls';
+  if ((appProtocol && /^(http|http2|grpc|kubernetes\.io\/h2c)$/i.test(appProtocol)) || (name && PLAIN_NAME.test(name))) return 'plain';
+  return 'unknown';
+}
+
+/** Why an https:// URL fails on a plain HTTP port, or undefined. */
+export function tlsMismatch(url: HttpUrl, resolved: HostResolution): string | undefined {
+  if (url.scheme !== 'https' || portProtocol(resolved, url.effectivePort) !== 'plain') return undefined;
+  return `it uses https://, but port ${url.effectivePort} of ${describeResolution(resolved)} speaks plain HTTP, so the TLS handshake fails and no request gets through`;
+}
+
+function describeResolution(resolved: HostResolution): string {
+  return resolved.kind === 'service' ? `Service ${resolved.namespace}/${resolved.name}` : 'the host';
 }
 
 /**
@@ -76,7 +119,7 @@ export function resolveHost(index: ManifestIndex, host: string, relativeNamespac
   const namespace = ref.namespace ?? relativeNamespace;
   const service = index.service(namespace, ref.name);
   const generated = index.generatedService(namespace, ref.name);
-  const { ports, anyPort } = service ? servicePorts(service) : generated ? generatedPorts(index, generated) : { ports: [], anyPort: false };
+  const { ports, anyPort } = service ? servicePorts(service) : generated ? generatedPorts(generated) : { ports: [], anyPort: false };
   return { kind: 'service', name: ref.name, namespace, bare: ref.namespace === undefined, service, generated, ports, anyPort };
 }
 
@@ -102,26 +145,6 @@ export function suggestServiceUrl(index: ManifestIndex, url: HttpUrl, name: stri
   return undefined;
 }
 
-/** Namespaces where the Flagger controller runs, found by its image. */
-export function flaggerNamespaces(index: ManifestIndex): string[] {
-  const namespaces = new Set<string>();
-  for (const deployment of index.ofKind('Deployment')) {
-    const podSpec = podSpecOf(deployment.object);
-    const images = asList(podSpec?.containers).map((c) => asString(asMap(c).image) ?? '');
-    if (images.some((image) => /(^|\/)flagger(:|@|$)/.test(image))) {
-      namespaces.add(asString(deployment.object.metadata?.namespace) || 'default');
-    }
-  }
-  return [...namespaces];
-}
-
-/** The labels of a workload's pods. */
-export function podLabelsOf(workload: SourcedObject): Record<string, unknown> {
-  const object = workload.object;
-  if (object.kind === 'Pod') return asMap(object.metadata?.labels);
-  return asMap(asMap(asMap(object.spec).template).metadata).labels ?? {};
-}
-
 /** Why a Service of the manifests would have no endpoint on `port`, or undefined when it has one. */
 export function missingBackend(index: ManifestIndex, service: SourcedObject, port: number): { message: string; hint: string } | undefined {
   const spec = asMap(service.object.spec);
@@ -129,17 +152,13 @@ export function missingBackend(index: ManifestIndex, service: SourcedObject, por
   const entries = Object.entries(selector);
   // A Service without a selector has hand-made endpoints; an ExternalName has none to check.
   if (entries.length === 0 || spec.type === 'ExternalName') return undefined;
-  const namespace = asString(service.object.metadata?.namespace) || 'default';
+  const namespace = namespaceOf(service.object);
   const name = asString(service.object.metadata?.name) ?? '';
-  const workloads = index.workloadsIn(namespace);
-  const backends = workloads.filter((workload) => {
-    const labels = asMap(podLabelsOf(workload));
-    return entries.every(([key, value]) => labels[key] === value);
-  });
+  const [firstKey, firstValue] = entries[0];
+  const backends = index.workloadsSelectedBy(service);
   const shownSelector = entries.map(([key, value]) => `${key}=${value}`).join(', ');
   if (backends.length === 0) {
-    const [firstKey, firstValue] = entries[0];
-    const values = workloads.map((w) => asMap(podLabelsOf(w))[firstKey]).filter((v): v is string => typeof v === 'string');
+    const values = index.workloadsIn(namespace).map((w) => podLabelsOf(w)[firstKey]).filter((v): v is string => typeof v === 'string');
     const near = closest(String(firstValue), values);
     return {
       message: `Service ${namespace}/${name} selects pods with ${shownSelector}, but no workload of the manifests in ${namespace} has those labels, so it has no endpoints`,
@@ -149,11 +168,11 @@ export function missingBackend(index: ManifestIndex, service: SourcedObject, por
   const servicePort = asList(spec.ports).map(asMap).find((entry) => asNumber(entry.port) === port);
   if (!servicePort) return undefined;
   const targetPort = servicePort.targetPort ?? servicePort.port;
-  const ports = backends.flatMap((backend) => containerPorts(backend));
   const isName = typeof targetPort === 'string' && !/^\d+$/.test(targetPort);
+  const matches = (p: { number?: number; name?: string }) => (isName ? p.name === targetPort : p.number === Number(targetPort));
+  if (backends.some((backend) => containerPorts(backend).some(matches))) return undefined;
+  const ports = backends.flatMap((backend) => containerPorts(backend));
   if (!isName && ports.length === 0) return undefined;
-  const found = isName ? ports.some((p) => p.name === targetPort) : ports.some((p) => p.number === Number(targetPort));
-  if (found) return undefined;
   const listed = ports.map((p) => (p.name ? `${p.name}/${p.number}` : `${p.number}`)).join(', ') || 'none';
   return {
     message: `Service ${namespace}/${name} sends port ${port} to targetPort ${JSON.stringify(targetPort)}, which is not a port of its pods (${listed})`,

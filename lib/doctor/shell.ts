@@ -158,16 +158,7 @@ function parseShellAt(script: string, depth: number): SimpleCommand[] {
   return commands.filter((command) => command.argv.length > 0);
 }
 
-/** Several rules read the same commands; parse each script once per process (bounded). */
-const cache = new Map<string, readonly SimpleCommand[]>();
-
 /** Splits a shell script into its simple commands, in order. */
 export function parseShell(script: string): readonly SimpleCommand[] {
-  let commands = cache.get(script);
-  if (!commands) {
-    if (cache.size >= 10_000) cache.clear();
-    commands = parseShellAt(script, 0);
-    cache.set(script, commands);
-  }
-  return commands;
+  return parseShellAt(script, 0);
 }

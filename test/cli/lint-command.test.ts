@@ -90,6 +90,21 @@ describe('flagger-doctor lint: text', () => {
   });
 });
 
+describe('flagger-doctor lint: the same file given twice', () => {
+  test('a folder and a file in it are read once: no duplicate Canary, no doubled findings', async () => {
+    // GIVEN the tutorial folder, named once as a folder and once through its Canary file
+    const folder = tutorialFolder();
+
+    // WHEN linted as `lint folder folder/tutorial-canary.yaml`
+    const result = await lint([folder, `${folder}/tutorial-canary.yaml`], dir);
+
+    // THEN the result is the folder's alone
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('duplicate-canary-target');
+    expect(result.stdout.trimEnd().split('\n').pop()).toBe('0 errors, 2 warnings in 7 objects from 5 files');
+  });
+});
+
 describe('flagger-doctor lint: standard input', () => {
   test('PATH - reads standard input, e.g. kustomize or helm output, together with files', async () => {
     // GIVEN the namespace in a file and the rest of the tutorial piped in, with a broken webhook port
@@ -150,6 +165,13 @@ describe('flagger-doctor lint: bad usage and input exit 2', () => {
     const result = await lint(['broken.yaml'], dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^flagger-doctor lint: broken\.yaml:5: invalid YAML: /);
+  });
+
+  test('a YAML alias that refers to itself names the file and the line: exit 2, not an internal error', async () => {
+    const folder = tutorialFolder((canary) => canary.replace('        metadata:\n          type: bash\n', '        metadata: &m\n          type: bash\n          self: *m\n'));
+    const result = await lint([folder], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^flagger-doctor lint: ${folder}/tutorial-canary\\.yaml:\\d+: the alias \\*m refers to the node it is in`));
   });
 
   test('a folder without manifests', async () => {

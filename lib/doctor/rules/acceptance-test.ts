@@ -1,7 +1,8 @@
 import { curlCalls, LOAD_GENERATORS } from '../commands';
 import { finding, LintContext, RuleInfo, RuleSet } from '../lint-context';
-import { parseShell } from '../shell';
+import { SimpleCommand } from '../shell';
 import { Finding } from '../types';
+import { LOADTESTER_TASK_TYPES } from './webhook-fields';
 
 const info: RuleInfo = {
   id: 'acceptance-test-unchecked',
@@ -20,8 +21,7 @@ const CALLERS = new Set(['curl', 'wget', 'grpcurl', 'grep', 'test', '[', '[[', '
  * A test the loadtester runs in the background. Every pre-rollout command that generates no load is a test;
  * a rollout command is one when it is a one-shot call (curl, wget, a check) rather than traffic in a loop.
  */
-function isBackgroundCheck(type: string, cmd: string): boolean {
-  const commands = parseShell(cmd);
+function isBackgroundCheck(type: string, cmd: string, commands: readonly SimpleCommand[]): boolean {
   if (commands.some((command) => LOAD_GENERATORS.has(command.program))) return false;
   if (type === 'pre-rollout') return commands.length > 0;
   if (type !== 'rollout') return false;
@@ -33,19 +33,22 @@ function check(context: LintContext): Finding[] {
   for (const canary of context.index.canaries) {
     for (const hook of canary.webhooks) {
       if (hook.cmd === undefined) continue;
-      const taskType = typeof hook.metadata.type === 'string' ? hook.metadata.type : 'cmd';
+      const written = typeof hook.metadata.type === 'string' ? hook.metadata.type : undefined;
+      const taskType = written ?? 'cmd';
+      // An unknown type fails every call: loadtester-type-unknown reports it.
+      if (!LOADTESTER_TASK_TYPES.includes(taskType)) continue;
       if (!BLOCKING_TYPES.has(taskType)) {
         // The loadtester answers 202 at once for `cmd` tasks: fine for load, useless as a gate.
-        if (isBackgroundCheck(hook.type, hook.cmd)) {
+        if (isBackgroundCheck(hook.type, hook.cmd, hook.commands)) {
           findings.push(finding(info, canary.sourced,
-            `${hook.type} webhook "${hook.name}" runs "${hook.cmd}" without metadata.type, so the loadtester starts it in the background and answers `
-            + '202 at once: the test never holds the rollout back, whatever its result.',
+            `${hook.type} webhook "${hook.name}" runs "${hook.cmd}" ${written === undefined ? 'without metadata.type' : `with metadata.type ${written}`}, `
+            + 'so the loadtester starts it in the background and answers 202 at once: the test never holds the rollout back, whatever its result.',
             'set metadata.type: bash so the loadtester waits for the command and reports its exit status.'));
         }
         continue;
       }
       if (taskType !== 'bash') continue;
-      for (const call of curlCalls(hook.cmd)) {
+      for (const call of curlCalls(hook.commands)) {
         if (call.failsOnHttpError || call.checked) continue;
         findings.push(finding(info, canary.sourced,
           `webhook "${hook.name}" runs "${call.text}" without -f/--fail and without a following check, so it succeeds on HTTP 500.`,

@@ -16,6 +16,11 @@ interface Delegation {
   readonly namespace: string;
 }
 
+/** A value as written: strings as they are, anything else as JSON. */
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function delegations(context: LintContext): Delegation[] {
   const found: Delegation[] = [];
   for (const root of context.index.virtualServices) {
@@ -35,12 +40,13 @@ function checkCanary(canary: CanaryView, all: readonly Delegation[], delegated: 
   const hosts = asList(canary.service.hosts);
   const gateways = asList(canary.service.gateways);
   if (hosts.length > 0 || gateways.length > 0) {
-    const fields = [hosts.length ? `hosts (${hosts.join(', ')})` : '', gateways.length ? `gateways (${gateways.join(', ')})` : ''].filter(Boolean).join(' and ');
+    const fields = [hosts.length ? `hosts (${hosts.map(show).join(', ')})` : '', gateways.length ? `gateways (${gateways.map(show).join(', ')})` : ''].filter(Boolean).join(' and ');
     findings.push(finding(info, canary.sourced,
       `service.delegation is true, but service also sets ${fields}; a delegate VirtualService cannot have them.`,
       'move the hosts and gateways to the root VirtualService that delegates to the canary, and remove them from the Canary.'));
   }
-  if (!delegated.has(`${canary.namespace}/${canary.apex}`)) {
+  // With a targetRef that names no workload the apex name is likely a typo: target-ref-invalid reports it.
+  if (canary.apexTrusted && !delegated.has(`${canary.namespace}/${canary.apex}`)) {
     const near = closest(`${canary.namespace}/${canary.apex}`, all.map((d) => `${d.namespace}/${d.name}`));
     const nearRoot = near ? all.find((d) => `${d.namespace}/${d.name}` === near) : undefined;
     findings.push(finding(info, canary.sourced,
@@ -69,10 +75,12 @@ function checkDelegate(context: LintContext, delegation: Delegation): Finding[] 
     const hosts = asList(asMap(target.object.spec).hosts);
     if (hosts.length === 0) return [];
     return [finding(info, root,
-      `${subject}, but that VirtualService has hosts (${hosts.join(', ')}); Istio only accepts a delegate without hosts.`,
+      `${subject}, but that VirtualService has hosts (${hosts.map(show).join(', ')}); Istio only accepts a delegate without hosts.`,
       `remove spec.hosts from VirtualService ${namespace}/${name}.`)];
   }
-  const apexes = index.canaries.filter((c) => c.namespace === namespace).map((c) => c.apex);
+  const local = index.canaries.filter((c) => c.namespace === namespace);
+  if (local.some((c) => !c.apexTrusted)) return [];
+  const apexes = local.map((c) => c.apex);
   const near = closest(name, apexes);
   return [finding(info, root,
     `${subject}, which is neither a VirtualService of the manifests nor one Flagger generates for a Canary.`,

@@ -21,6 +21,8 @@ function check(context: LintContext): Finding[] {
       owners.set(key, canary);
       continue;
     }
+    // The same Canary given twice (two copies of a file, or a file and stdin) is one object to the API server.
+    if (first.name === canary.name) continue;
     findings.push(finding(info, canary.sourced,
       `Canary ${canary.namespace}/${canary.name} targets ${ref.kind} ${canary.namespace}/${ref.name}, which Canary ${first.namespace}/${first.name} already targets`
       + `${first.sourced.source.file ? ` (${first.sourced.source.file})` : ''}.`,

@@ -29,13 +29,18 @@ function checkCanary(canary: CanaryView): Finding[] {
   const findings: Finding[] = [];
   const push = (f: Finding | undefined) => { if (f) findings.push(f); };
   const base = `spec.${canary.analysisPath}`;
-  if (canary.spec.analysis === undefined && canary.spec.canaryAnalysis === undefined) {
-    return [finding(info, canary.sourced, `Canary ${canary.namespace}/${canary.name} has no spec.analysis; the API server rejects it.`,
-      'add spec.analysis with interval, threshold and stepWeight (or stepWeights).')];
+  if (canary.spec.analysis === undefined) {
+    const renamed = canary.spec.canaryAnalysis !== undefined
+      ? ' It has spec.canaryAnalysis, which the CRD no longer knows (it was renamed to spec.analysis in Flagger 1.0).' : '';
+    return [finding(info, canary.sourced,
+      `Canary ${canary.namespace}/${canary.name} has no spec.analysis, which the Flagger CRD requires, so the API server rejects it.${renamed}`,
+      `${renamed ? 'rename spec.canaryAnalysis to spec.analysis' : 'add spec.analysis'} with interval, threshold and stepWeight (or stepWeights, or iterations).`)];
   }
   const interval = canary.analysis.interval;
-  if (interval === undefined) {
-    push(finding(info, canary.sourced, `${base}.interval is missing; the API server rejects the Canary.`, 'set interval, e.g. 1m.'));
+  if (interval === undefined || interval === null) {
+    push(finding(info, canary.sourced,
+      `${base}.interval is missing; the Flagger CRD requires interval and threshold (with one of iterations, stepWeight and stepWeights), `
+      + 'so the API server rejects the Canary.', 'set interval, e.g. 1m.'));
   } else {
     const crd = checkCrdPattern(canary, `${base}.interval`, interval, '1m');
     if (crd) push(crd);
@@ -68,7 +73,7 @@ function checkCanary(canary: CanaryView): Finding[] {
       }
     }
     if (hook.cmd === undefined) continue;
-    for (const test of loadTests(hook.cmd)) {
+    for (const test of loadTests(hook.commands)) {
       if (test.durationText === undefined || test.program === 'wrk' || test.program === 'wrk2') continue;
       if (parseGoDuration(test.durationText) === undefined) {
         push(finding(info, canary.sourced,

@@ -1,32 +1,45 @@
 import { loadTestDuration, loadTests } from '../commands';
 import { formatDuration } from '../duration';
 import { finding, LintContext, RuleInfo, RuleSet } from '../lint-context';
+import { recommendedLoadTestMs } from '../plan-traffic';
 import { Finding } from '../types';
 
 const info: RuleInfo = {
   id: 'load-test-too-short',
   severity: 'warning',
   title: 'The load test runs no longer than the analysis interval',
-  symptom: 'The loadtester skips a command that is still running (`command skipped ... is already running`) and a finished one leaves a gap, '
-    + 'so some metric windows see little or no traffic: `Halt advancement no values found for istio metric request-success-rate`.',
+  symptom: 'A shorter run leaves a gap without traffic in every interval; a run exactly as long as the interval races the next call, '
+    + 'which the loadtester skips while it still runs (`command skipped ... is already running`), leaving a whole interval without traffic: '
+    + '`Halt advancement no values found for istio metric request-success-rate`.',
 };
+
+/** Why a run of `duration` (at most the interval) leaves metric windows without traffic. */
+function gapOf(duration: number, interval: number): string {
+  if (duration === interval) {
+    return 'whether a run has ended when Flagger calls the webhook again is a race; when it has not, the loadtester skips the call '
+      + '(`command skipped ... is already running`) and the next interval gets no load-test traffic at all.';
+  }
+  return `each run ends ${formatDuration(interval - duration)} before Flagger calls the webhook again, so every interval ends with `
+    + `${formatDuration(interval - duration)} without load-test traffic, right before the metric checks.`;
+}
 
 function check(context: LintContext): Finding[] {
   const findings: Finding[] = [];
   for (const canary of context.index.canaries) {
     const interval = canary.intervalMs;
-    const suggested = formatDuration(Math.max(2 * interval - 5000, interval + 1000));
+    const suggested = formatDuration(recommendedLoadTestMs(interval));
     for (const hook of canary.webhooks) {
       if (hook.type !== 'rollout' || hook.cmd === undefined) continue;
-      for (const test of loadTests(hook.cmd)) {
+      for (const test of loadTests(hook.commands)) {
         const duration = loadTestDuration(test);
         const flag = test.durationFlag;
         if (test.durationText !== undefined) {
           if (duration === undefined || duration > interval) continue;
           findings.push(finding(info, canary.sourced,
-            `webhook "${hook.name}" runs ${test.program} ${flag} ${test.durationText}, no longer than the analysis interval ${formatDuration(interval)}: `
-            + 'a run can end before the next one starts, or still be running when the next call comes and be skipped, leaving metric windows without traffic.',
-            `run it a little shorter than two intervals, e.g. ${flag} ${suggested}, so one run always covers the next analysis.`));
+            `webhook "${hook.name}" runs ${test.program} ${flag} ${test.durationText}, `
+            + `${duration === interval ? 'as long as' : 'shorter than'} the analysis interval ${formatDuration(interval)}: ${gapOf(duration, interval)}`,
+            `run it longer than the interval and shorter than two, e.g. ${flag} ${suggested}: the call that comes while it runs is skipped `
+            + 'and the next one starts a new run, so every interval sees load-test traffic.'));
           continue;
         }
         if (test.defaultDurationMs !== undefined) {

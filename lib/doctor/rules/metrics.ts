@@ -1,6 +1,6 @@
 import { formatDuration, parseGoDuration } from '../duration';
 import {
-  apiGroupOf, asMap, asNumber, asString, BUILTIN_METRICS, CanaryView, DEFAULT_METRIC_INTERVAL, finding, Json, LintContext, RuleInfo, RuleSet,
+  apiGroupOf, asMap, asNumber, asString, BUILTIN_METRICS, CanaryView, DEFAULT_METRIC_INTERVAL, finding, Json, LintContext, namespaceOf, RuleInfo, RuleSet,
 } from '../lint-context';
 import { closest } from '../suggest';
 import { Finding } from '../types';
@@ -16,9 +16,10 @@ const windowInfo: RuleInfo = {
 const thresholdInfo: RuleInfo = {
   id: 'metric-threshold-missing',
   severity: 'warning',
-  title: 'A metric without a usable thresholdRange',
+  title: 'A metric without a usable thresholdRange, or with one in the wrong unit (a fraction for the success rate, seconds for the duration)',
   symptom: 'request-duration without a threshold always fails (`Halt podinfo.test advancement request duration 12ms > 0s`); '
-    + 'request-success-rate without one always passes, so errors never stop the rollout.',
+    + 'request-success-rate without one always passes, so errors never stop the rollout; a success-rate min of 0.99 (percent, not a fraction) '
+    + 'lets almost every request fail, and a duration max of 0.5 (milliseconds, not seconds) fails every check.',
 };
 
 const unknownInfo: RuleInfo = {
@@ -28,6 +29,18 @@ const unknownInfo: RuleInfo = {
   symptom: 'Every check fails: `Metric query failed for no usable metrics template and query were configured`, '
     + 'or `Metric template error-rate.test error: metrictemplate.flagger.app "error-rate" not found`.',
 };
+
+const templateIntervalInfo: RuleInfo = {
+  id: 'metric-template-interval-missing',
+  severity: 'error',
+  title: 'A templateRef metric without interval whose MetricTemplate needs one ({{ interval }} in its query, or a provider that parses it)',
+  symptom: 'Flagger gives template metrics no default interval: `{{ interval }}` renders empty, so the query reads `rate(...[])` and every check fails '
+    + '(`Metric query failed for error-rate: ... bad_data`); Datadog, CloudWatch, New Relic, Dynatrace and Splunk fail to start with an empty interval.',
+};
+
+/** Providers that parse the metric interval as a Go duration (pkg/metrics/providers). */
+const INTERVAL_PROVIDERS = ['datadog', 'cloudwatch', 'newrelic', 'dynatrace', 'splunk'];
+const INTERVAL_FUNCTION = /\{\{[^}]*\binterval\b[^}]*\}\}/;
 
 function metricTemplate(context: LintContext, canary: CanaryView, metric: Record<string, Json>) {
   const ref = asMap(metric.templateRef);
@@ -44,6 +57,8 @@ function checkWindow(context: LintContext, canary: CanaryView, metric: Record<st
     const provider = asString(asMap(asMap(template?.object.spec).provider).type);
     if (provider && provider !== 'prometheus') return [];
   }
+  // Template metrics get no default window; metric-template-interval-missing covers them.
+  if (!builtin && metric.templateRef !== undefined && typeof metric.interval !== 'string') return [];
   const text = typeof metric.interval === 'string' ? metric.interval : DEFAULT_METRIC_INTERVAL;
   const window = parseGoDuration(text);
   const needed = 4 * context.scrapeIntervalMs;
@@ -71,6 +86,10 @@ function checkThreshold(canary: CanaryView, metric: Record<string, Json>): Findi
       return say(min === undefined ? 'has a thresholdRange without min or max, so the check never fails.' : `has thresholdRange.min ${min} but no max, so slow requests never fail the check.`,
         'set thresholdRange.max to the highest acceptable P99 duration in milliseconds, e.g. 500.');
     }
+    if (max !== undefined && max > 0 && max < 1) {
+      return say(`has thresholdRange.max ${max}, which reads like seconds, but Flagger measures request-duration in milliseconds: every request slower than ${max}ms fails the check.`,
+        `write it in milliseconds, e.g. max: ${Math.round(max * 1000)}.`);
+    }
     return [];
   }
   if (name === 'request-success-rate') {
@@ -82,6 +101,10 @@ function checkThreshold(canary: CanaryView, metric: Record<string, Json>): Findi
       return say(max === undefined ? 'has a thresholdRange without min or max, so the check always passes.' : `has thresholdRange.max ${max} but no min, so errors never fail the check and a high success rate does.`,
         'set thresholdRange.min to the lowest acceptable success rate in percent, e.g. 99.');
     }
+    if (min !== undefined && min > 0 && min <= 1) {
+      return say(`has thresholdRange.min ${min}, which reads like a fraction, but Flagger measures the success rate in percent (0-100): the check passes down to a ${min}% success rate.`,
+        `write it in percent, e.g. min: ${Number((min * 100).toFixed(4))}.`);
+    }
     return [];
   }
   if (typeof metric.query !== 'string' && metric.templateRef === undefined) return [];
@@ -90,6 +113,25 @@ function checkThreshold(canary: CanaryView, metric: Record<string, Json>): Findi
   }
   if (range && min === undefined && max === undefined) return say('has a thresholdRange without min or max, so the check always passes.', 'set thresholdRange.min and/or max.');
   return [];
+}
+
+/** scheduler_metrics.go passes a template metric's own interval, empty when unset, to the query and the provider. */
+function checkTemplateInterval(context: LintContext, canary: CanaryView, metric: Record<string, Json>): Finding[] {
+  if (metric.templateRef === undefined || (typeof metric.interval === 'string' && metric.interval !== '')) return [];
+  const { namespace, name, template } = metricTemplate(context, canary, metric);
+  if (!template) return [];
+  const spec = asMap(template.object.spec);
+  const provider = asString(asMap(spec.provider).type) ?? 'prometheus';
+  const query = asString(spec.query) ?? '';
+  const reasons = [
+    ...(INTERVAL_FUNCTION.test(query) ? [`the query of MetricTemplate ${namespace}/${name} uses {{ interval }}, which renders empty (e.g. rate(...[]))`] : []),
+    ...(INTERVAL_PROVIDERS.includes(provider) ? [`its ${provider} provider parses the interval and fails on an empty one`] : []),
+  ];
+  if (reasons.length === 0) return [];
+  return [finding(templateIntervalInfo, canary.sourced,
+    `metric "${metric.name}" has no interval, and Flagger gives template metrics no default (only built-in metrics get 1m): ${reasons.join(', and ')}, `
+    + 'so every check fails.',
+    'set interval on the metric, e.g. interval: 1m.')];
 }
 
 function checkKnown(context: LintContext, canary: CanaryView, metric: Record<string, Json>): Finding[] {
@@ -104,7 +146,7 @@ function checkKnown(context: LintContext, canary: CanaryView, metric: Record<str
   const { namespace, name: templateName, template } = metricTemplate(context, canary, metric);
   if (template) return [];
   const templates = context.index.ofKind('MetricTemplate').filter((t) => apiGroupOf(t.object) === 'flagger.app');
-  const near = closest(templateName, templates.filter((t) => (t.object.metadata?.namespace || 'default') === namespace).map((t) => t.object.metadata?.name ?? ''));
+  const near = closest(templateName, templates.filter((t) => namespaceOf(t.object) === namespace).map((t) => t.object.metadata?.name ?? ''));
   return [finding(unknownInfo, canary.sourced,
     `metric "${name}" references MetricTemplate ${namespace}/${templateName}, which is not in the linted manifests.`,
     near ? `did you mean templateRef.name: ${near} ?` : `add MetricTemplate ${namespace}/${templateName} to the manifests (or lint it together with them).`)];
@@ -114,10 +156,11 @@ function check(context: LintContext): Finding[] {
   const findings: Finding[] = [];
   for (const canary of context.index.canaries) {
     for (const metric of canary.metrics) {
-      findings.push(...checkWindow(context, canary, metric), ...checkThreshold(canary, metric), ...checkKnown(context, canary, metric));
+      findings.push(...checkWindow(context, canary, metric), ...checkThreshold(canary, metric), ...checkKnown(context, canary, metric),
+        ...checkTemplateInterval(context, canary, metric));
     }
   }
   return findings;
 }
 
-export const metricRules: RuleSet = { rules: [windowInfo, thresholdInfo, unknownInfo], check };
+export const metricRules: RuleSet = { rules: [windowInfo, thresholdInfo, unknownInfo, templateIntervalInfo], check };

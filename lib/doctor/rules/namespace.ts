@@ -59,7 +59,7 @@ function checkCanaryNamespaces(context: LintContext): Finding[] {
     } else if (injection === 'disabled') {
       problem = `Namespace ${namespace} is labelled istio-injection=disabled`;
     } else if (injection !== 'enabled' && !revision && pod !== 'true') {
-      const present = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+      const present = Object.entries(labels).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
       problem = injection !== undefined
         ? `Namespace ${namespace} is labelled istio-injection=${injection}, which is not "enabled"`
         : `Namespace ${namespace} has neither istio-injection=enabled nor istio.io/rev (labels: ${present.length ? present.join(', ') : 'none'})`;

@@ -1,10 +1,10 @@
-import { asMap, asString, describeObject, finding, LintContext, RuleInfo, RuleSet, SELECTOR_LABELS } from '../lint-context';
+import { asMap, asString, describeObject, finding, LintContext, RuleInfo, RuleSet } from '../lint-context';
 import { Finding } from '../types';
 
 const info: RuleInfo = {
   id: 'selector-label-missing',
   severity: 'error',
-  title: "Target's selector lacks app, name or app.kubernetes.io/name, or does not match its pod labels",
+  title: "Target's selector lacks every label of Flagger's -selector-labels (app, name or app.kubernetes.io/name by default), or does not match its pod labels",
   symptom: 'Flagger refuses to initialize the Canary: `deployment podinfo.test spec.selector.matchLabels must contain one of '
     + '[app name app.kubernetes.io/name]`; a selector that does not match the pod labels is rejected by the API server.',
 };
@@ -21,14 +21,16 @@ function check(context: LintContext): Finding[] {
     const spec = asMap(target.object.spec);
     const matchLabels = asMap(asMap(spec.selector).matchLabels);
     const podLabels = asMap(asMap(asMap(spec.template).metadata).labels);
-    const label = SELECTOR_LABELS.find((candidate) => candidate in matchLabels);
+    const labels = canary.flagger.selectorLabels;
+    const label = labels.find((candidate) => candidate in matchLabels);
     if (!label) {
       const present = Object.keys(matchLabels);
+      const source = canary.flagger.deployment ? `the -selector-labels of ${describeObject(canary.flagger.deployment.object)}` : "Flagger's default -selector-labels";
       findings.push(finding(info, target,
         `${described} is the target of Canary ${canary.namespace}/${canary.name}, but its spec.selector.matchLabels `
-        + `(${present.length ? present.map((k) => `${k}=${matchLabels[k]}`).join(', ') : 'none'}) contain none of ${SELECTOR_LABELS.join(', ')}, `
+        + `(${present.length ? present.map((k) => `${k}=${matchLabels[k]}`).join(', ') : 'none'}) contain none of ${labels.join(', ')} (${source}), `
         + 'the labels Flagger uses to build the primary and canary selectors.',
-        `add "app: ${asString(podLabels.app) ?? target.object.metadata?.name}" to spec.selector.matchLabels and to spec.template.metadata.labels.`));
+        `add "${labels[0]}: ${asString(podLabels[labels[0]]) ?? target.object.metadata?.name}" to spec.selector.matchLabels and to spec.template.metadata.labels.`));
       continue;
     }
     for (const [key, value] of Object.entries(matchLabels)) {

@@ -1,4 +1,4 @@
-import { describeObject, finding, LintContext, RuleInfo, RuleSet } from '../lint-context';
+import { CanaryView, describeObject, finding, LintContext, RuleInfo, RuleSet } from '../lint-context';
 import { containerPorts } from '../services';
 import { Finding } from '../types';
 
@@ -10,9 +10,40 @@ const info: RuleInfo = {
     + '(`upstream connect error or disconnect/reset before headers`), the success rate drops and the canary is rolled back.',
 };
 
+const portInfo: RuleInfo = {
+  id: 'service-port-invalid',
+  severity: 'error',
+  title: 'service.port is missing, not a whole number, or not a valid port',
+  symptom: 'The API server rejects the Canary (the CRD requires service.port, a number), or Flagger cannot decode it, '
+    + 'or Flagger cannot create its Services: `spec.ports[0].port: Invalid value: 0: must be between 1 and 65535`.',
+};
+
+function checkPort(canary: CanaryView): Finding[] {
+  const say = (message: string, hint = 'set spec.service.port to the port the Services should listen on, e.g. 9898.') =>
+    [finding(portInfo, canary.sourced, message, hint)];
+  if (canary.spec.service === undefined || canary.spec.service === null) {
+    return say(`Canary ${canary.namespace}/${canary.name} has no spec.service, so Flagger creates its Services with port 0, which the API server refuses; `
+      + 'the Canary never initializes.', 'add spec.service with port, e.g. {port: 9898}.');
+  }
+  const port = canary.service.port;
+  if (port === undefined || port === null) return say('spec.service.port is missing; the Flagger CRD requires it, so the API server rejects the Canary.');
+  if (typeof port !== 'number') {
+    return say(`spec.service.port ${JSON.stringify(port)} is not a number; the CRD's type is number, so the API server rejects the Canary.`,
+      `write it without quotes${typeof port === 'string' && /^\d+$/.test(port) ? `: port: ${port}` : ', e.g. port: 9898'}.`);
+  }
+  if (!Number.isInteger(port)) {
+    return say(`spec.service.port ${port} is not a whole number; Flagger reads it as a Go int32 and cannot decode the Canary, so it never acts on it.`);
+  }
+  if (port < 1 || port > 65535) {
+    return say(`spec.service.port ${port} is not between 1 and 65535, so the API server refuses the Services Flagger creates and the Canary never initializes.`);
+  }
+  return [];
+}
+
 function check(context: LintContext): Finding[] {
   const findings: Finding[] = [];
   for (const canary of context.index.canaries) {
+    findings.push(...checkPort(canary));
     const target = context.index.target(canary);
     if (!target || (target.object.kind !== 'Deployment' && target.object.kind !== 'DaemonSet')) continue;
     const declared = canary.service.targetPort;
@@ -31,12 +62,14 @@ function check(context: LintContext): Finding[] {
     }
     const matches = isName ? ports.some((p) => p.name === targetPort) : ports.some((p) => p.number === Number(targetPort));
     if (matches) continue;
-    const listed = ports.map((p) => (p.name ? `${p.name}/${p.number}` : `${p.number}`)).join(', ');
+    const listed = ports.map((p) => [p.name, p.number].filter((v) => v !== undefined).join('/') || '(unnamed, not a number)').join(', ');
+    const choices = [...new Set(ports.map((p) => (isName ? p.name : p.number)).filter((v) => v !== undefined))];
     findings.push(finding(info, canary.sourced,
       `${field} is not a ${isName ? 'port name' : 'containerPort'} of ${describeObject(target.object)} (its container ports: ${listed}).`,
-      `set service.targetPort to one of: ${ports.map((p) => (isName && p.name ? p.name : p.number)).join(', ')}`));
+      choices.length > 0 ? `set service.targetPort to one of: ${choices.join(', ')}`
+        : `give the container ${isName ? `a port named ${targetPort}` : `containerPort: ${targetPort} (a number)`}.`));
   }
   return findings;
 }
 
-export const targetPortRules: RuleSet = { rules: [info], check };
+export const targetPortRules: RuleSet = { rules: [info, portInfo], check };

@@ -1,5 +1,5 @@
 import {
-  apiGroupOf, asMap, asString, CanaryView, describeObject, finding, LintContext, nameOf, RuleInfo, RuleSet,
+  apiGroupOf, asMap, asString, CanaryView, describeObject, finding, LintContext, nameOf, namespaceOf, RuleInfo, RuleSet,
 } from '../lint-context';
 import { closest } from '../suggest';
 import { Finding } from '../types';
@@ -17,15 +17,18 @@ const autoscalerInfo: RuleInfo = {
   severity: 'error',
   title: 'autoscalerRef is missing while an HPA scales the target, names no HPA, one that scales another workload, or another apiVersion',
   symptom: 'Without autoscalerRef the primary Deployment, which serves all traffic, is never autoscaled; a missing HPA fails '
-    + 'initialization with `HorizontalPodAutoscaler podinfo.test get query error`; an HPA of another workload is copied onto the primary.',
+    + 'initialization with `HorizontalPodAutoscaler podinfo.test get query error`; an HPA of another workload is copied onto the primary. '
+    + 'Flagger v1.44 ignores autoscalerRef.apiVersion, but a wrong one contradicts the object it names.',
 };
 
 const TARGET_KINDS = ['Deployment', 'DaemonSet', 'Service'];
 const SCALER_GROUPS: Record<string, string> = { HorizontalPodAutoscaler: 'autoscaling', ScaledObject: 'keda.sh' };
+/** The API versions Flagger v1.44 reads scalers through, whatever autoscalerRef.apiVersion says (hpa_reconciler.go, scaled_object_reconciler.go). */
+const READ_VERSIONS: Record<string, string> = { HorizontalPodAutoscaler: 'autoscaling/v2', ScaledObject: 'keda.sh/v1alpha1' };
 
 function namesOfKind(context: LintContext, kind: string, group: string, namespace: string): string[] {
   return context.index.ofKind(kind)
-    .filter((s) => apiGroupOf(s.object) === group && (asString(s.object.metadata?.namespace) || 'default') === namespace)
+    .filter((s) => apiGroupOf(s.object) === group && namespaceOf(s.object) === namespace)
     .map((s) => nameOf(s.object));
 }
 
@@ -82,15 +85,19 @@ function checkAutoscaler(context: LintContext, canary: CanaryView): Finding[] {
   const scaleTarget = asMap(asMap(scaler.object.spec).scaleTargetRef);
   const scaledKind = asString(scaleTarget.kind) || 'Deployment';
   const scaledName = asString(scaleTarget.name) ?? '';
-  if (targetRef && (scaledKind !== targetRef.kind || scaledName !== targetRef.name)) {
+  // With a targetRef that names no workload, target-ref-invalid reports the typo; the HPA is likely right.
+  if (target && targetRef && (scaledKind !== targetRef.kind || scaledName !== targetRef.name)) {
     findings.push(finding(autoscalerInfo, canary.sourced,
       `spec.autoscalerRef names ${ref.kind} ${canary.namespace}/${ref.name}, which scales ${scaledKind} ${scaledName}, not the canary's target ${targetRef.kind} ${targetRef.name}.`,
       `point the ${ref.kind}'s scaleTargetRef at ${targetRef.kind} ${targetRef.name}, or reference the ${ref.kind} that does.`));
   }
   const actualApiVersion = asString(scaler.object.apiVersion) ?? '';
   if (ref.apiVersion !== actualApiVersion) {
+    const retired = /^autoscaling\/v2beta[12]$/.test(ref.apiVersion) ? ` (${ref.apiVersion} is not even served since Kubernetes 1.26)` : '';
     findings.push(finding(autoscalerInfo, canary.sourced,
-      `spec.autoscalerRef.apiVersion is "${ref.apiVersion}", but ${ref.kind} ${canary.namespace}/${ref.name} is ${actualApiVersion}.`,
+      `spec.autoscalerRef.apiVersion is "${ref.apiVersion}", but ${ref.kind} ${canary.namespace}/${ref.name} is ${actualApiVersion}. `
+      + `Flagger v1.44 ignores this field (it reads every ${ref.kind} through ${READ_VERSIONS[ref.kind]}), so the rollout is not affected, `
+      + `but the reference names a version the object is not written in${retired}, which misleads readers and tools that follow the reference.`,
       `set spec.autoscalerRef.apiVersion: ${actualApiVersion}`));
   }
   return findings;

@@ -57,4 +57,17 @@ describe('acceptance-test-unchecked', () => {
     expect(webhook(objects, 'load-test').metadata.type).toBeUndefined();
     expect(findingsOf(objects, RULE)).toEqual([]);
   });
+
+  test('an explicit metadata.type cmd is named as such, not as a missing type', () => {
+    // GIVEN the acceptance test with type: cmd, the loadtester's background task type
+    const objects = tutorial();
+    webhook(objects, 'acceptance-test').metadata.type = 'cmd';
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN the message quotes the type that is set
+    expect(finding.message).toContain('with metadata.type cmd, so the loadtester starts it in the background');
+    expect(finding.message).not.toContain('without metadata.type');
+  });
 });

@@ -1,4 +1,19 @@
-import { canarySpec, findingsOf, objectOf, tutorial, webhook } from './helpers';
+import { canarySpec, dist, findingsOf, objectOf, tutorial, webhook, withYaml } from './helpers';
+import { SourcedObject } from '../../../lib/doctor/types';
+
+/** The Istio ingress gateway's Service, as the Istio install creates it. */
+const INGRESS_SERVICE = `apiVersion: v1
+kind: Service
+metadata: {name: istio-ingressgateway, namespace: istio-system}
+spec:
+  selector: {app: istio-ingressgateway, istio: ingressgateway}
+  ports: [{name: http2, port: 80, targetPort: 8080}]
+`;
+
+function loadTest(objects: SourcedObject[], cmd: string): SourcedObject[] {
+  webhook(objects, 'load-test').metadata.cmd = cmd;
+  return objects;
+}
 
 const RULE = 'command-wrong-service';
 
@@ -85,5 +100,90 @@ describe('command-wrong-service', () => {
     webhook(objects, 'load-test').metadata.cmd = 'hey -z 1m http://localhost:9898/';
     const [finding] = findingsOf(objects, RULE);
     expect(finding.message).toContain('the loadtester itself');
+  });
+
+  describe('through the ingress gateway', () => {
+    test.each([
+      'hey -z 1m -q 10 -c 2 -host app.example.com http://istio-ingressgateway.istio-system/',
+      "curl -sf -H 'Host: app.example.com' http://istio-ingressgateway.istio-system/",
+    ])('a request with one of the canary\'s hosts reaches it: %s', (cmd) => {
+      // GIVEN the tutorial (service.hosts app.example.com on istio-system/public-gateway) and the gateway's Service
+      const objects = loadTest(withYaml(tutorial(), INGRESS_SERVICE), cmd);
+
+      // WHEN linted
+      // THEN the gateway counts as a way to the canary
+      expect(findingsOf(objects, RULE)).toEqual([]);
+    });
+
+    test('a root VirtualService that delegates to the canary routes its hosts to it (the dist set)', () => {
+      const objects = loadTest(withYaml(dist(), INGRESS_SERVICE), 'hey -z 2m -q 10 -c 2 -host app.example.com http://istio-ingressgateway.istio-system/');
+      expect(findingsOf(objects, RULE)).toEqual([]);
+    });
+
+    test('the gateway Service outside the manifests, in the namespace of a Gateway, is not reported', () => {
+      const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 -host app.example.com http://istio-ingressgateway.istio-system/');
+      expect(findingsOf(objects, RULE)).toEqual([]);
+    });
+
+    test('a request to the gateway with another Host header is an error that names the routed hosts', () => {
+      // GIVEN a load test through the gateway's Service with a host no route sends to the canary
+      const objects = loadTest(withYaml(tutorial(), INGRESS_SERVICE), 'hey -z 1m -host www.example.org http://istio-ingressgateway.istio-system/');
+
+      // WHEN linted
+      const [finding] = findingsOf(objects, RULE);
+
+      // THEN the error explains the gateway routes by Host and suggests a routed host
+      expect(finding.message).toContain('the ingress gateway istio-system/istio-ingressgateway, which routes by the Host header');
+      expect(finding.message).toContain('the Host header www.example.org');
+      expect(finding.hint).toContain('-host app.example.com');
+    });
+
+    test('a request to the gateway without a Host header is an error', () => {
+      const objects = loadTest(withYaml(tutorial(), INGRESS_SERVICE), 'hey -z 1m http://istio-ingressgateway.istio-system/');
+      expect(findingsOf(objects, RULE)[0].message).toContain('no Host header');
+    });
+  });
+
+  test.each([
+    "curl -sf -H 'Referer: http://other-svc.test/' -d 'url=http://x.prod:8080/x' http://podinfo-canary.test:9898/token",
+    "curl -sf --data-urlencode 'next=http://flagger-loadtester.test/' http://podinfo-canary.test:9898/token",
+  ])('URLs inside option values are data, not targets: %s', (cmd) => {
+    const objects = tutorial();
+    webhook(objects, 'acceptance-test').metadata.cmd = cmd;
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test.each(['hey -z 1m http://$HOST:9898/', 'hey -z 1m http://${SVC}.test:9898/', 'hey -z 1m "http://`cat host`:9898/"'])(
+    'a host built from a shell expansion is not checked: %s', (cmd) => {
+      expect(findingsOf(loadTest(tutorial(), cmd), RULE)).toEqual([]);
+    });
+
+  test('https:// to the plain HTTP port Flagger generates is an error', () => {
+    // GIVEN hey with https:// against podinfo-canary's service.port, which Flagger names http
+    const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 https://podinfo-canary.test:9898/');
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN the TLS handshake cannot work
+    expect(finding.message).toContain('it uses https://, but port 9898 of Service test/podinfo-canary speaks plain HTTP');
+    expect(finding.hint).toBe('use http://podinfo-canary.test:9898/');
+  });
+
+  test('https:// passes when service.portName says the port speaks TLS', () => {
+    const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 https://podinfo-canary.test:9898/');
+    canarySpec(objects).service.portName = 'https';
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('a targetRef that names no workload does not also report the commands', () => {
+    // GIVEN a typo in targetRef.name, so the apex would be podinf
+    const objects = tutorial();
+    canarySpec(objects).targetRef.name = 'podinf';
+
+    // WHEN linted
+    // THEN target-ref-invalid reports it; the commands against podinfo-canary are not blamed
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    expect(findingsOf(objects, 'target-ref-invalid')).toHaveLength(1);
   });
 });

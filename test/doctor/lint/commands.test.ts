@@ -15,12 +15,21 @@ describe('parseShell', () => {
 });
 
 describe('commandUrls', () => {
-  test('finds URLs with and without a scheme in curl, hey and ghz, and any http URL elsewhere', () => {
+  test('finds URLs with and without a scheme in curl, hey and ghz, and http(s) words of other programs', () => {
     const urls = commandUrls("curl -sd 'test' podinfo-canary:9898/token; hey -z 1m -c 2 http://podinfo.test:9898/; "
-      + 'ghz --insecure --call a.B/C podinfo.test:9999; k6 run -e TARGET=https://x.example.com/a script.js');
+      + 'ghz --insecure --call a.B/C podinfo.test:9999; fortio load -qps 5 https://x.example.com/a');
     expect(urls.map((u) => [u.program, u.url.host, u.url.effectivePort])).toEqual([
-      ['curl', 'podinfo-canary', 9898], ['hey', 'podinfo.test', 9898], ['ghz', 'podinfo.test', 9999], ['k6', 'x.example.com', 443],
+      ['curl', 'podinfo-canary', 9898], ['hey', 'podinfo.test', 9898], ['ghz', 'podinfo.test', 9999], ['fortio', 'x.example.com', 443],
     ]);
+  });
+
+  test('for other programs only words that start with http count, not URLs inside assignments', () => {
+    expect(commandUrls('k6 run -e TARGET=https://x.example.com/a script.js')).toEqual([]);
+  });
+
+  test('reads the Host header hey and curl send', () => {
+    const urls = commandUrls("hey -host App.Example.com http://gw.istio-system/; curl -H 'Host: b.example.com:80' http://gw.istio-system/");
+    expect(urls.map((u) => u.hostHeader)).toEqual(['app.example.com', 'b.example.com']);
   });
 
   test('does not mistake curl data for a host', () => {

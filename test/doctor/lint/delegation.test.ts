@@ -66,4 +66,23 @@ spec:
     const [finding] = findingsOf(objects, RULE);
     expect(finding.message).toContain('Istio only accepts a delegate without hosts');
   });
+
+  test('a targetRef typo does not also report the delegation to the real name', () => {
+    // GIVEN the dist set (root VirtualService delegating to test/podinfo) with a typo in targetRef.name
+    const objects = dist();
+    canarySpec(objects).targetRef.name = 'podinf';
+
+    // WHEN linted
+    // THEN neither "no VirtualService delegates to test/podinf" nor "delegates to test/podinfo, which is neither ..."
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('hosts that are not strings are shown as written', () => {
+    const objects = tutorial();
+    canarySpec(objects).service.delegation = true;
+    canarySpec(objects).service.hosts = [{ name: 'app.example.com' }];
+    const messages = findingsOf(objects, RULE).map((f) => f.message).join('\n');
+    expect(messages).toContain('hosts ({"name":"app.example.com"})');
+    expect(messages).not.toContain('[object Object]');
+  });
 });

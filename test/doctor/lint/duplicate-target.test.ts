@@ -23,4 +23,13 @@ describe('duplicate-canary-target', () => {
     const objects = withYaml(tutorial(), canaryText.replace(/namespace: test/g, 'namespace: prod'));
     expect(findingsOf(objects, RULE)).toEqual([]);
   });
+
+  test('the same Canary given twice is one object, not two Canaries', () => {
+    // GIVEN the tutorial's Canary a second time (another copy of the file, or the file and stdin)
+    const objects = withYaml(tutorial(), canaryText, 'copy.yaml');
+
+    // WHEN linted
+    // THEN the API server would just apply it again: no duplicate
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
 });

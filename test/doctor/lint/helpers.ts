@@ -68,3 +68,20 @@ export function without(objects: SourcedObject[], kind: string, name?: string): 
 export function findingsOf(objects: SourcedObject[], rule: string, options?: Parameters<typeof lint>[1]): Finding[] {
   return lint(objects, options).filter((f) => f.rule === rule);
 }
+
+/** Adds a Flagger controller Deployment started with `args` (Go flags such as `-mesh-provider=nginx`). */
+export function withFlagger(objects: SourcedObject[], args: readonly string[], namespace = 'istio-system'): SourcedObject[] {
+  return withYaml(objects, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: flagger, namespace: ${namespace}}
+spec:
+  selector: {matchLabels: {app: flagger}}
+  template:
+    metadata: {labels: {app: flagger}}
+    spec:
+      containers:
+      - name: flagger
+        image: ghcr.io/fluxcd/flagger:1.44.0
+        args: ${JSON.stringify(args)}
+`, 'flagger.yaml');
+}

@@ -44,4 +44,26 @@ describe('interval-unparsable', () => {
     webhook(objects, 'load-test').metadata.cmd = 'hey -z 2min -q 10 -c 2 http://podinfo-canary.test:9898/';
     expect(findingsOf(objects, RULE)[0].message).toContain('runs hey -z 2min, which is not a Go duration');
   });
+
+  test('a missing interval is rejected by the API server: the CRD requires it', () => {
+    // GIVEN an analysis without interval (Flagger itself would use 60s, but the CRD's oneOf requires interval)
+    const objects = tutorial();
+    delete canarySpec(objects).analysis.interval;
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN the message names the CRD rule
+    expect(finding.message).toContain('interval is missing; the Flagger CRD requires interval and threshold');
+  });
+
+  test('spec.canaryAnalysis alone is not in the CRD any more', () => {
+    const objects = tutorial();
+    const spec = canarySpec(objects);
+    spec.canaryAnalysis = spec.analysis;
+    delete spec.analysis;
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('has no spec.analysis, which the Flagger CRD requires');
+    expect(finding.hint).toContain('rename spec.canaryAnalysis to spec.analysis');
+  });
 });

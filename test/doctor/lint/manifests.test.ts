@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fromObjects, loadManifests, ManifestError, parseManifests } from '../../../lib/doctor/manifests';
+import { fromObjects, loadManifests, manifestFiles, ManifestError, parseManifests } from '../../../lib/doctor/manifests';
 
 describe('parseManifests', () => {
   test('reads every document with its 1-based line and order, skipping empty ones', () => {
@@ -40,6 +40,21 @@ describe('parseManifests', () => {
     }
   });
 
+  test('an alias inside the node its anchor names is a ManifestError with the line, not a crash', () => {
+    // GIVEN a webhook metadata that refers to itself
+    const text = 'kind: Canary\nmetadata: {name: a}\nspec:\n  analysis:\n    webhooks:\n    - name: x\n      metadata: &m\n        cmd: hey\n        self: *m\n';
+
+    // WHEN parsed
+    // THEN the error names the file, the line of the alias and the alias
+    expect(() => parseManifests(text, 'loop.yaml')).toThrow(ManifestError);
+    expect(() => parseManifests(text, 'loop.yaml')).toThrow(/^loop\.yaml:9: the alias \*m refers to the node it is in/);
+  });
+
+  test('an alias to an earlier node is fine', () => {
+    const [{ object }] = parseManifests('kind: A\nx: &x {a: 1}\nz: *x\n', 'ok.yaml');
+    expect(object.z).toEqual({ a: 1 });
+  });
+
   test('a document that is not a mapping with a kind names the file and the document', () => {
     expect(() => parseManifests('kind: A\n---\n- a\n- b\n', 'f.yaml')).toThrow('f.yaml:3: document 2 (line 3) is a list');
     expect(() => parseManifests('apiVersion: v1\nmetadata: {name: a}\n', 'f.yaml')).toThrow('f.yaml:1: document 1 (line 1) has no kind');
@@ -72,6 +87,33 @@ describe('loadManifests', () => {
     fs.writeFileSync(path.join(dir, 'a.yaml'), 'kind: A\n');
     fs.writeFileSync(path.join(dir, 'z.yaml'), 'kind: Z\n');
     expect(loadManifests(['z.yaml', 'a.yaml'], dir).map((o) => o.object.kind)).toEqual(['Z', 'A']);
+  });
+
+  test('a file named twice, directly and through its folder, is read once', () => {
+    // GIVEN a folder with one file
+    fs.mkdirSync(path.join(dir, 'base'));
+    fs.writeFileSync(path.join(dir, 'base', 'a.yaml'), 'kind: A\n');
+
+    // WHEN the folder and the file are both given, as `lint base base/a.yaml` or `lint *.yaml .` do
+    // THEN the file is read once, where it first appears
+    expect(manifestFiles(['base', 'base/a.yaml', './base/a.yaml'], dir)).toEqual([path.join('base', 'a.yaml')]);
+    expect(loadManifests(['base', 'base/a.yaml'], dir).map((o) => o.object.kind)).toEqual(['A']);
+  });
+
+  test('a symbolic link to a file in a folder is read, as kubectl follows links', () => {
+    // GIVEN a folder with a link to a manifest elsewhere, and a dangling link
+    fs.mkdirSync(path.join(dir, 'shared'));
+    fs.mkdirSync(path.join(dir, 'app'));
+    fs.writeFileSync(path.join(dir, 'shared', 'ns.yaml'), 'kind: Namespace\n');
+    fs.symlinkSync(path.join('..', 'shared', 'ns.yaml'), path.join(dir, 'app', '00-ns.yaml'));
+    fs.symlinkSync(path.join('..', 'shared', 'gone.yaml'), path.join(dir, 'app', 'gone.yaml'));
+    fs.writeFileSync(path.join(dir, 'app', 'svc.yaml'), 'kind: Service\n');
+
+    // WHEN the folder is read
+    // THEN the linked file counts like any other; the dangling link is not a file
+    expect(loadManifests(['app'], dir).map((o) => [o.object.kind, o.source.file])).toEqual([
+      ['Namespace', path.join('app', '00-ns.yaml')], ['Service', path.join('app', 'svc.yaml')],
+    ]);
   });
 
   test('a missing path is a ManifestError naming it', () => {

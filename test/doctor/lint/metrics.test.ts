@@ -64,6 +64,83 @@ describe('metric-threshold-missing', () => {
   });
 });
 
+describe('metric-threshold-missing: units', () => {
+  const RULE = 'metric-threshold-missing';
+
+  test('a success-rate min written as a fraction is a warning: Flagger measures percent', () => {
+    // GIVEN min: 0.99, meant as 99%
+    const objects = tutorial();
+    metric(objects, 'request-success-rate').thresholdRange = { min: 0.99 };
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN the warning explains the unit and gives the percent
+    expect(finding.severity).toBe('warning');
+    expect(finding.message).toContain('thresholdRange.min 0.99, which reads like a fraction');
+    expect(finding.hint).toBe('write it in percent, e.g. min: 99.');
+  });
+
+  test('a duration max written in seconds is a warning: Flagger measures milliseconds', () => {
+    const objects = tutorial();
+    metric(objects, 'request-duration').thresholdRange = { max: 0.5 };
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('thresholdRange.max 0.5, which reads like seconds');
+    expect(finding.hint).toBe('write it in milliseconds, e.g. max: 500.');
+  });
+
+  test.each([[{ min: 99.9 }, 'request-success-rate'], [{ max: 1 }, 'request-duration'], [{ min: 1.5 }, 'request-success-rate']])(
+    '%p on %s is taken as written', (range, name) => {
+      const objects = tutorial();
+      metric(objects, name).thresholdRange = range;
+      expect(findingsOf(objects, RULE)).toEqual([]);
+    });
+});
+
+describe('metric-template-interval-missing', () => {
+  const RULE = 'metric-template-interval-missing';
+  const template = (query: string, provider = 'prometheus') => `apiVersion: flagger.app/v1beta1
+kind: MetricTemplate
+metadata: {name: error-rate, namespace: test}
+spec:
+  provider: {type: ${provider}, address: http://prometheus.istio-system:9090}
+  query: ${JSON.stringify(query)}
+`;
+  const withTemplateMetric = (query: string, interval?: string, provider?: string) => {
+    const objects = withYaml(tutorial(), template(query, provider));
+    canarySpec(objects).analysis.metrics.push({ name: 'error-rate', templateRef: { name: 'error-rate' }, thresholdRange: { max: 1 }, ...(interval ? { interval } : {}) });
+    return objects;
+  };
+
+  test('a template metric without interval whose query uses {{ interval }} fails every check', () => {
+    // GIVEN a template query with {{ interval }} and a metric without interval
+    const objects = withTemplateMetric('sum(rate(errors[{{ interval }}]))');
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN it is an error: Flagger passes an empty interval to template metrics
+    expect(finding.severity).toBe('error');
+    expect(finding.message).toContain('Flagger gives template metrics no default');
+    expect(finding.message).toContain('uses {{ interval }}, which renders empty');
+    // and, with no window at all, the window rule does not assume 1m (at a 30s scrape, 1m would be too short)
+    expect(findingsOf(objects, 'metric-window-short', { scrapeIntervalMs: 30_000 }).map((f) => f.message).join()).not.toContain('error-rate');
+  });
+
+  test('with an interval it passes', () => {
+    expect(findingsOf(withTemplateMetric('sum(rate(errors[{{ interval }}]))', '1m'), RULE)).toEqual([]);
+  });
+
+  test('a query without {{ interval }} on Prometheus needs none', () => {
+    expect(findingsOf(withTemplateMetric('sum(errors)'), RULE)).toEqual([]);
+  });
+
+  test('a provider that parses the interval needs one whatever the query', () => {
+    const [finding] = findingsOf(withTemplateMetric('avg:errors{*}', undefined, 'datadog'), RULE);
+    expect(finding.message).toContain('its datadog provider parses the interval');
+  });
+});
+
 describe('metric-unknown', () => {
   const RULE = 'metric-unknown';
 

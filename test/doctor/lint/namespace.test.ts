@@ -1,6 +1,6 @@
 import { parseManifests } from '../../../lib/doctor/manifests';
 import { fromObjects } from '../../../lib/doctor/manifests';
-import { canarySpec, findingsOf, objectOf, tutorial, without } from './helpers';
+import { canarySpec, findingsOf, objectOf, tutorial, withFlagger, without } from './helpers';
 
 describe('namespace-missing', () => {
   const RULE = 'namespace-missing';
@@ -21,6 +21,17 @@ describe('namespace-injection', () => {
 
   test('passes with istio-injection=enabled', () => {
     expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test("a Canary without spec.provider follows Flagger's -mesh-provider: nginx needs no sidecar", () => {
+    // GIVEN a namespace without injection, and Flagger started with -mesh-provider=nginx
+    const objects = withFlagger(tutorial(), ['-mesh-provider=nginx']);
+    objectOf(objects, 'Namespace', 'test').metadata.labels = {};
+
+    // WHEN linted
+    // THEN the Istio rule does not apply; with Flagger's default provider (istio) it does
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    expect(findingsOf(withFlagger(tutorial(), []).map((s) => (s.object.kind === 'Namespace' ? { ...s, object: { ...s.object, metadata: { name: 'test' } } } : s)), RULE)).toHaveLength(1);
   });
 
   test('passes with istio.io/rev', () => {

@@ -1,4 +1,4 @@
-import { findingsOf, objectOf, tutorial } from './helpers';
+import { findingsOf, objectOf, tutorial, withFlagger } from './helpers';
 
 const RULE = 'selector-label-missing';
 
@@ -30,5 +30,22 @@ describe('selector-label-missing', () => {
     objectOf(objects, 'Deployment', 'podinfo').spec.template.metadata.labels = { app: 'podinfo-v2' };
     const [finding] = findingsOf(objects, RULE);
     expect(finding.message).toContain('app=podinfo does not match the pod template label app=podinfo-v2');
+  });
+
+  test("Flagger's -selector-labels replace the default labels", () => {
+    // GIVEN a Flagger started with -selector-labels=app.kubernetes.io/component, and the tutorial's selector app: podinfo
+    const objects = withFlagger(tutorial(), ['-mesh-provider=istio', '-selector-labels=app.kubernetes.io/component']);
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN app no longer counts, and the message says where the labels come from
+    expect(finding.message).toContain('contain none of app.kubernetes.io/component (the -selector-labels of Deployment/istio-system/flagger)');
+    expect(finding.hint).toContain('app.kubernetes.io/component');
+  });
+
+  test('a selector with one of the configured -selector-labels passes', () => {
+    const objects = withFlagger(tutorial(), ['--selector-labels', 'team,app']);
+    expect(findingsOf(objects, RULE)).toEqual([]);
   });
 });

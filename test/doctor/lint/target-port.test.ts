@@ -1,4 +1,4 @@
-import { canarySpec, findingsOf, tutorial } from './helpers';
+import { canarySpec, findingsOf, objectOf, tutorial } from './helpers';
 
 const RULE = 'target-port-not-exposed';
 
@@ -35,5 +35,61 @@ describe('target-port-not-exposed', () => {
     canarySpec(objects).service.port = 80;
     const [finding] = findingsOf(objects, RULE);
     expect(finding.message).toContain('service.targetPort is not set, so Flagger uses service.port 80');
+  });
+
+  test('a containerPort written as a string is listed without "undefined" and not offered as a choice', () => {
+    // GIVEN podinfo's http port written as "9898" (a string), and targetPort 8080
+    const objects = tutorial();
+    objectOf(objects, 'Deployment', 'podinfo').spec.template.spec.containers[0].ports[0].containerPort = '9898';
+    canarySpec(objects).service.targetPort = 8080;
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN the port shows by name only, and the hint offers only real numbers
+    expect(finding.message).toContain('(its container ports: http, http-metrics/9797, grpc/9999)');
+    expect(finding.message).not.toContain('undefined');
+    expect(finding.hint).toBe('set service.targetPort to one of: 9797, 9999');
+  });
+});
+
+describe('service-port-invalid', () => {
+  const PORT_RULE = 'service-port-invalid';
+
+  test('passes for the tutorial (port 9898)', () => {
+    expect(findingsOf(tutorial(), PORT_RULE)).toEqual([]);
+  });
+
+  test('a missing service.port is rejected by the API server', () => {
+    // GIVEN a Canary service without port
+    const objects = tutorial();
+    delete canarySpec(objects).service.port;
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, PORT_RULE);
+
+    // THEN an error, instead of silently skipping every port check
+    expect(finding.severity).toBe('error');
+    expect(finding.message).toBe('spec.service.port is missing; the Flagger CRD requires it, so the API server rejects the Canary.');
+  });
+
+  test('a quoted service.port is rejected by the API server', () => {
+    const objects = tutorial();
+    canarySpec(objects).service.port = '9898';
+    const [finding] = findingsOf(objects, PORT_RULE);
+    expect(finding.message).toContain('spec.service.port "9898" is not a number');
+    expect(finding.hint).toBe('write it without quotes: port: 9898.');
+  });
+
+  test.each([[0, 'not between 1 and 65535'], [70000, 'not between 1 and 65535'], [9898.5, 'not a whole number']])('port %p: %s', (port, text) => {
+    const objects = tutorial();
+    canarySpec(objects).service.port = port;
+    expect(findingsOf(objects, PORT_RULE)[0].message).toContain(text);
+  });
+
+  test('a Canary without spec.service cannot create its Services', () => {
+    const objects = tutorial();
+    delete canarySpec(objects).service;
+    expect(findingsOf(objects, PORT_RULE)[0].message).toContain('has no spec.service');
   });
 });

@@ -81,4 +81,28 @@ describe('autoscaler-ref-invalid', () => {
     expect(finding.message).toContain('"autoscaling/v2beta2", but HorizontalPodAutoscaler test/podinfo is autoscaling/v2');
     expect(finding.hint).toBe('set spec.autoscalerRef.apiVersion: autoscaling/v2');
   });
+
+  test('the apiVersion message says what Flagger v1.44 really does with the field', () => {
+    // GIVEN an autoscalerRef written with autoscaling/v1 for an autoscaling/v2 HPA
+    const objects = tutorial();
+    canarySpec(objects).autoscalerRef.apiVersion = 'autoscaling/v1';
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN it stays an error, and does not claim the rollout breaks: Flagger reads every HPA through autoscaling/v2
+    expect(finding.severity).toBe('error');
+    expect(finding.message).toContain('Flagger v1.44 ignores this field (it reads every HorizontalPodAutoscaler through autoscaling/v2), so the rollout is not affected');
+  });
+
+  test('a targetRef that names no workload does not also blame the HPA that scales the real one', () => {
+    // GIVEN a typo in targetRef.name; the HPA scales podinfo
+    const objects = tutorial();
+    canarySpec(objects).targetRef.name = 'podinf';
+
+    // WHEN linted
+    // THEN only target-ref-invalid reports it, not "point the HPA at Deployment podinf"
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    expect(findingsOf(objects, 'target-ref-invalid')[0].hint).toBe('did you mean name: podinfo ?');
+  });
 });

@@ -1,4 +1,4 @@
-import { findingsOf, objectOf, tutorial, webhook, withYaml } from './helpers';
+import { canarySpec, findingsOf, objectOf, tutorial, webhook, withYaml } from './helpers';
 
 const RULE = 'webhook-url-unresolved';
 
@@ -104,5 +104,64 @@ spec:
     objectOf(objects, 'Service', 'flagger-loadtester').spec.ports[0].targetPort = 'web';
     const [finding] = findingsOf(objects, RULE);
     expect(finding.message).toContain('sends port 80 to targetPort "web", which is not a port of its pods (http/8080)');
+  });
+
+  test('a Flagger watching one namespace only handles Canaries there: bare hosts resolve where the matching Flagger runs', () => {
+    // GIVEN two Flaggers: one in flagger-a watching namespace other, one in test watching all namespaces
+    const flagger = (namespace: string, args: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: flagger, namespace: ${namespace}}
+spec:
+  selector: {matchLabels: {app: flagger}}
+  template:
+    metadata: {labels: {app: flagger}}
+    spec:
+      containers: [{name: flagger, image: ghcr.io/fluxcd/flagger:1.44.0, command: [./flagger, ${args}]}]
+`;
+    const objects = withYaml(withYaml(tutorial(), flagger('flagger-a', '-namespace=other'), 'a.yaml'), flagger('test', '-log-level=info'), 'b.yaml');
+    webhook(objects, 'load-test').url = 'http://flagger-loadtester/';
+
+    // WHEN linted
+    // THEN the Canary in test is handled by the Flagger in test, where flagger-loadtester resolves
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('https:// to a Service port named http is an error', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = 'https://flagger-loadtester.test:80/';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('it uses https://, but port 80 of Service test/flagger-loadtester speaks plain HTTP');
+  });
+});
+
+describe('webhook-url-unresolved-nonblocking', () => {
+  const NON_BLOCKING = 'webhook-url-unresolved-nonblocking';
+
+  test.each([
+    ['event', 'the events are lost'],
+    ['post-rollout', 'only logs the failure'],
+    ['rollback', 'never signals a rollback'],
+  ])('an unresolved %s webhook is a warning: a failed call never halts the canary', (type, consequence) => {
+    // GIVEN a webhook of a type that does not gate the analysis, with a misspelt Service
+    const objects = tutorial();
+    canarySpec(objects).analysis.webhooks.push({ name: 'notify', type, url: 'http://flagger-loadtestr.test/' });
+
+    // WHEN linted
+    const findings = findingsOf(objects, NON_BLOCKING);
+
+    // THEN it is a warning that says what the failure costs, and not a webhook-url-unresolved error
+    expect(findings).toHaveLength(1);
+    expect(findings[0].severity).toBe('warning');
+    expect(findings[0].message).toContain(`${type} webhook "notify" URL http://flagger-loadtestr.test/`);
+    expect(findings[0].message).toContain(consequence);
+    expect(findings[0].hint).toBe('did you mean http://flagger-loadtester.test/ ?');
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test.each(['confirm-rollout', 'confirm-promotion', 'pre-rollout'])('an unresolved %s webhook stays an error: it gates the rollout', (type) => {
+    const objects = tutorial();
+    canarySpec(objects).analysis.webhooks.push({ name: 'gate', type, url: 'http://flagger-loadtestr.test/' });
+    expect(findingsOf(objects, RULE)).toHaveLength(1);
+    expect(findingsOf(objects, NON_BLOCKING)).toEqual([]);
   });
 });

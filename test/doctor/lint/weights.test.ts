@@ -1,7 +1,6 @@
-import { canarySpec, findingsOf, tutorial } from './helpers';
+import { canarySpec, findingsOf, tutorial, withFlagger } from './helpers';
 
-function analysisWith(edit: (analysis: any) => void) {
-  const objects = tutorial();
+function analysisWith(edit: (analysis: any) => void, objects = tutorial()) {
   edit(canarySpec(objects).analysis);
   return objects;
 }
@@ -17,20 +16,71 @@ describe('weights-invalid', () => {
     expect(findingsOf(analysisWith((a) => { delete a.stepWeight; a.stepWeights = [1, 5, 10, 20, 50]; }), RULE)).toEqual([]);
   });
 
-  test('stepWeights that repeat a weight are an error with the sorted list', () => {
-    const [finding] = findingsOf(analysisWith((a) => { delete a.stepWeight; a.stepWeights = [10, 20, 20, 5]; }), RULE);
-    expect(finding.message).toContain('not strictly increasing (20 → 20, 20 → 5)');
-    expect(finding.hint).toBe('sort them and drop duplicates: [5, 10, 20]');
+  test('none of iterations, stepWeight and stepWeights: the CRD rejects the Canary', () => {
+    // GIVEN an analysis without any of the three fields the CRD's oneOf asks for
+    const objects = analysisWith((a) => { delete a.stepWeight; });
+
+    // WHEN linted
+    const [finding, ...rest] = findingsOf(objects, RULE);
+
+    // THEN one error explains the CRD's rule
+    expect(rest).toEqual([]);
+    expect(finding.message).toContain('has none of iterations, stepWeight and stepWeights');
+    expect(finding.message).toContain('the API server rejects the Canary');
   });
 
-  test('a step weight outside 1..100 is an error', () => {
-    const [finding] = findingsOf(analysisWith((a) => { delete a.stepWeight; a.stepWeights = [0, 50, 150]; }), RULE);
-    expect(finding.message).toContain('0, 150 outside 1..100');
+  test.each([
+    [{ stepWeights: [10, 20, 50] }, 'stepWeight and stepWeights'],
+    [{ iterations: 10 }, 'iterations and stepWeight'],
+  ])('two of iterations, stepWeight and stepWeights (%p added): the CRD\'s oneOf rejects the Canary', (added, named) => {
+    // GIVEN the tutorial's stepWeight plus a second strategy field
+    const objects = analysisWith((a) => Object.assign(a, added));
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN it is an error that names both fields and says the API server rejects it
+    expect(finding.severity).toBe('error');
+    expect(finding.message).toContain(`sets ${named}`);
+    expect(finding.message).toContain('exactly one of iterations, stepWeight and stepWeights');
+  });
+
+  test('stepWeights that repeat a weight stall the canary at that weight', () => {
+    // GIVEN stepWeights with a repeated 20
+    const objects = analysisWith((a) => { delete a.stepWeight; a.stepWeights = [10, 20, 20, 50]; });
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN the message says where Flagger stops (nextStepWeight is 0 there), not that traffic moves back
+    expect(finding.message).toContain('not strictly increasing (20 → 20)');
+    expect(finding.message).toContain('the canary stalls at weight 20 and is never promoted');
+    expect(finding.message).not.toContain('back');
+    expect(finding.hint).toBe('list strictly increasing weights between 1 and 100: [10, 20, 50]');
+  });
+
+  test('a lower stepWeight stalls the canary too: Flagger only advances on a positive step', () => {
+    const [finding] = findingsOf(analysisWith((a) => { delete a.stepWeight; a.stepWeights = [10, 30, 20, 50]; }), RULE);
+    expect(finding.message).toContain("at weight 30 Flagger's next step is -10");
+    expect(finding.message).toContain('stalls at weight 30');
+  });
+
+  test('a first step of 0 stalls at 0', () => {
+    const [finding] = findingsOf(analysisWith((a) => { delete a.stepWeight; a.stepWeights = [0, 50, 100]; }), RULE);
+    expect(finding.message).toContain('starts at 0');
+    expect(finding.message).toContain('stalls at weight 0');
+  });
+
+  test('a step above 100 is capped: an error that says it sends all traffic', () => {
+    const [finding] = findingsOf(analysisWith((a) => { delete a.stepWeight; a.stepWeights = [50, 150]; }), RULE);
+    expect(finding.message).toContain('150 above 100');
+    expect(finding.message).toContain('sends all traffic to the canary');
   });
 
   test('stepWeight 0 never moves traffic', () => {
     const [finding] = findingsOf(analysisWith((a) => { a.stepWeight = 0; }), RULE);
     expect(finding.message).toContain('stepWeight is 0');
+    expect(finding.message).toContain('stays at weight 0');
   });
 
   test('maxWeight above 100 is never reached', () => {
@@ -38,8 +88,68 @@ describe('weights-invalid', () => {
     expect(finding.message).toContain('never promoted');
   });
 
+  test('maxWeight 0 is ignored by Flagger, which goes up to 100%', () => {
+    const [finding] = findingsOf(analysisWith((a) => { a.maxWeight = 0; }), RULE);
+    expect(finding.message).toContain('Flagger ignores it and shifts traffic up to 100%');
+  });
+
+  test.each([['stepWeight', 12.5], ['maxWeight', 50.5], ['iterations', 2.5]])('a %s of %p passes the CRD but Flagger cannot decode it', (field, value) => {
+    // GIVEN a field Flagger reads as a Go int, written with a fraction (iterations replaces stepWeight)
+    const objects = analysisWith((a) => {
+      if (field === 'iterations') delete a.stepWeight;
+      a[field] = value;
+    });
+
+    // WHEN linted
+    const findings = findingsOf(objects, RULE);
+
+    // THEN one error says why
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain(`${field} ${value} is not a whole number`);
+    expect(findings[0].message).toContain('Go int');
+  });
+
+  test('a quoted stepWeight is rejected by the API server', () => {
+    const [finding] = findingsOf(analysisWith((a) => { a.stepWeight = '10'; }), RULE);
+    expect(finding.message).toContain('stepWeight "10" is not a number');
+  });
+
   test('Blue/Green (iterations) needs no weights', () => {
     expect(findingsOf(analysisWith((a) => { delete a.stepWeight; delete a.maxWeight; a.iterations = 10; }), RULE)).toEqual([]);
+  });
+
+  test('the kubernetes provider runs Blue/Green, so its weights do not matter', () => {
+    // GIVEN stepWeight 0, which stalls an Istio canary
+    const istio = analysisWith((a) => { a.stepWeight = 0; });
+    const kubernetes = analysisWith((a) => { a.stepWeight = 0; });
+    canarySpec(kubernetes).provider = 'kubernetes';
+
+    // WHEN linted
+    // THEN only the Istio canary stalls: Flagger gives the kubernetes provider 10 iterations instead
+    expect(findingsOf(istio, RULE)).toHaveLength(1);
+    expect(findingsOf(kubernetes, RULE)).toEqual([]);
+  });
+
+  test("Flagger's -mesh-provider applies when spec.provider is empty", () => {
+    // GIVEN stepWeight 0 and a Flagger started with -mesh-provider=kubernetes
+    const objects = withFlagger(analysisWith((a) => { a.stepWeight = 0; }), ['-mesh-provider=kubernetes']);
+
+    // WHEN linted
+    // THEN the weights are not checked; with -mesh-provider=istio they are
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    expect(findingsOf(withFlagger(analysisWith((a) => { a.stepWeight = 0; }), ['-mesh-provider', 'istio']), RULE)).toHaveLength(1);
+  });
+
+  test('skipAnalysis promotes at once, so the weights do not matter', () => {
+    const objects = analysisWith((a) => { a.stepWeight = 0; });
+    canarySpec(objects).skipAnalysis = true;
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('the oneOf still applies with skipAnalysis: the API server validates every Canary', () => {
+    const objects = analysisWith((a) => { delete a.stepWeight; });
+    canarySpec(objects).skipAnalysis = true;
+    expect(findingsOf(objects, RULE)[0].message).toContain('the API server rejects the Canary');
   });
 });
 
@@ -63,6 +173,12 @@ describe('step-weight-overshoot', () => {
   test('stepWeights never overshoot', () => {
     expect(findingsOf(analysisWith((a) => { delete a.stepWeight; a.stepWeights = [20, 45]; }), RULE)).toEqual([]);
   });
+
+  test('the kubernetes provider shifts no weights, so nothing overshoots', () => {
+    const objects = analysisWith((a) => { a.stepWeight = 20; });
+    canarySpec(objects).provider = 'kubernetes';
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
 });
 
 describe('threshold-invalid', () => {
@@ -77,8 +193,24 @@ describe('threshold-invalid', () => {
     expect(finding.message).toContain(`threshold is ${threshold}; Flagger treats it as 1`);
   });
 
-  test('a missing threshold is an error', () => {
+  test('a missing threshold is an error: the CRD requires it', () => {
     const [finding] = findingsOf(analysisWith((a) => { delete a.threshold; }), RULE);
-    expect(finding.message).toContain('missing');
+    expect(finding.message).toContain('threshold is missing');
+    expect(finding.message).toContain('the API server rejects the Canary');
+  });
+
+  test('a fractional threshold is an error: Flagger cannot decode it', () => {
+    const [finding] = findingsOf(analysisWith((a) => { a.threshold = 2.5; }), RULE);
+    expect(finding.message).toContain('threshold 2.5 is not a whole number');
+  });
+
+  test('threshold 0 does not matter when the analysis is skipped', () => {
+    // GIVEN threshold 0 on a Canary that skips its analysis
+    const objects = analysisWith((a) => { a.threshold = 0; });
+    canarySpec(objects).skipAnalysis = true;
+
+    // WHEN linted
+    // THEN there is no check to fail, so no finding
+    expect(findingsOf(objects, RULE)).toEqual([]);
   });
 });
