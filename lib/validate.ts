@@ -57,15 +57,17 @@ export function checkNumber(scope: IConstruct, field: string, value: number, min
   return value;
 }
 
-/** Renders a duration the way Flagger and Go parse it (`1m`, `30s`, `1m30s`), requiring whole seconds. */
+/**
+ * Renders a duration the way Flagger's CRD accepts it and Go parses it (`1m`, `30s`, `1m30s`, `90m`),
+ * requiring whole seconds. No hours: the CRD's pattern `^[0-9]+(m|s)` rejects `1h`.
+ */
 export function goDuration(scope: IConstruct, field: string, value: Duration, minSeconds = 1): string {
   const ms = value instanceof Duration ? value.toMilliseconds() : NaN;
   if (!Number.isFinite(ms) || ms % 1000 !== 0 || ms / 1000 < minSeconds) {
     throw invalidProp(scope, field, value, `use a whole number of seconds, at least ${minSeconds}s, e.g. Duration.minutes(1).`);
   }
   const total = ms / 1000;
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
+  const minutes = Math.floor(total / 60);
   const seconds = total % 60;
-  return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds ? `${seconds}s` : ''}`;
+  return `${minutes ? `${minutes}m` : ''}${seconds || !minutes ? `${seconds}s` : ''}`;
 }

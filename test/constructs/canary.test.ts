@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
 import { Canary, CanaryMetric, CanaryProps, IngressRoute, IstioGateway, LoadTester, MeshNamespace, Podinfo } from '../../lib';
 import { findObject, Json, newChart, referenceObjects, Testing } from '../support/objects';
+import { validateStrictly } from '../support/schemas';
 
 type Overrides = Partial<CanaryProps> | ((parts: { podinfo: Podinfo; gateway: IstioGateway; loadTester: LoadTester }) => Partial<CanaryProps>);
 
@@ -100,6 +101,18 @@ describe('Canary', () => {
         { name: 'request-duration', thresholdRange: { max: 1000 }, interval: '1m' },
       ],
     });
+  });
+
+  test('long intervals render as minutes, the only form the CRD accepts besides seconds', () => {
+    // GIVEN hour-long windows, which Go would write as 1h and the CRD pattern ^[0-9]+(m|s) rejects
+    const { canary: slow, objects } = synthCanary({
+      analysis: { interval: Duration.hours(1), metrics: [CanaryMetric.requestSuccessRate({ interval: Duration.minutes(90) })] },
+      webhooks: [],
+    });
+    // THEN
+    expect(slow.spec.analysis.interval).toBe('60m');
+    expect(slow.spec.analysis.metrics[0].interval).toBe('90m');
+    expect(validateStrictly(objects)).toEqual([]);
   });
 
   test('a missing target is named, not a TypeError', () => {
