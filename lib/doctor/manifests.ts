@@ -67,6 +67,10 @@ export function parseManifests(text: string, file: string, startOrder = 0): Sour
       throw new ManifestError(file, `${where} is ${describe(value)}, not a Kubernetes object (a mapping with apiVersion and kind).`, line);
     }
     if (typeof value.kind !== 'string' || value.kind === '') {
+      if (path.basename(file) === 'construct-metadata.json') {
+        throw new ManifestError(file, 'this is the metadata cdk8s-cli writes for validation plugins, not a Kubernetes object; '
+          + 'kubectl apply -f fails on it too. Delete it after synth, or name the manifests (e.g. dist/*.k8s.yaml).');
+      }
       throw new ManifestError(file, `${where} has no kind; every Kubernetes object needs apiVersion and kind.`, line);
     }
     if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {

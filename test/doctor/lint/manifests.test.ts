@@ -58,6 +58,9 @@ describe('parseManifests', () => {
   test('a document that is not a mapping with a kind names the file and the document', () => {
     expect(() => parseManifests('kind: A\n---\n- a\n- b\n', 'f.yaml')).toThrow('f.yaml:3: document 2 (line 3) is a list');
     expect(() => parseManifests('apiVersion: v1\nmetadata: {name: a}\n', 'f.yaml')).toThrow('f.yaml:1: document 1 (line 1) has no kind');
+    // cdk8s-cli's validation plugins leave this file beside the manifests; say what it is
+    expect(() => parseManifests('{"version":"1.0.0","resources":{}}', 'dist/construct-metadata.json'))
+      .toThrow('dist/construct-metadata.json: this is the metadata cdk8s-cli writes for validation plugins, not a Kubernetes object');
   });
 });
 
