@@ -3,7 +3,7 @@ import * as path from 'path';
 import { explain, ExplainedMessage, messageJson } from '../doctor/explain';
 import { manifestCrossReference } from '../doctor/explain-manifests';
 import { lint } from '../doctor/lint';
-import { parseLogInput, ParsedLog } from '../doctor/log-input';
+import { decodeLogBytes, parseLogInput, ParsedLog } from '../doctor/log-input';
 import { loadManifests, manifestFiles, ManifestError } from '../doctor/manifests';
 import { formatReport } from './explain-format';
 import { CliIO, EXIT_OK, UsageError } from './io';
@@ -89,7 +89,7 @@ async function readInputs(files: readonly string[], io: CliIO): Promise<ParsedLo
     }
     let text: string;
     try {
-      text = fs.readFileSync(path.resolve(io.cwd, file), 'utf8');
+      text = decodeLogBytes(fs.readFileSync(path.resolve(io.cwd, file)));
     } catch (error) {
       throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
     }

@@ -45,10 +45,11 @@ export function formatReport(report: ExplainReport): string {
 }
 
 function summaryLine(report: ExplainReport): string {
-  const { empty, malformed, unrecognised, total } = report.skipped;
+  const { empty, malformed, unrecognised, total, structure } = report.skipped;
   const duplicates = report.duplicates > 0 ? ` (and ${report.duplicates} repeated in another input, counted once)` : '';
+  const read = structure > 0 ? `; ${plural(structure, 'line')} of kubectl's table headers and describe fields read` : '';
   return `Read ${plural(report.lines, 'line')}: ${plural(report.messages.length, 'Flagger message')} recognised${duplicates}, ${total} skipped `
-    + `(${empty} empty, ${malformed} malformed, ${unrecognised} unrecognised).`;
+    + `(${empty} empty, ${malformed} malformed, ${unrecognised} unrecognised)${read}.`;
 }
 
 function plural(count: number, word: string): string {

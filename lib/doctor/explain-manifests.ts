@@ -313,11 +313,13 @@ function relevantFindings(id: string, context: DiagnosisContext, findings: reado
   const rules = RELEVANT_RULES[id];
   if (!rules) return [];
   const metric = context.fields.metric;
+  const webhook = context.fields.webhook;
   return findings
     .filter((f) => rules.includes(f.rule))
     .filter((f) => (f.kind === 'Namespace' ? f.name === context.namespace : f.namespace === context.namespace && (f.kind !== 'Canary' || f.name === context.canary)))
-    // A finding about another metric does not explain this one.
-    .filter((f) => !METRIC_RULES.has(f.rule) || !metric || f.message.includes(`"${metric}"`));
+    // A finding about another metric, or another webhook, does not explain this one.
+    .filter((f) => !METRIC_RULES.has(f.rule) || !metric || f.message.includes(`"${metric}"`))
+    .filter((f) => !webhook || !/\bwebhook "/.test(f.message) || f.message.includes(`webhook "${webhook}"`));
 }
 
 const METRIC_RULES = new Set(['metric-window-short', 'metric-threshold-missing', 'metric-unknown']);

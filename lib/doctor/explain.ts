@@ -134,7 +134,11 @@ export interface ExplainReport {
   /** Recognised messages left out because another input (or line) already had them: the same log line, or the same event. */
   readonly duplicates: number;
   readonly lines: number;
-  readonly skipped: { readonly empty: number; readonly malformed: number; readonly unrecognised: number; readonly total: number };
+  /**
+   * Lines that gave no message: `total` is empty + malformed + unrecognised. `structure` counts the lines
+   * read but not messages (table headers, `kubectl describe` fields) apart, since nothing was lost in them.
+   */
+  readonly skipped: { readonly empty: number; readonly malformed: number; readonly unrecognised: number; readonly total: number; readonly structure: number };
 }
 
 const DEFAULTS = { flaggerNamespace: 'istio-system', prometheusNamespace: 'istio-system', prometheusService: 'prometheus' };
@@ -146,6 +150,7 @@ const VERDICT_IDS = new Set(['threshold-reached', 'canary-failed']);
 const BLOCKING_IDS = new Set([
   'canary-not-ready', 'primary-not-ready', 'get-query-error', 'selector-labels', 'virtualservice-routes-missing',
   'delegation-with-hosts', 'primary-scaled-to-zero', 'suspended', 'duplicate-target', 'cross-namespace-reference',
+  'router-reconcile-failed', 'scale-down-failed',
 ]);
 
 /** Routine loadtester lines: recognised (and in the JSON output) but left out of timelines. */
@@ -236,15 +241,16 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
   const lines = inputs.reduce((sum, input) => sum + input.lines, 0);
   const empty = inputs.reduce((sum, input) => sum + input.skipped.empty, 0);
   const malformed = inputs.reduce((sum, input) => sum + input.skipped.malformed, 0);
+  const structure = inputs.reduce((sum, input) => sum + input.skipped.structure, 0);
   const recognisedLines = new Set(matched.map((m) => `${m.entry.file ?? ''}:${m.entry.line}`)).size;
-  const total = Math.max(0, lines - recognisedLines);
+  const unrecognised = Math.max(0, lines - recognisedLines - empty - malformed - structure);
   return {
     canaries,
     general: problemsOf(messages.filter((m) => !m.canaryKey), new Set()),
     messages,
     duplicates,
     lines,
-    skipped: { empty, malformed, unrecognised: Math.max(0, total - empty - malformed), total },
+    skipped: { empty, malformed, unrecognised, total: empty + malformed + unrecognised, structure },
   };
 }
 
@@ -737,14 +743,26 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** `5× no values found for request-duration, 1× load-test webhook load-test timed out`. */
+/**
+ * `5× no values found for request-duration, 1× load-test webhook load-test timed out`. Measured values
+ * are grouped by what was measured: `9× success rate below 99% (90.00% first, 82.36% last)`.
+ */
 function haltSummary(halts: readonly TimelineItem[]): string {
-  const counts = new Map<string, number>();
+  const groups = new Map<string, { label: string; count: number; values: string[] }>();
   for (const halt of halts) {
-    const label = halt.headline.replace(/^halt: /, '');
-    counts.set(label, (counts.get(label) ?? 0) + countedChecks(halt));
+    const { spec, context } = halt.message;
+    const label = (spec.grouped?.headline(context) ?? halt.headline).replace(/^halt: /, '');
+    const key = `${spec.id}\n${spec.problemKey?.(context) ?? ''}\n${label}`;
+    const group = groups.get(key) ?? { label, count: 0, values: [] };
+    group.count += countedChecks(halt);
+    if (spec.grouped) group.values.push(spec.grouped.value(context));
+    groups.set(key, group);
   }
-  return [...counts.entries()].map(([label, count]) => `${count}× ${label}`).join(', ');
+  return [...groups.values()].map(({ label, count, values }) => {
+    const distinct = [...new Set(values)];
+    const shown = distinct.length === 1 ? ` (${distinct[0]})` : distinct.length > 1 ? ` (${values[0]} first, ${values[values.length - 1]} last)` : '';
+    return `${count}× ${label}${shown}`;
+  }).join(', ');
 }
 
 /** How many of this run's failed checks a timeline item stands for. */
@@ -754,6 +772,13 @@ function countedChecks(item: TimelineItem): number {
 
 function problemKeyOf(message: ExplainedMessage): string {
   return `${message.spec.id}:${message.spec.problemKey?.(message.context) ?? ''}`;
+}
+
+/** The first message's headline, or what they measured when their values differ. */
+function problemHeadline(list: readonly ExplainedMessage[]): string {
+  const { spec, context } = list[0];
+  const differ = list.some((message) => message.entry.message !== list[0].entry.message);
+  return differ && spec.grouped ? spec.grouped.headline(context) : spec.headline(context);
 }
 
 function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<string>): Problem[] {
@@ -768,7 +793,7 @@ function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<
   const problems = [...groups.entries()].map(([key, list]): Problem => ({
     id: list[0].spec.id,
     kind: list[0].spec.kind,
-    headline: list[0].spec.headline(list[0].context).replace(/^halt: /, ''),
+    headline: problemHeadline(list).replace(/^halt: /, ''),
     example: list[0],
     occurrences: list.reduce((sum, m) => sum + Math.max(1, m.entry.count), 0),
     first: list[0].entry,

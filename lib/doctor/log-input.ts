@@ -8,7 +8,7 @@
  */
 
 /** Where an entry's text came from. */
-export type EntryFormat = 'json' | 'console' | 'text' | 'describe' | 'events';
+export type EntryFormat = 'json' | 'console' | 'klog' | 'text' | 'describe' | 'events';
 
 /** Normalised severity: zap levels and Kubernetes event types mapped onto one scale. */
 export type EntryLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
@@ -106,11 +106,39 @@ const DESCRIBE_FIELD = /^([A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*):(?:\s+(.*))?
 const DESCRIBE_NESTED_FIELD = /^ {2,}[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*:(?:\s|$)/;
 const DESCRIBE_STATUS_FIELD = /^ {2}(Phase|Failed Checks|Canary Weight):\s+(\S+)\s*$/;
 
+/**
+ * Decodes an input file: UTF-8, or UTF-16 when it starts with a byte order mark (PowerShell's `>`
+ * writes UTF-16LE). A UTF-8 byte order mark is dropped.
+ */
+export function decodeLogBytes(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return buffer.subarray(2).toString('utf16le');
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) {
+    const swapped = Buffer.from(buffer.subarray(2, 2 + ((buffer.length - 2) & ~1)));
+    return swapped.swap16().toString('utf16le');
+  }
+  return stripBom(buffer.toString('utf8'));
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * UTF-16 text that was read as UTF-8 (a pipe from PowerShell): the byte order mark became two
+ * replacement characters and every ASCII character is followed (LE) or preceded (BE) by a NUL.
+ * The ASCII survives; the rest was lost in the decoding.
+ */
+function repairUtf16ReadAsUtf8(text: string): string {
+  if (!text.startsWith('\ufffd\ufffd') || !(text[2] === '\u0000' || text[3] === '\u0000')) return text;
+  return text.slice(2).replace(/\u0000/g, '');
+}
+
 /** Parses one input. `file` is only recorded on the entries. */
 export function parseLogInput(text: string, file?: string): ParsedLog {
   const state = new ParserState(file);
   if (text === '' || typeof text !== 'string') return state.result(0);
-  const lines = text.split(/\r\n|\n|\r/);
+  const lines = stripBom(repairUtf16ReadAsUtf8(text)).split(/\r\n|\n|\r/);
   // A trailing newline does not make an extra empty line.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, index) => state.read(raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw, index + 1));
@@ -173,6 +201,7 @@ class ParserState {
     if (this.readJson(line, lineNumber)) return;
     if (this.readDescribe(line, lineNumber)) return;
     if (this.readEventsTable(line, lineNumber)) return;
+    if (this.readKlog(line, lineNumber)) return;
     if (this.readConsole(line, lineNumber)) return;
     if (looksLikeJson(line)) {
       this.malformed++;
@@ -313,6 +342,23 @@ class ParserState {
     });
   }
 
+  /**
+   * klog, which client-go writes to the same log: controller errors such as
+   * `E0501 10:00:00.123456  1 controller.go:246] "Unhandled Error" err="error syncing 'test/podinfo': ..."`.
+   * The error is the message; klog's date has no year, so the entry has no time.
+   */
+  private readKlog(line: string, lineNumber: number): boolean {
+    const match = KLOG_LINE.exec(line.replace(/^\[[^\]]*\]\s+/, ''));
+    if (!match) return false;
+    const [, severity, rest] = match;
+    const fields = klogFields(rest);
+    const message = cleanMessage(fields ? fields.err ?? fields.msg : rest);
+    if (message === '') return false;
+    this.section = 'none';
+    this.push({ format: 'klog', line: lineNumber, count: 1, message, level: KLOG_LEVELS[severity] });
+    return true;
+  }
+
   /** zap console encoding: `TIME<TAB>LEVEL<TAB>CALLER<TAB>MESSAGE<TAB>{"canary": "..."}`. */
   private readConsole(line: string, lineNumber: number): boolean {
     let stripped = line.replace(/^\[[^\]]*\]\s+/, '');
@@ -346,6 +392,27 @@ class ParserState {
       ...(ref ? { canary: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } : {}),
     });
     return true;
+  }
+}
+
+/** klog's header: severity, MMDD, time, thread id, file:line, `]`. */
+const KLOG_LINE = /^([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w./-]+:\d+\] (.*)$/;
+const KLOG_LEVELS: Record<string, EntryLevel> = { I: 'info', W: 'warning', E: 'error', F: 'fatal' };
+
+/** A structured klog message: `"msg" key="quoted value" key=value ...`; undefined for plain text. */
+function klogFields(text: string): { msg: string; err?: string } | undefined {
+  const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(text);
+  if (!quoted) return undefined;
+  const err = /(?:^|\s)err="((?:[^"\\]|\\.)*)"/.exec(text.slice(quoted[0].length));
+  return { msg: unquoteGo(quoted[1]), ...(err ? { err: unquoteGo(err[1]) } : {}) };
+}
+
+/** The inside of a Go-quoted string (strconv.Quote), as JSON reads it; `\x..` escapes too. */
+function unquoteGo(inner: string): string {
+  try {
+    return JSON.parse(`"${inner.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')}"`) as string;
+  } catch {
+    return inner;
   }
 }
 

@@ -102,6 +102,25 @@ describe('flagger-doctor explain: text output', () => {
     expect(result.stdout).toContain('No Flagger messages recognised');
   });
 
+  test('a UTF-16 file (PowerShell\'s >) is decoded by its byte order mark', async () => {
+    // GIVEN the failed run's log saved as UTF-16LE with CRLF line ends
+    const file = path.join(workdir, 'utf16.log');
+    const text = fs.readFileSync(FAILED_RUN, 'utf8').replace(/\n/g, '\r\n');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    // WHEN explained
+    const result = await run([file]);
+    // THEN it reads as the UTF-8 original does
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Read 15 lines: 12 Flagger messages recognised');
+    expect(result.stdout).toContain('Verdict: ROLLED BACK.');
+  });
+
+  test('kubectl describe\'s fields are read, not reported as unrecognised', async () => {
+    const { stdout } = await run([path.join(FIXTURES, 'tutorial-failed-run.describe.txt')]);
+    const summary = stdout.split('\n\n')[0].replace(/\n\s+/g, ' ');
+    expect(summary).toMatch(/^Read \d+ lines: \d+ Flagger messages recognised, 0 skipped \(0 empty, 0 malformed, 0 unrecognised\); \d+ lines of kubectl's table headers and describe fields read\.$/);
+  });
+
   test('binary garbage is read, not fatal', async () => {
     const file = path.join(workdir, 'garbage.bin');
     fs.writeFileSync(file, Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 97 + 13) % 256)));

@@ -201,14 +201,26 @@ export const checks = {
     command: `kubectl -n ${c.namespace} top pods`,
     look: `CPU and memory of the ${c.target}-* pods against their limits (needs metrics-server)`,
   }),
-  appLogs: (c: DiagnosisContext, deployment = c.target): Check => ({
-    command: `kubectl -n ${c.namespace} logs deploy/${deployment} --all-containers --since=15m`,
-    look: 'errors from the new version',
+  /**
+   * The new version's logs, by the canary pods' label: after a rollback the canary Deployment has no
+   * pods, and `logs deploy/<target>` fails. The primary's pods are labelled `<label>: <target>-primary`.
+   */
+  appLogs: (c: DiagnosisContext): Check => ({
+    command: `kubectl -n ${c.namespace} logs -l app=${c.target} --all-containers --prefix --since=15m`,
+    look: `errors from the new version's pods (use the target's selector label if it is not app); after a rollback the canary has no pods left, so run it during the next analysis`,
   }),
-  metricTemplates: (c: DiagnosisContext): Check => ({
-    command: `kubectl -n ${c.namespace} get metrictemplates -o yaml`,
-    look: 'the query and provider.address of the template the metric references',
-  }),
+  /** The MetricTemplates a metric may reference: templateRef.namespace defaults to the canary's, but often names another. */
+  metricTemplates: (c: DiagnosisContext): Check => {
+    const template = c.fields.template;
+    if (template && template.includes('.')) {
+      const dot = template.lastIndexOf('.');
+      return { command: `kubectl -n ${template.slice(dot + 1)} get metrictemplate ${template.slice(0, dot)} -o yaml`, look: 'its query and provider.address' };
+    }
+    return {
+      command: 'kubectl get metrictemplates -A',
+      look: `the template each metric's templateRef names, in templateRef.namespace (${c.namespace} when unset); then kubectl -n <namespace> get metrictemplate <name> -o yaml for its query and provider.address`,
+    };
+  },
 };
 
 /** The loadtester's health endpoint for a webhook URL: same scheme, host and port. */

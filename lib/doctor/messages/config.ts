@@ -3,7 +3,7 @@
  * (pkg/canary/*_controller.go, pkg/router/istio.go, scheduler.go).
  */
 import { checks } from './commands';
-import { Diagnosis, DiagnosisContext, MessageSpec } from './types';
+import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
 function getQueryDiagnosis(c: DiagnosisContext): Diagnosis {
   const kind = c.fields.objectKind.toLowerCase();
@@ -47,6 +47,29 @@ function getQueryDiagnosis(c: DiagnosisContext): Diagnosis {
   };
 }
 
+/** Why Flagger could not create or update its DestinationRules or VirtualService, from the API server's answer. */
+function routerDiagnosis(c: DiagnosisContext): Diagnosis {
+  const error = c.fields.error ?? '';
+  const what = c.fields.step === 'reconcileDestinationRule' ? 'a DestinationRule' : 'the VirtualService';
+  const resource = c.fields.step === 'reconcileDestinationRule' ? 'destinationrules.networking.istio.io' : 'virtualservices.networking.istio.io';
+  const causes: Cause[] = [];
+  if (/admission webhook|denied the request|validation/i.test(error)) {
+    causes.push({ text: 'Istio\'s validating webhook rejected the object: a field from the Canary\'s spec.service (trafficPolicy, match, retries, corsPolicy, headers) is invalid.', checks: [checks.canaryYaml(c)] });
+  }
+  if (/forbidden|cannot (?:create|update|get)/i.test(error)) {
+    causes.push({ text: 'Flagger\'s RBAC does not allow it: an install without Flagger\'s ClusterRole for networking.istio.io.', checks: [{ command: `kubectl auth can-i update ${resource} -n ${c.namespace} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }] });
+  }
+  causes.push({
+    text: 'The Istio CRDs are missing, or the cluster does not serve networking.istio.io/v1beta1 ("the server could not find the requested resource").',
+    checks: [{ command: `kubectl get crd ${resource} -o jsonpath='{.spec.versions[*].name}'`, look: 'v1beta1 among the served versions' }],
+  });
+  return {
+    summary: `Flagger could not create or update ${what} of the canary (${c.fields.step} failed): ${error}. It retries every interval; nothing moves until it succeeds.`,
+    causes,
+    fix: 'Fix what the API server refused (the text after "failed:"): the Canary\'s spec.service fields, Flagger\'s RBAC, or the Istio installation.',
+  };
+}
+
 export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'selector-labels',
@@ -67,7 +90,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
     id: 'get-query-error',
     kind: 'config',
     patterns: [
-      /^(?<objectKind>deployment|deplyoment|daemonset|damonset|service|HorizontalPodAutoscaler|Keda ScaledObject|configmap|secret|VirtualService|DestinationRule|Knative Service) (?<object>\S+) get query (?:error|failed)(?: ?: | )(?<error>[\s\S]*)$/,
+      /^(?<objectKind>deployment|deplyoment|daemonset|damonset|service|HorizontalPodAutoscaler(?: v2)?|Keda ScaledObject|configmap|secret|VirtualService|DestinationRule|Knative Service) (?<object>\S+) get query (?:error|failed)(?: ?: | )(?<error>[\s\S]*)$/,
       // Flagger 0.x
       /^(?<objectKind>deployment) (?<object>\S+) (?<error>not found)$/,
       /^(?<objectKind>deployment) (?<object>\S+) query error (?<error>[\s\S]*)$/,
@@ -99,6 +122,29 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
       summary: 'service.delegation: true makes Flagger\'s VirtualService a delegate, and Istio forbids hosts and gateways on a delegate.',
       causes: [{ text: 'spec.service has hosts or gateways and delegation: true.', checks: [checks.canaryYaml(c)] }],
       fix: 'Remove spec.service.hosts and spec.service.gateways, and put them on the root VirtualService that delegates to the canary.',
+    }),
+  },
+  {
+    id: 'router-reconcile-failed',
+    kind: 'config',
+    // Only what no family recognises inside the wrapper (matchMessage tries the wrapped message first).
+    patterns: [/^(?<step>reconcile(?:DestinationRule|VirtualService)) failed: (?<error>[\s\S]*)$/],
+    headline: (c) => `${c.fields.step} failed`,
+    problemKey: (c) => c.fields.step,
+    diagnose: routerDiagnosis,
+  },
+  {
+    id: 'scale-down-failed',
+    kind: 'config',
+    patterns: [/^scaling down canary (?<objectKind>\S+) (?<object>\S+) failed: (?<error>[\s\S]*)$/],
+    headline: (c) => `cannot scale ${c.fields.object} to zero`,
+    diagnose: (c) => ({
+      summary: `At initialization Flagger scales ${c.fields.object} to zero once the primary runs, and the update failed: ${c.fields.error}. Flagger retries every interval; the canary stays Initializing.`,
+      causes: [
+        { text: 'Something else owns the replica count and fights back, or an admission policy (Gatekeeper, Kyverno) refuses 0 replicas.', checks: [checks.describeDeployment(c, c.fields.object.split('.')[0]), checks.namespaceEvents(c, 'admission denials for the Deployment')] },
+        { text: 'Flagger\'s RBAC does not allow updating the workload.', checks: [{ command: `kubectl auth can-i update deployments -n ${c.namespace} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }] },
+      ],
+      fix: 'Let Flagger own the target\'s replicas (no HPA or GitOps tool re-applying spec.replicas on it) and allow it through admission policies.',
     }),
   },
   {

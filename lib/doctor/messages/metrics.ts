@@ -157,6 +157,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement success rate (?<value>\S+)% (?<op>[<>]) (?<threshold>\S+)%$/],
     headline: (c) => `halt: success rate ${c.fields.value}% ${c.fields.op} ${c.fields.threshold}%`,
+    grouped: { headline: (c) => `halt: success rate ${c.fields.op === '<' ? 'below' : 'above'} ${c.fields.threshold}%`, value: (c) => `${c.fields.value}%` },
     diagnose: (c) => ({
       summary: c.fields.op === '<'
         ? `Only ${c.fields.value}% of the requests to the canary succeeded (not 5xx) ${overWindow(c)}, below the minimum of ${c.fields.threshold}%.`
@@ -184,6 +185,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement request duration (?<value>\S+) (?<op>[<>]) (?<threshold>\S+)$/],
     headline: (c) => `halt: request duration ${c.fields.value} ${c.fields.op} ${c.fields.threshold}`,
+    grouped: { headline: (c) => `halt: request duration ${c.fields.op === '>' ? 'above' : 'below'} ${c.fields.threshold}`, value: (c) => c.fields.value },
     diagnose: (c) => ({
       summary: c.fields.op === '>'
         ? `The canary's 99th percentile latency was ${c.fields.value} ${overWindow(c)}, above the maximum of ${c.fields.threshold}.`
@@ -208,6 +210,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement (?<metric>\S+) (?<value>-?[\d.]+(?:e[+-]?\d+)?|NaN|[+-]Inf) (?<op>[<>]) (?<threshold>\S+)$/],
     headline: (c) => `halt: ${c.fields.metric} ${c.fields.value} ${c.fields.op} ${c.fields.threshold}`,
+    grouped: { headline: (c) => `halt: ${c.fields.metric} ${c.fields.op === '<' ? 'below' : 'above'} ${c.fields.threshold}`, value: (c) => c.fields.value },
     problemKey: (c) => c.fields.metric,
     diagnose: (c) => ({
       summary: `The metric ${c.fields.metric} returned ${c.fields.value}, ${c.fields.op === '<' ? 'below its minimum' : 'above its maximum'} ${c.fields.threshold}.`,

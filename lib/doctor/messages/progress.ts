@@ -154,6 +154,14 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
     }),
   },
   {
+    id: 'terminating',
+    kind: 'progress',
+    patterns: [/^Terminating canary (?<ref>\S+)$/],
+    headline: () => 'canary being deleted (finalizer running)',
+    diagnose: (c) => normal(`The Canary ${canaryRef(c)} is being deleted. With revertOnDeletion Flagger first restores ${c.target} and the routes, then lets the Canary go; "Terminated canary" follows when it is done.`, c,
+      'Nothing to fix, unless it hangs: then the events and Flagger\'s logs say which restore step fails.'),
+  },
+  {
     id: 'terminated',
     kind: 'progress',
     patterns: [/^Terminated canary (?<ref>\S+)$/],

@@ -60,6 +60,11 @@ export interface MessageSpec {
   readonly countsAsFailedCheck?: boolean;
   /** A short line for the timeline, e.g. `canary weight 20%`. */
   readonly headline: (context: DiagnosisContext) => string;
+  /**
+   * For messages that carry a measured value: a headline for several of them whose values differ
+   * (`success rate below 99%`), and the value as shown (`92.41%`).
+   */
+  readonly grouped?: { readonly headline: (context: DiagnosisContext) => string; readonly value: (context: DiagnosisContext) => string };
   /** Extra key that separates distinct problems within the family (e.g. the metric name). */
   readonly problemKey?: (context: DiagnosisContext) => string;
   readonly diagnose: (context: DiagnosisContext) => Diagnosis;

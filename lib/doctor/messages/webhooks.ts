@@ -2,6 +2,7 @@
  * Webhooks, gates and the loadtester's own log lines (scheduler.go,
  * scheduler_hooks.go, webhook.go; pkg/loadtester for the loadtester).
  */
+import { classifyHost } from '../urls';
 import { checks, loadtester, parseUrl } from './commands';
 import { classifyWebhookError, WebhookError } from './webhook-error';
 import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
@@ -47,6 +48,18 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
   switch (error.failure) {
     case 'dns': {
       const host = error.host ?? target?.host ?? 'the host';
+      if (classifyHost(host, (namespace) => namespace === c.namespace || namespace === c.flaggerNamespace).kind === 'external') {
+        return [
+          {
+            text: `${host} is a name outside the cluster, and Flagger's pod could not resolve it: a typo in the domain, or the cluster's DNS does not resolve it (a private zone, or no upstream resolver for CoreDNS).`,
+            checks: [checks.webhooks(c, `the url of webhook ${name}`), checks.nslookupFromFlagger(c, host)],
+          },
+          {
+            text: `The webhook was meant to call the loadtester inside the cluster: that is a Service name with its namespace, e.g. http://flagger-loadtester.${c.namespace}/.`,
+            checks: [{ command: 'kubectl get svc -A -l app=flagger-loadtester', look: 'the namespace and name of the loadtester Service' }],
+          },
+        ];
+      }
       const bare = target !== undefined && !target.host.includes('.');
       return [
         {
@@ -63,22 +76,33 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
         },
       ];
     }
-    case 'refused':
+    case 'refused': {
+      const serviceNamespace = target?.serviceNamespace ?? tester.namespace;
+      const service = target?.service ?? tester.deployment;
       return [
         {
-          text: `Nothing listens on the port ${target?.port ?? 80} that ${urlText} uses: the URL's port is not a port of the Service (the loadtester Service listens on 80 and forwards to the container's 8080).`,
-          checks: [checks.services(c, target?.serviceNamespace ?? tester.namespace), checks.webhooks(c, `the url of webhook ${name}`)],
+          text: `The Service ${serviceNamespace}/${service} has no ready endpoint: the loadtester pod is not ready, restarting, or not selected by the Service. kube-proxy refuses connections to a Service without endpoints.`,
+          checks: [checks.endpoints(serviceNamespace, service), checks.rolloutStatus({ ...c, namespace: tester.namespace }, tester.deployment)],
         },
         {
-          text: 'The loadtester pod is not ready, so the Service has no endpoints.',
-          checks: [checks.endpoints(target?.serviceNamespace ?? tester.namespace, target?.service ?? tester.deployment), checks.rolloutStatus({ ...c, namespace: tester.namespace }, tester.deployment)],
+          text: `The Service sends port ${target?.port ?? 80} to a targetPort where nothing listens in the pod (the loadtester listens on 8080).`,
+          checks: [{ command: `kubectl -n ${serviceNamespace} get svc ${service} -o jsonpath='{range .spec.ports[*]}{.port}{" -> "}{.targetPort}{"\\n"}{end}'`, look: 'the targetPort: the container port the loadtester listens on (8080, named http)' }],
+        },
+        {
+          text: `${urlText} uses a port the Service does not expose. With kube-proxy in IPVS mode that is refused; in iptables mode it usually hangs until the timeout instead.`,
+          checks: [checks.services(c, serviceNamespace), checks.webhooks(c, `the url of webhook ${name}`)],
         },
       ];
+    }
     case 'timeout':
       return [
         {
           text: `The call took longer than the webhook's timeout (${c.fields.timeout ?? 'default 10s'}). ${blocking} A blocking command (type bash, helm, kubectl) must finish within the timeout.`.replace(/\s+/g, ' '),
           checks: [checks.webhooks(c, `the timeout and metadata.type of webhook ${name}`), checks.loadtesterLogs(c, 'when the command started and finished')],
+        },
+        {
+          text: `${urlText} uses a port the Service does not expose: with kube-proxy in iptables mode nothing answers, and the call hangs until the timeout.`,
+          checks: [checks.services(c, target?.serviceNamespace ?? tester.namespace), checks.webhooks(c, `the url of webhook ${name}`)],
         },
         {
           text: 'The loadtester did not answer at all: overloaded, or packets to it are dropped (a NetworkPolicy).',
@@ -198,10 +222,13 @@ function serverErrorCauses(c: DiagnosisContext, error: WebhookError, tester: { n
 
 function webhookFix(c: DiagnosisContext, error: WebhookError): string {
   switch (error.failure) {
-    case 'dns':
-      return `Set the webhook url to the loadtester Service's name, a dot, and its namespace, e.g. http://flagger-loadtester.${c.namespace}/ for the loadtester of Flagger's kustomize/tester installed in ${c.namespace}, and re-apply the Canary.`;
     case 'refused':
-      return 'Use a port the Service exposes in the URL (the loadtester Service listens on 80: http://flagger-loadtester.<namespace>/), and make sure the pods behind it are ready.';
+      return 'Make sure the loadtester pod is ready and that the Service\'s targetPort is the port it listens on (8080); in the URL use a port the Service exposes (80: http://flagger-loadtester.<namespace>/).';
+    case 'dns':
+      if (error.host && classifyHost(error.host, (namespace) => namespace === c.namespace || namespace === c.flaggerNamespace).kind === 'external') {
+        return `Correct the domain in the webhook url, or, for the loadtester, use its Service: http://flagger-loadtester.${c.namespace}/.`;
+      }
+      return `Set the webhook url to the loadtester Service's name, a dot, and its namespace, e.g. http://flagger-loadtester.${c.namespace}/ for the loadtester of Flagger's kustomize/tester installed in ${c.namespace}, and re-apply the Canary.`;
     case 'timeout':
       return 'Raise the webhook\'s timeout above the command\'s run time, or shorten the command; for load tests leave metadata.type unset so the loadtester answers at once and runs hey in the background.';
     case 'server-error':

@@ -109,12 +109,29 @@ describe('webhook failures name the URL and tell the failures apart', () => {
     expect(diagnosis.causes[1].text).toContain('flagger-loadtester has no namespace');
   });
 
-  test('connection refused: a wrong port or a loadtester that is not ready', () => {
+  test('connection refused: no ready endpoint first, then a targetPort where nothing listens', () => {
     const { diagnosis } = diagnose(`Halt podinfo.test advancement external check load-test failed ${RETRYABLE('http://flagger-loadtester.test:8080/', 'Post "http://flagger-loadtester.test:8080/": dial tcp 10.96.142.17:8080: connect: connection refused')}`);
     expect(diagnosis.summary).toContain('http://flagger-loadtester.test:8080/: connection refused');
-    expect(diagnosis.causes[0].text).toMatch(/port 8080 .* not a port of the Service/);
-    expect(diagnosis.causes[1].text).toMatch(/not ready/);
+    // kube-proxy refuses a Service without endpoints; a port the Service does not expose usually hangs instead
+    expect(diagnosis.causes[0].text).toMatch(/no ready endpoint/);
+    expect(diagnosis.causes[1].text).toMatch(/targetPort where nothing listens/);
+    expect(diagnosis.causes[2].text).toMatch(/IPVS mode that is refused; in iptables mode it usually hangs/);
     expect(commands(diagnosis)).toContain('kubectl -n test get endpoints flagger-loadtester');
+  });
+
+  test('a timeout may also be a port the Service does not expose', () => {
+    const { diagnosis } = diagnose(`Halt podinfo.test advancement external check load-test failed ${RETRYABLE('http://flagger-loadtester.test:8080/', 'Post "http://flagger-loadtester.test:8080/": context deadline exceeded')}`);
+    expect(diagnosis.causes[1].text).toMatch(/port the Service does not expose.*hangs until the timeout/);
+  });
+
+  test('a host outside the cluster is not taken for a misspelt Service', () => {
+    // GIVEN a webhook URL on the internet that does not resolve
+    const { diagnosis } = diagnose(`Halt podinfo.test advancement external check load-test failed ${RETRYABLE('http://loadtest.example.com/', 'Post "http://loadtest.example.com/": dial tcp: lookup loadtest.example.com on 10.96.0.10:53: no such host')}`);
+    // THEN it is about the domain and the cluster's DNS, not a Service typo
+    expect(diagnosis.causes[0].text).toMatch(/loadtest.example.com is a name outside the cluster/);
+    expect(allText(diagnosis)).not.toMatch(/typo in the Service name/);
+    expect(commands(diagnosis)).toContain('kubectl -n istio-system exec deploy/flagger -- nslookup loadtest.example.com');
+    expect(commands(diagnosis).some((command) => command.includes('nslookup flagger-loadtester.test'))).toBe(false);
   });
 
   test.each([
@@ -216,6 +233,20 @@ describe('classifyWebhookError', () => {
     ['something else entirely', 'other', {}],
   ])('%s', (error, failure, details) => {
     expect(classifyWebhookError(error)).toEqual(expect.objectContaining({ failure, ...details }));
+  });
+});
+
+describe('checks that work when they are needed', () => {
+  test('the new version\'s logs are read by label: after a rollback its Deployment has no pods', () => {
+    const { diagnosis } = diagnose('Halt podinfo.test advancement success rate 92.41% < 99%');
+    expect(commands(diagnosis)).toContain('kubectl -n test logs -l app=podinfo --all-containers --prefix --since=15m');
+    expect(commands(diagnosis).some((command) => command.includes('logs deploy/podinfo'))).toBe(false);
+  });
+
+  test('MetricTemplates are looked up where templateRef points, not only in the canary\'s namespace', () => {
+    expect(commands(diagnose('Metric template latency.istio-system error: metrictemplate.flagger.app "latency" not found').diagnosis))
+      .toContain('kubectl -n istio-system get metrictemplate latency -o yaml');
+    expect(commands(diagnose('Halt advancement no values found for custom metric: latency-p95').diagnosis)).toContain('kubectl get metrictemplates -A');
   });
 });
 

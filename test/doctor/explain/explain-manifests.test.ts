@@ -53,6 +53,16 @@ describe('a failing webhook URL against the Services of the manifests', () => {
     expect(message.diagnosis.causes[0].text).toContain("webhook's timeout (5s)");
   });
 
+  test('lint findings about another webhook are left out', () => {
+    // GIVEN manifests whose load-test webhook has a wrong URL, and a failure of the acceptance test
+    const [message] = explainWith(BROKEN, log('Halt podinfo.test advancement pre-rollout check acceptance-test failed POST http://flagger-loadtester.test/ giving up after 1 attempt(s): unexpected HTTP status 500 Internal Server Error'));
+    // THEN no finding about load-test is shown as evidence for acceptance-test
+    expect(message.evidence.filter((note) => note.includes('webhook "load-test"'))).toEqual([]);
+    // while the load-test's own failure does show them
+    const [loadTest] = explainWith(BROKEN, DNS_FAILURE);
+    expect(loadTest.evidence.some((note) => note.includes('webhook "load-test"'))).toBe(true);
+  });
+
   test('a 5xx is read by the webhook\'s task type from the manifests', () => {
     // GIVEN the manifests: load-test has no metadata.type (cmd), acceptance-test runs type bash
     const fiveHundred = (kind: string, name: string): string => log(`Halt podinfo.test advancement ${kind} ${name} failed POST http://flagger-loadtester.test/ giving up after 1 attempt(s): unexpected HTTP status 500 Internal Server Error`);

@@ -71,7 +71,17 @@ describe('a failed run, from new revision to "Canary failed!"', () => {
   test('lines that are not Flagger messages are skipped and counted', () => {
     expect(report.lines).toBe(15);
     expect(report.messages).toHaveLength(12);
-    expect(report.skipped).toEqual({ empty: 0, malformed: 0, unrecognised: 3, total: 3 });
+    expect(report.skipped).toEqual({ empty: 0, malformed: 0, unrecognised: 3, total: 3, structure: 0 });
+  });
+});
+
+describe('kubectl describe\'s own lines', () => {
+  test('are read as structure, not counted as unrecognised', () => {
+    // GIVEN a whole kubectl describe canary, every line of it known
+    const report = explainFiles('tutorial-failed-run.describe.txt');
+    // THEN its fields and table header are structure, and nothing is unrecognised
+    expect(report.skipped.unrecognised).toBe(0);
+    expect(report.skipped.structure).toBe(report.lines - report.messages.length);
   });
 });
 
@@ -365,6 +375,18 @@ describe('events that Kubernetes merged across runs', () => {
     expect(last.mergedRuns).toBeUndefined();
     expect(last.items.some((item) => item.spansEarlierRuns)).toBe(false);
     expect(single.verdict.text).not.toContain('merge');
+  });
+});
+
+describe('the verdict\'s list of halts', () => {
+  test('groups measured values by what was measured, with the first and last value', () => {
+    const canary = onlyCanary(explainLines(
+      'New revision detected! Scaling up podinfo.test',
+      'Halt podinfo.test advancement success rate 90.00% < 99%', 'Halt podinfo.test advancement success rate 88.34% < 99%',
+      'Halt podinfo.test advancement success rate 82.36% < 99%', NO_VALUES,
+    ));
+    expect(canary.verdict.text).toContain('3× success rate below 99% (90.00% first, 82.36% last), 1× no values found for request-duration');
+    expect(canary.problems.find((p) => p.id === 'success-rate-below')!.headline).toBe('success rate below 99%');
   });
 });
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { normaliseTime, parseKubectlAge, parseLogInput, ParsedLog, splitCanaryRef } from '../../../lib/doctor/log-input';
+import { decodeLogBytes, normaliseTime, parseKubectlAge, parseLogInput, ParsedLog, splitCanaryRef } from '../../../lib/doctor/log-input';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -206,6 +206,55 @@ describe('kubectl get events', () => {
   test('rows without a header (--no-headers) are still read', () => {
     const parsed = parseLogInput('test   45s   Warning   Synced   canary/podinfo   Canary failed! Scaling down podinfo.test');
     expect(parsed.entries).toEqual([expect.objectContaining({ format: 'events', canary: 'podinfo', namespace: 'test', ageMs: 45_000 })]);
+  });
+});
+
+describe('klog lines (client-go\'s controller errors)', () => {
+  test('the err="..." of a structured line is the message', () => {
+    // GIVEN the controller's "Unhandled Error" line for an invalid canary spec
+    const parsed = parseLogInput('E0501 10:00:00.123456       1 controller.go:246] "Unhandled Error" err="error syncing \'test/podinfo\': invalid canary spec: can\'t access metric template latency.istio-system, cross-namespace references are blocked" logger="UnhandledError"');
+    // THEN the error is the message, at error level
+    expect(parsed.entries).toEqual([expect.objectContaining({
+      format: 'klog', level: 'error',
+      message: "error syncing 'test/podinfo': invalid canary spec: can't access metric template latency.istio-system, cross-namespace references are blocked",
+    })]);
+  });
+
+  test('escaped quotes are unescaped; a plain klog line keeps its text', () => {
+    const parsed = parseLogInput([
+      'W0501 10:00:00.123456       1 reflector.go:561] "Failed to watch" err="failed to list \\"canaries\\": forbidden"',
+      'I0501 10:00:01.000001       1 leaderelection.go:258] successfully acquired lease istio-system/flagger',
+    ].join('\n'));
+    expect(parsed.entries.map((e) => [e.level, e.message])).toEqual([
+      ['warning', 'failed to list "canaries": forbidden'],
+      ['info', 'successfully acquired lease istio-system/flagger'],
+    ]);
+  });
+});
+
+describe('encodings', () => {
+  const LINE = '{"level":"info","ts":"2026-11-26T10:00:03.512Z","msg":"New revision detected! Scaling up podinfo.test","canary":"podinfo.test"}';
+
+  test('a UTF-8 byte order mark does not hide the first line', () => {
+    // GIVEN kubectl describe saved by an editor that writes a BOM
+    const parsed = parseLogInput('\ufeffName:         podinfo\nNamespace:    test\n');
+    expect(parsed.describedCanaries).toEqual([{ name: 'podinfo', namespace: 'test' }]);
+    expect(decodeLogBytes(Buffer.from(`\ufeff${LINE}`, 'utf8'))).toBe(LINE);
+  });
+
+  test.each([
+    ['UTF-16LE (PowerShell\'s >)', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${LINE}\r\n`, 'utf16le')])],
+    ['UTF-16BE', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(`${LINE}\r\n`, 'utf16le').swap16()])],
+  ])('%s with its byte order mark is decoded', (_name, bytes) => {
+    const parsed = parseLogInput(decodeLogBytes(bytes));
+    expect(parsed.entries).toEqual([expect.objectContaining({ message: 'New revision detected! Scaling up podinfo.test', canary: 'podinfo' })]);
+  });
+
+  test('UTF-16LE that was already read as UTF-8 (a pipe) is repaired', () => {
+    const misread = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${LINE}\r\n${LINE}\r\n`, 'utf16le')]).toString('utf8');
+    const parsed = parseLogInput(misread);
+    expect(parsed.entries).toHaveLength(2);
+    expect(parsed.skipped).toEqual({ empty: 0, malformed: 0, structure: 0 });
   });
 });
 
