@@ -14,37 +14,6 @@ import { Finding, KubeObject, SourcedObject } from './types';
 const SCRAPE_INTERVAL_MS = 15_000;
 const MIN_SCRAPES = 4;
 
-/** Lint rules that can explain each message family. */
-const RELEVANT_RULES: Record<string, readonly string[]> = {
-  'no-values-found': ['metric-window-short', 'command-wrong-service', 'namespace-injection', 'namespace-missing', 'load-test-too-short', 'webhook-url-unresolved', 'webhook-url-external', 'target-port-not-exposed'],
-  'no-values-found-query': ['metric-window-short', 'command-wrong-service', 'namespace-injection', 'load-test-too-short', 'webhook-url-unresolved'],
-  'no-values-found-custom': ['metric-window-short', 'command-wrong-service', 'namespace-injection', 'load-test-too-short', 'webhook-url-unresolved'],
-  'rollout-webhook-failed': ['webhook-url-unresolved', 'webhook-url-external', 'webhook-timeouts-too-long', 'webhook-metadata-not-string', 'command-wrong-service'],
-  'pre-rollout-webhook-failed': ['webhook-url-unresolved', 'webhook-url-external', 'webhook-timeouts-too-long', 'webhook-metadata-not-string', 'command-wrong-service', 'acceptance-test-unchecked'],
-  'post-rollout-webhook-failed': ['webhook-url-unresolved', 'webhook-url-external', 'webhook-metadata-not-string'],
-  'waiting-for-approval': ['webhook-url-unresolved'],
-  'waiting-for-traffic-increase-approval': ['webhook-url-unresolved'],
-  'waiting-for-promotion-approval': ['webhook-url-unresolved'],
-  'success-rate-below': ['command-wrong-service', 'load-test-too-short'],
-  'request-duration-above': ['metric-threshold-missing', 'load-test-too-short'],
-  'custom-metric-threshold': ['metric-threshold-missing', 'metric-unknown'],
-  'metric-not-configured': ['metric-unknown'],
-  'threshold-reached': ['threshold-invalid'],
-  'selector-labels': ['selector-label-missing'],
-  'get-query-error': ['target-ref-invalid', 'autoscaler-ref-invalid'],
-  'virtualservice-routes-missing': ['virtualservice-takeover'],
-  'delegation-with-hosts': ['delegation-broken'],
-  'duplicate-target': ['duplicate-canary-target'],
-  'canary-not-ready': ['non-root-named-user', 'non-root-unverified', 'target-port-not-exposed'],
-  'primary-not-ready': ['non-root-named-user', 'non-root-unverified', 'target-port-not-exposed'],
-  'deployment-progress-deadline': ['non-root-named-user', 'non-root-unverified', 'target-port-not-exposed'],
-  'progress-deadline-rollback': ['non-root-named-user', 'non-root-unverified', 'target-port-not-exposed'],
-  'promotion-failed-primary-not-ready': ['non-root-named-user', 'non-root-unverified'],
-  'restart-analysis': ['replicas-with-hpa'],
-  'load-test-errors': ['command-wrong-service'],
-  'loadtester-command-failed': ['command-wrong-service', 'acceptance-test-unchecked'],
-};
-
 /** A note from the manifests; `topic` is the lint rule that says the same, so the note gives way to the finding. */
 interface Note {
   readonly text: string;
@@ -114,7 +83,7 @@ export function manifestCrossReference(objects: readonly SourcedObject[], findin
     },
     evidence(spec, context) {
       const canary = findCanary(context.canary, context.namespace);
-      const lintFindings = relevantFindings(spec.id, context, findings);
+      const lintFindings = relevantFindings(spec, context, findings);
       const notes: Note[] = [];
       if (!canary) {
         if (canaries.length > 0) notes.push({ text: `Your manifests define no Canary ${context.canary} in ${context.namespace} (they have ${canaries.map((c) => `${c.namespace}/${c.name}`).join(', ')}).` });
@@ -131,6 +100,7 @@ export function manifestCrossReference(objects: readonly SourcedObject[], findin
   };
 }
 
+/** What the manifests say about a message: the facts its family lists (`manifestFacts`). */
 function specificEvidence(
   spec: MessageSpec,
   context: DiagnosisContext,
@@ -139,32 +109,22 @@ function specificEvidence(
   namespaces: ReadonlyMap<string, KubeObject>,
   flaggerNamespace: string,
 ): Note[] {
-  switch (spec.id) {
-    case 'rollout-webhook-failed':
-    case 'pre-rollout-webhook-failed':
-    case 'post-rollout-webhook-failed':
-      return webhookEvidence(context, canary, services, flaggerNamespace);
-    case 'no-values-found':
-    case 'no-values-found-query':
-    case 'no-values-found-custom':
-      return [
-        ...loadTestEvidence(canary, services),
-        injectionEvidence(canary.namespace, namespaces),
-        ...windowEvidence(canary, context.fields.metric),
-      ];
-    case 'load-test-errors':
-    case 'loadtester-command-failed':
-      return loadTestEvidence(canary, services);
-    case 'canary-not-ready':
-    case 'primary-not-ready':
-    case 'deployment-progress-deadline':
-    case 'progress-deadline-rollback':
-      return [injectionEvidence(canary.namespace, namespaces)].filter((note) => note.topic !== undefined);
-    case 'threshold-reached':
-      return canary.threshold !== undefined ? [{ text: `Your Canary sets analysis.threshold: ${canary.threshold}.` }] : [];
-    default:
-      return [];
-  }
+  return (spec.manifestFacts ?? []).flatMap((fact): Note[] => {
+    switch (fact) {
+      case 'webhook':
+        return webhookEvidence(context, canary, services, flaggerNamespace);
+      case 'load-test':
+        return loadTestEvidence(canary, services);
+      case 'injection':
+        return [injectionEvidence(canary.namespace, namespaces)];
+      case 'injection-if-missing':
+        return [injectionEvidence(canary.namespace, namespaces)].filter((note) => note.topic !== undefined);
+      case 'window':
+        return windowEvidence(canary, context.fields.metric);
+      case 'threshold':
+        return canary.threshold !== undefined ? [{ text: `Your Canary sets analysis.threshold: ${canary.threshold}.` }] : [];
+    }
+  });
 }
 
 function webhookEvidence(context: DiagnosisContext, canary: CanaryManifest, services: readonly ServiceFacts[], flaggerNamespace: string): Note[] {
@@ -309,9 +269,9 @@ function windowEvidence(canary: CanaryManifest, metricName: string | undefined):
 }
 
 /** Lint findings about this canary (or its namespace) from the rules that can explain the message. */
-function relevantFindings(id: string, context: DiagnosisContext, findings: readonly Finding[]): Finding[] {
-  const rules = RELEVANT_RULES[id];
-  if (!rules) return [];
+function relevantFindings(spec: MessageSpec, context: DiagnosisContext, findings: readonly Finding[]): Finding[] {
+  const rules = spec.lintRules;
+  if (!rules || rules.length === 0) return [];
   const metric = context.fields.metric;
   const webhook = context.fields.webhook;
   return findings

@@ -5,7 +5,7 @@
  * a `CrossReference`, see explain-manifests.ts).
  */
 import { DescribedCanary, EntryLevel, LogEntry, ParsedLog, parseKubectlAge, splitCanaryRef } from './log-input';
-import { Check, Diagnosis, DiagnosisContext, MatchedMessage, matchMessage, MessageKind, MessageSpec } from './messages';
+import { Check, Diagnosis, DiagnosisContext, MatchedMessage, matchMessage, MessageKind, MessageRole, MessageSpec } from './messages';
 
 /** Cross-references messages with the user's manifests (and lint findings). */
 export interface CrossReference {
@@ -143,36 +143,27 @@ export interface ExplainReport {
 
 const DEFAULTS = { flaggerNamespace: 'istio-system', prometheusNamespace: 'istio-system', prometheusService: 'prometheus' };
 
-/** Messages that end a run, or describe its end: the verdict covers them, so they are not listed as problems. */
-const VERDICT_IDS = new Set(['threshold-reached', 'canary-failed']);
+function roleOf(spec: MessageSpec): MessageRole {
+  return spec.role ?? 'step';
+}
 
-/** Messages after which Flagger cannot proceed until something changes. */
-const BLOCKING_IDS = new Set([
-  'canary-not-ready', 'primary-not-ready', 'get-query-error', 'selector-labels', 'virtualservice-routes-missing',
-  'delegation-with-hosts', 'primary-scaled-to-zero', 'suspended', 'duplicate-target', 'cross-namespace-reference',
-  'router-reconcile-failed', 'scale-down-failed',
-]);
-
-/** Routine loadtester lines: recognised (and in the JSON output) but left out of timelines. */
-const QUIET_IDS = new Set(['loadtester-command-finished', 'loadtester-command-skipped']);
-
-const WAITING_IDS = new Set(['waiting-for-approval', 'waiting-for-traffic-increase-approval', 'waiting-for-promotion-approval']);
-
-/** Messages that end a run: after them Flagger waits for a new revision. */
-const TERMINAL_IDS = new Set([
-  'promotion-completed', 'promotion-skipped-analysis', 'canary-failed', 'promotion-failed-primary-not-ready',
-  'threshold-reached', 'progress-deadline-rollback', 'manual-rollback',
-]);
+/** Flagger cannot proceed: a blocking error, or a workload it waits for. */
+function isBlocking(spec: MessageSpec): boolean {
+  return spec.role === 'block' || spec.role === 'readiness';
+}
 
 /**
  * Messages that, after a run has ended, mean Flagger is at work on the canary again: the confirm-rollout
  * gate runs before "New revision detected" is printed, readiness and configuration checks run on every
  * tick, and analysis steps need a new revision.
  */
-function reopensRun(message: ExplainedMessage): boolean {
-  const id = message.spec.id;
-  return WAITING_IDS.has(id) || BLOCKING_IDS.has(id) || id === 'deployment-progress-deadline'
-    || id === 'analysis-started' || id === 'weight-advanced' || id === 'iteration-advanced' || message.spec.countsAsFailedCheck === true;
+function reopensRun(spec: MessageSpec): boolean {
+  return ['wait', 'block', 'readiness', 'advance', 'tick'].includes(roleOf(spec)) || spec.countsAsFailedCheck === true;
+}
+
+/** Progress that can only happen once a workload is ready and the checks pass. */
+function isAdvance(spec: MessageSpec): boolean {
+  return spec.role === 'advance' || (spec.role === 'end' && spec.outcome === 'promoted');
 }
 
 export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = {}): ExplainReport {
@@ -401,8 +392,7 @@ function isEvent(entry: LogEntry): boolean {
 
 /** Messages Flagger repeats on every tick while the condition lasts (halts, gates, readiness waits). */
 function repeatsWithinRun(message: ExplainedMessage): boolean {
-  const id = message.spec.id;
-  return message.spec.countsAsFailedCheck === true || WAITING_IDS.has(id) || BLOCKING_IDS.has(id);
+  return message.spec.countsAsFailedCheck === true || message.spec.role === 'wait' || isBlocking(message.spec);
 }
 
 /**
@@ -411,7 +401,7 @@ function repeatsWithinRun(message: ExplainedMessage): boolean {
  * (`x5 over 7m`: 7m ago), unless that is before the run they belong to started.
  */
 function placedEvents(events: readonly ExplainedMessage[]): Map<ExplainedMessage, LogEntry> {
-  const starts = events.filter((m) => m.spec.id === 'new-revision' || m.spec.id === 'restart-analysis').map((m) => m.entry);
+  const starts = events.filter((m) => m.spec.role === 'start').map((m) => m.entry);
   const placed = new Map<ExplainedMessage, LogEntry>();
   for (const message of events) {
     const entry = message.entry;
@@ -427,15 +417,8 @@ function placedEvents(events: readonly ExplainedMessage[]): Map<ExplainedMessage
 }
 
 /** Where a message falls in a run, for events whose ages cannot tell them apart. */
-const STEP_ORDER: Record<string, number> = {
-  'initialized': -1, 'new-revision': 0, 'restart-analysis': 0, 'analysis-started': 1, 'gate-passed': 2, 'pre-rollout-passed': 2,
-  'weight-advanced': 3, 'iteration-advanced': 3, 'promoting': 5, 'primary-weight-advanced': 6, 'routing-to-primary': 6, 'routing-to-canary': 6,
-  'promotion-completed': 7, 'threshold-reached': 8, 'progress-deadline-rollback': 8, 'manual-rollback': 8, 'canary-failed': 9,
-  'promotion-failed-primary-not-ready': 9, 'post-rollout-passed': 10, 'post-rollout-webhook-failed': 10,
-};
-
 function stepOrder(message: ExplainedMessage): number {
-  return STEP_ORDER[message.spec.id] ?? 4;
+  return message.spec.order ?? 4;
 }
 
 function stableSort<T>(items: readonly T[], compare: (a: T, b: T) => number): T[] {
@@ -488,9 +471,6 @@ interface RunBuilder {
   halts: TimelineItem[];
 }
 
-/** Events Flagger records once per run: a count above 1 means Kubernetes merged several runs into them. */
-const ONCE_PER_RUN = new Set(['new-revision', 'promoting', 'routing-to-primary', 'promotion-completed', 'threshold-reached', 'canary-failed', 'progress-deadline-rollback', 'manual-rollback']);
-
 function buildRuns(story: Story): Run[] {
   const runs: RunBuilder[] = [];
   let run: RunBuilder = { number: 0, afterEnd: false, ended: false, mergedRuns: 1, items: [], failedChecks: 0, halts: [] };
@@ -499,13 +479,14 @@ function buildRuns(story: Story): Run[] {
     run = { number: run.number + 1, afterEnd, ended: false, ...(start ? { start } : {}), mergedRuns: 1, items: [], failedChecks: 0, halts: [] };
   };
   for (const message of story.messages) {
-    const id = message.spec.id;
-    if (QUIET_IDS.has(id)) continue;
+    const { id, role } = message.spec;
+    if (role === 'quiet') continue;
     const entry = message.entry;
-    if (id === 'new-revision' || id === 'restart-analysis') startRun(false, entry);
-    else if (run.ended && reopensRun(message)) startRun(true);
-    if (TERMINAL_IDS.has(id)) run.ended = true;
-    if (ONCE_PER_RUN.has(id) && isEvent(entry)) run.mergedRuns = Math.max(run.mergedRuns, entry.count);
+    if (role === 'start') startRun(false, entry);
+    else if (run.ended && reopensRun(message.spec)) startRun(true);
+    if (role === 'end') run.ended = true;
+    // Flagger records these once per run: an event counted more than once merges several runs.
+    if (message.spec.oncePerRun && isEvent(entry)) run.mergedRuns = Math.max(run.mergedRuns, entry.count);
     const count = Math.max(1, entry.count);
     const first = story.placed.get(message) ?? entry;
     const previous = run.items[run.items.length - 1];
@@ -585,7 +566,7 @@ const STALL_MS = 3 * 60_000;
 /** Whether the readiness waits that end the run have lasted long enough to call the canary stalled. */
 function waitedLong(items: readonly TimelineItem[]): boolean {
   let start = items.length;
-  while (start > 0 && READINESS_IDS.has(items[start - 1].message.spec.id)) start--;
+  while (start > 0 && items[start - 1].message.spec.role === 'readiness') start--;
   const waits = items.slice(start);
   if (waits.length === 0) return false;
   const repeats = waits.reduce((sum, item) => sum + item.repeat, 0);
@@ -599,19 +580,19 @@ function elapsedMs(from: LogEntry, to: LogEntry): number | undefined {
   return undefined;
 }
 
+/** How a run ended by its `end` messages (a failed promotion over a rollback over a promotion), else where it stopped. */
 function outcomeOf(items: readonly TimelineItem[]): Outcome {
-  const ids = items.map((item) => item.message.spec.id);
-  if (ids.includes('promotion-failed-primary-not-ready')) return 'promotion-failed';
-  if (ids.includes('canary-failed') || ids.includes('threshold-reached') || ids.includes('progress-deadline-rollback') || ids.includes('manual-rollback')) return 'rolled-back';
-  if (ids.includes('promotion-completed') || ids.includes('promotion-skipped-analysis')) return 'promoted';
-  const last = [...items].reverse().find((item) => !item.message.spec.id.startsWith('loadtester-'));
+  const ends = new Set(items.map((item) => item.message.spec.outcome).filter((end) => end !== undefined));
+  for (const end of ['promotion-failed', 'rolled-back', 'promoted'] as const) if (ends.has(end)) return end;
+  const last = [...items].reverse().find((item) => !item.message.spec.fromLoadtester);
   if (!last) return 'unknown';
-  const id = last.message.spec.id;
-  if (WAITING_IDS.has(id)) return 'waiting';
-  if (READINESS_IDS.has(id) && !waitedLong(items)) return 'progressing';
-  if (BLOCKING_IDS.has(id) || id === 'deployment-progress-deadline') return 'stalled';
-  if (id === 'initialized' || id === 'metrics-providers-available') return 'initialized';
-  return 'progressing';
+  switch (roleOf(last.message.spec)) {
+    case 'wait': return 'waiting';
+    case 'readiness': return waitedLong(items) ? 'stalled' : 'progressing';
+    case 'block': return 'stalled';
+    case 'init': return 'initialized';
+    default: return 'progressing';
+  }
 }
 
 const PHASE_OUTCOMES: Record<string, Outcome> = {
@@ -711,12 +692,12 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
     case 'promotion-failed':
       return { outcome, text: 'Failed during promotion: the primary did not become ready with the new version, so traffic stays on the canary.' };
     case 'waiting': {
-      const gate = [...items].reverse().find((item) => WAITING_IDS.has(item.message.spec.id));
+      const gate = [...items].reverse().find((item) => item.message.spec.role === 'wait');
       return { outcome, text: `Waiting: ${gate ? gate.headline : 'for approval'}. Nothing moves until the gate approves.` };
     }
     case 'stalled': {
-      const blocker = [...items].reverse().find((item) => BLOCKING_IDS.has(item.message.spec.id) || item.message.spec.id === 'deployment-progress-deadline');
-      const readiness = blocker !== undefined && READINESS_IDS.has(blocker.message.spec.id);
+      const blocker = [...items].reverse().find((item) => isBlocking(item.message.spec));
+      const readiness = blocker?.message.spec.role === 'readiness';
       return {
         outcome,
         text: `Stalled: ${blocker ? `${blocker.headline}${blocker.repeat > 1 ? ` (${blocker.repeat}× in a row)` : ''}` : 'Flagger cannot proceed'}. Flagger retries every interval without progress`
@@ -727,7 +708,7 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
       return { outcome, text: 'Initialized: waiting for a new revision to analyse.' };
     case 'progressing': {
       const lastItem = items[items.length - 1];
-      if (lastItem && READINESS_IDS.has(lastItem.message.spec.id)) {
+      if (lastItem?.message.spec.role === 'readiness') {
         return { outcome, text: `Still progressing: waiting for the ${lastItem.message.spec.id === 'primary-not-ready' ? 'primary' : 'canary'} pods to become ready (${lastItem.headline}), normal right after a scale-up; the input ends before they are. If it lasts, Flagger rolls back when the Deployment's progress deadline passes.` };
       }
       const weight = run.lastWeight !== undefined ? `at canary weight ${run.lastWeight}%` : 'at weight 0 (no traffic shifted yet)';
@@ -784,7 +765,7 @@ function problemHeadline(list: readonly ExplainedMessage[]): string {
 function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<string>): Problem[] {
   const groups = new Map<string, ExplainedMessage[]>();
   for (const message of messages) {
-    if (message.spec.kind === 'progress' || VERDICT_IDS.has(message.spec.id)) continue;
+    if (message.spec.kind === 'progress' || message.spec.inVerdict) continue;
     const key = problemKeyOf(message);
     const list = groups.get(key);
     if (list) list.push(message);
@@ -805,11 +786,6 @@ function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<
   return stableSort(problems, (a, b) => Number(b.counted) - Number(a.counted));
 }
 
-const NO_VALUES_IDS = new Set(['no-values-found', 'no-values-found-query', 'no-values-found-custom']);
-const READINESS_IDS = new Set(['canary-not-ready', 'primary-not-ready']);
-/** Progress that can only happen once a workload is ready and the checks pass. */
-const ADVANCES = new Set(['weight-advanced', 'iteration-advanced', 'primary-weight-advanced', 'promoting', 'routing-to-primary', 'routing-to-canary', 'promotion-completed']);
-
 /**
  * Adds what the rest of the story says about each problem: a halt seen once
  * on the first tick and followed by progress is the transient, a readiness
@@ -820,12 +796,12 @@ function withNotes(problems: readonly Problem[], story: readonly ExplainedMessag
   const indexOf = (entry: LogEntry): number => story.findIndex((m) => m.entry === entry);
   const advancedAfter = (entry: LogEntry): boolean => {
     const start = indexOf(entry);
-    return start >= 0 && story.slice(start + 1).some((m) => ADVANCES.has(m.spec.id));
+    return start >= 0 && story.slice(start + 1).some((m) => isAdvance(m.spec));
   };
-  const loadProblems = problems.filter((p) => ['load-test-errors', 'loadtester-command-failed', 'rollout-webhook-failed'].includes(p.id));
+  const loadProblems = problems.filter((p) => p.example.spec.failsLoadTest);
   const annotated = problems.map((problem): Problem => {
     const notes: string[] = [];
-    if (NO_VALUES_IDS.has(problem.id)) {
+    if (problem.example.spec.findsNoTraffic) {
       if (problem.occurrences === 1 && advancedAfter(problem.last)) {
         notes.push('Seen once, and the analysis advanced afterwards: most likely the transient on the first tick (the last cause). Nothing to fix unless it repeats.');
       }
@@ -833,7 +809,7 @@ function withNotes(problems: readonly Problem[], story: readonly ExplainedMessag
         notes.push(`The same input shows the load test failing (${load.headline}): that confirms the first cause, no load traffic.`);
       }
     }
-    if (READINESS_IDS.has(problem.id) && advancedAfter(problem.last)) {
+    if (problem.example.spec.role === 'readiness' && advancedAfter(problem.last)) {
       notes.push('The rollout advanced after this, so the workload became ready: a normal wait, nothing to fix.');
     }
     return notes.length > 0 ? { ...problem, notes } : problem;

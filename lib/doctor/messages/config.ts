@@ -74,6 +74,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'selector-labels',
     kind: 'config',
+    role: 'block', lintRules: ['selector-label-missing'],
     patterns: [
       /^(?<objectKind>deployment|daemonset) (?<object>\S+) spec\.selector\.matchLabels must contain one of \[(?<labels>[^\]]*)\]'?$/,
       // Flagger 0.x
@@ -89,6 +90,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'get-query-error',
     kind: 'config',
+    role: 'block', lintRules: ['target-ref-invalid', 'autoscaler-ref-invalid'],
     patterns: [
       /^(?<objectKind>deployment|deplyoment|daemonset|damonset|service|HorizontalPodAutoscaler(?: v2)?|Keda ScaledObject|configmap|secret|VirtualService|DestinationRule|Knative Service) (?<object>\S+) get query (?:error|failed)(?: ?: | )(?<error>[\s\S]*)$/,
       // Flagger 0.x
@@ -102,6 +104,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'virtualservice-routes-missing',
     kind: 'config',
+    role: 'block', lintRules: ['virtualservice-takeover'],
     patterns: [/^VirtualService (?<object>\S+) does not contain routes for (?<primary>\S+)-primary and (?<canaryHost>\S+)-canary$/],
     headline: () => 'VirtualService lost Flagger\'s routes',
     diagnose: (c) => ({
@@ -116,6 +119,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'delegation-with-hosts',
     kind: 'config',
+    role: 'block', lintRules: ['delegation-broken'],
     patterns: [/^VirtualService (?<object>\S+) cannot have hosts and gateways when delegation enabled$/],
     headline: () => 'delegation enabled together with hosts or gateways',
     diagnose: (c) => ({
@@ -127,6 +131,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'router-reconcile-failed',
     kind: 'config',
+    role: 'block',
     // Only what no family recognises inside the wrapper (matchMessage tries the wrapped message first).
     patterns: [/^(?<step>reconcile(?:DestinationRule|VirtualService)) failed: (?<error>[\s\S]*)$/],
     headline: (c) => `${c.fields.step} failed`,
@@ -136,6 +141,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'scale-down-failed',
     kind: 'config',
+    role: 'block',
     patterns: [/^scaling down canary (?<objectKind>\S+) (?<object>\S+) failed: (?<error>[\s\S]*)$/],
     headline: (c) => `cannot scale ${c.fields.object} to zero`,
     diagnose: (c) => ({
@@ -150,6 +156,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'duplicate-target',
     kind: 'config',
+    role: 'block', lintRules: ['duplicate-canary-target'],
     patterns: [/^Bad things will happen! Found more than one canary with the same target (?<target>\S+)$/],
     headline: (c) => `more than one canary targets ${c.fields.target}`,
     diagnose: (c) => ({
@@ -161,6 +168,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'cross-namespace-reference',
     kind: 'config',
+    role: 'block',
     patterns: [/^(?:error syncing '(?<syncKey>[^']+)': )?(?:invalid canary spec: )?can't access (?<what>[\w ]+) (?<referenced>\S+), cross-namespace references are blocked$/],
     headline: (c) => `cross-namespace reference to ${c.fields.what} ${c.fields.referenced} blocked`,
     diagnose: (c) => ({

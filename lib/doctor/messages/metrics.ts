@@ -100,10 +100,14 @@ const NO_TRAFFIC_FIX = (c: DiagnosisContext): string =>
   `Make the load test reach the canary: in the load-test webhook use metadata.cmd like "hey -z 1m -q 10 -c 2 http://${c.target}-canary.${c.namespace}:<service.port>/" with logCmdOutput: "true", `
   + `label the namespace (kubectl label namespace ${c.namespace} istio-injection=enabled, then restart the pods), and give every metric an interval of at least 1m.`;
 
+/** Lint rules that explain a query finding no traffic. */
+const NO_VALUES_RULES = ['metric-window-short', 'command-wrong-service', 'namespace-injection', 'load-test-too-short', 'webhook-url-unresolved'];
+
 export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'no-values-found',
     kind: 'halt',
+    findsNoTraffic: true, lintRules: ['metric-window-short', 'command-wrong-service', 'namespace-injection', 'namespace-missing', 'load-test-too-short', 'webhook-url-unresolved', 'webhook-url-external', 'target-port-not-exposed'], manifestFacts: ['load-test', 'injection', 'window'],
     countsAsFailedCheck: true,
     patterns: [
       /^Halt advancement no values found for (?<provider>\S+) metric (?<metric>\S+) probably (?<target>\S+) is not receiving traffic(?:: (?<error>.*))?$/,
@@ -122,6 +126,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'no-values-found-query',
     kind: 'halt',
+    findsNoTraffic: true, lintRules: NO_VALUES_RULES, manifestFacts: ['load-test', 'injection', 'window'],
     countsAsFailedCheck: true,
     patterns: [/^Halt advancement no values found for metric: (?<metric>.+)$/],
     headline: (c) => `halt: no values found for metric ${c.fields.metric}`,
@@ -138,6 +143,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'no-values-found-custom',
     kind: 'halt',
+    findsNoTraffic: true, lintRules: NO_VALUES_RULES, manifestFacts: ['load-test', 'injection', 'window'],
     countsAsFailedCheck: true,
     patterns: [/^Halt advancement no values found for custom metric: (?<metric>[^:]+)(?:: (?<error>.*))?$/],
     headline: (c) => `halt: no values found for custom metric ${c.fields.metric}`,
@@ -154,6 +160,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'success-rate-below',
     kind: 'halt',
+    lintRules: ['command-wrong-service', 'load-test-too-short'],
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement success rate (?<value>\S+)% (?<op>[<>]) (?<threshold>\S+)%$/],
     headline: (c) => `halt: success rate ${c.fields.value}% ${c.fields.op} ${c.fields.threshold}%`,
@@ -182,6 +189,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'request-duration-above',
     kind: 'halt',
+    lintRules: ['metric-threshold-missing', 'load-test-too-short'],
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement request duration (?<value>\S+) (?<op>[<>]) (?<threshold>\S+)$/],
     headline: (c) => `halt: request duration ${c.fields.value} ${c.fields.op} ${c.fields.threshold}`,
@@ -207,6 +215,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'custom-metric-threshold',
     kind: 'halt',
+    lintRules: ['metric-threshold-missing', 'metric-unknown'],
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement (?<metric>\S+) (?<value>-?[\d.]+(?:e[+-]?\d+)?|NaN|[+-]Inf) (?<op>[<>]) (?<threshold>\S+)$/],
     headline: (c) => `halt: ${c.fields.metric} ${c.fields.value} ${c.fields.op} ${c.fields.threshold}`,
@@ -224,6 +233,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'metric-not-configured',
     kind: 'halt',
+    lintRules: ['metric-unknown'],
     countsAsFailedCheck: true,
     patterns: [/^Metric query failed for no usable metrics template and query were configured$/],
     headline: () => 'halt: a metric has no query and no templateRef',

@@ -17,6 +17,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'new-revision',
     kind: 'progress',
+    role: 'start', order: 0, oncePerRun: true,
     patterns: [/^New revision detected! Scaling up (?<target>\S+)$/],
     headline: () => 'new revision detected: canary scaled up',
     diagnose: (c) => normal(
@@ -25,6 +26,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'restart-analysis',
     kind: 'progress',
+    role: 'start', order: 0, lintRules: ['replicas-with-hpa'],
     patterns: [/^New revision detected! Restarting analysis for (?<target>\S+)$/],
     headline: () => 'another new revision during the analysis: restarted from weight 0',
     diagnose: (c) => normal(
@@ -34,6 +36,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'analysis-started',
     kind: 'progress',
+    role: 'tick', order: 1,
     patterns: [/^Starting canary analysis for (?<target>\S+)$/],
     headline: () => 'analysis tick at weight 0 (pre-rollout webhooks run now)',
     diagnose: (c) => normal(
@@ -42,6 +45,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'pre-rollout-passed',
     kind: 'progress',
+    order: 2,
     patterns: [/^Pre-rollout check (?<webhook>\S+) passed$/],
     headline: (c) => `pre-rollout webhook ${c.fields.webhook} passed`,
     diagnose: (c) => normal(`The pre-rollout webhook ${c.fields.webhook} answered 2xx, so traffic shifting can start.`, c),
@@ -49,6 +53,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'post-rollout-passed',
     kind: 'progress',
+    order: 10,
     patterns: [/^Post-rollout check (?<webhook>\S+) passed$/],
     headline: (c) => `post-rollout webhook ${c.fields.webhook} passed`,
     diagnose: (c) => normal(`The post-rollout webhook ${c.fields.webhook} answered 2xx after the rollout ended.`, c),
@@ -56,6 +61,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'gate-passed',
     kind: 'progress',
+    order: 2,
     patterns: [/^Confirm-(?<gate>rollout|traffic-increase|promotion) check (?<webhook>\S+) passed$/],
     headline: (c) => `confirm-${c.fields.gate} gate ${c.fields.webhook} approved`,
     diagnose: (c) => normal(`The confirm-${c.fields.gate} gate ${c.fields.webhook} answered 2xx: approved.`, c),
@@ -63,6 +69,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'weight-advanced',
     kind: 'progress',
+    role: 'advance', order: 3,
     patterns: [/^Advance (?<ref>\S+) canary weight (?<weight>\d+)$/],
     headline: (c) => `canary weight ${c.fields.weight}%`,
     diagnose: (c) => normal(`Every check passed on this tick, so Flagger moved ${c.fields.weight}% of the traffic to the canary.`, c),
@@ -70,6 +77,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'iteration-advanced',
     kind: 'progress',
+    role: 'advance', order: 3,
     patterns: [/^Advance (?<ref>\S+) canary iteration (?<iteration>\d+)\/(?<iterations>\d+)$/],
     headline: (c) => `iteration ${c.fields.iteration}/${c.fields.iterations}`,
     diagnose: (c) => normal(`Every check passed; the A/B or blue/green analysis is at iteration ${c.fields.iteration} of ${c.fields.iterations}.`, c),
@@ -77,6 +85,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'primary-weight-advanced',
     kind: 'progress',
+    role: 'advance', order: 6,
     patterns: [/^Advance (?<ref>\S+) primary weight (?<weight>\d+)$/],
     headline: (c) => `promotion: primary weight ${c.fields.weight}%`,
     diagnose: (c) => normal(`The primary runs the new version; Flagger is moving traffic back to it step by step (stepWeightPromotion), now ${c.fields.weight}%.`, c),
@@ -84,6 +93,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'promoting',
     kind: 'progress',
+    role: 'advance', order: 5, oncePerRun: true,
     patterns: [/^Copying (?<target>\S+) template spec to (?<primary>\S+)$/],
     headline: () => 'analysis passed: promoting (copying the canary spec to the primary)',
     diagnose: (c) => normal(`The analysis passed at the maximum weight. Flagger copies ${c.target}'s pod spec to ${c.fields.primary} and waits for the primary to roll out.`, c),
@@ -91,6 +101,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'routing-to-primary',
     kind: 'progress',
+    role: 'advance', order: 6, oncePerRun: true,
     patterns: [/^Routing all traffic to primary$/],
     headline: () => 'all traffic routed to the primary',
     diagnose: (c) => normal('The primary now runs the new version and takes all traffic; next, Flagger scales the canary down.', c),
@@ -98,6 +109,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'routing-to-canary',
     kind: 'progress',
+    role: 'advance', order: 6,
     patterns: [/^Routing all traffic to canary$/, /^Stop traffic mirroring and route all traffic to canary$/],
     headline: () => 'all traffic routed to the canary (blue/green)',
     diagnose: (c) => normal('The blue/green iterations passed; the canary takes all traffic while the primary is updated.', c),
@@ -105,6 +117,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'promotion-completed',
     kind: 'progress',
+    role: 'end', outcome: 'promoted', order: 7, oncePerRun: true,
     patterns: [/^Promotion completed! Scaling down (?<target>\S+)$/],
     headline: () => 'promotion completed: canary scaled down',
     diagnose: (c) => normal(`The rollout succeeded: the primary runs the new version of ${c.target}, the canary is scaled to zero and the Canary's phase is Succeeded.`, c),
@@ -112,6 +125,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'promotion-skipped-analysis',
     kind: 'progress',
+    role: 'end', outcome: 'promoted', order: 7,
     patterns: [/^Promotion completed! Canary analysis was skipped for (?<target>\S+)$/],
     headline: () => 'promoted without analysis (skipAnalysis: true)',
     diagnose: (c) => ({
@@ -123,6 +137,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'initialized',
     kind: 'progress',
+    role: 'init', order: -1,
     patterns: [/^Initialization done! (?<ref>\S+)$/],
     headline: () => 'initialized: primary created, canary scaled to zero',
     diagnose: (c) => normal(`Flagger created ${c.target}-primary, the ${c.target}-canary and ${c.target}-primary Services and the VirtualService, and scaled ${c.target} to zero. The next change to ${c.target}'s pod template starts a canary run.`, c,
@@ -131,6 +146,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'metrics-providers-available',
     kind: 'progress',
+    role: 'init',
     patterns: [/^all the metrics providers are available!$/],
     headline: () => 'metrics providers reachable',
     diagnose: (c) => normal('At initialization Flagger queried every metrics provider this canary uses, and each answered.', c),
@@ -145,6 +161,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'suspended',
     kind: 'progress',
+    role: 'block',
     patterns: [/^skipping canary run as object is suspended$/],
     headline: () => 'suspended: Flagger skips this canary',
     diagnose: (c) => ({

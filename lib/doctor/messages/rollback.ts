@@ -22,6 +22,9 @@ function notReadyCauses(c: DiagnosisContext, deployment: string): Cause[] {
   ];
 }
 
+/** Lint rules that explain pods that never become ready. */
+const READINESS_RULES = ['non-root-named-user', 'non-root-unverified', 'target-port-not-exposed'];
+
 const READINESS_FIX = (_c: DiagnosisContext, deployment: string): string =>
   `Fix what keeps ${deployment}'s pods from becoming ready (the events say which), or raise spec.progressDeadlineSeconds if they are only slow; Flagger rolls back when the deadline passes.`;
 
@@ -29,6 +32,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'threshold-reached',
     kind: 'rollback',
+    role: 'end', outcome: 'rolled-back', order: 8, oncePerRun: true, inVerdict: true, lintRules: ['threshold-invalid'], manifestFacts: ['threshold'],
     patterns: [/^Rolling back (?<ref>\S+) failed checks threshold reached (?<failedChecks>\d+)$/],
     headline: (c) => `rolling back: failed checks threshold reached (${c.fields.failedChecks})`,
     diagnose: (c) => ({
@@ -41,6 +45,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'canary-failed',
     kind: 'rollback',
+    role: 'end', outcome: 'rolled-back', order: 9, oncePerRun: true, inVerdict: true,
     patterns: [/^Canary failed! Scaling down (?<ref>\S+)$/],
     headline: () => 'canary failed: traffic back on the primary, canary scaled down',
     diagnose: (c) => ({
@@ -52,6 +57,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'progress-deadline-rollback',
     kind: 'rollback',
+    role: 'end', outcome: 'rolled-back', order: 8, oncePerRun: true, lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
     patterns: [/^Rolling back (?<ref>\S+) progress deadline exceeded(?: (?<error>[\s\S]*))?$/],
     headline: () => 'rolling back: progress deadline exceeded',
     diagnose: (c) => ({
@@ -63,6 +69,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'manual-rollback',
     kind: 'rollback',
+    role: 'end', outcome: 'rolled-back', order: 8, oncePerRun: true,
     patterns: [/^Rolling back (?<ref>\S+) manual webhook invoked$/],
     headline: () => 'rolling back: a rollback webhook asked for it',
     diagnose: (c) => ({
@@ -77,6 +84,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'promotion-failed-primary-not-ready',
     kind: 'rollback',
+    role: 'end', outcome: 'promotion-failed', order: 9, lintRules: ['non-root-named-user', 'non-root-unverified'],
     patterns: [/^Promotion of (?<target>\S+) failed, primary not ready: (?<error>[\s\S]*)$/],
     headline: () => 'promotion failed: the primary did not become ready',
     diagnose: (c) => ({
@@ -88,6 +96,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'deployment-progress-deadline',
     kind: 'rollback',
+    role: 'block', lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
     patterns: [
       /^(?:canary deployment (?<ref>\S+) not ready: |(?<primary>\S+) not ready: )?deployment "(?<deployment>[^"]+)" exceeded its progress deadline$/,
       /^(?:canary dae?m[oa]nset (?<ref2>\S+) not ready with retryable \w+: |primary daemonset (?<primary2>\S+) not ready: )?exceeded its progressDeadlineSeconds: (?<seconds>\d+)$/,
@@ -107,6 +116,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'canary-not-ready',
     kind: 'rollback',
+    role: 'readiness', lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
     patterns: [
       /^canary deployment (?<ref>\S+) not ready: (?<reason>waiting for rollout to finish: [\s\S]*)$/,
       /^canary dae?m[oa]nset (?<ref>\S+) not ready with retryable \w+: (?<reason>[\s\S]*)$/,
@@ -123,6 +133,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'primary-not-ready',
     kind: 'rollback',
+    role: 'readiness', lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
     patterns: [
       /^(?<primary>\S+-primary)\.(?<ns>[a-z0-9-]+) not ready: (?<reason>[\s\S]*)$/,
       /^primary daemonset (?<primary>\S+) not ready: (?<reason>[\s\S]*)$/,
@@ -139,6 +150,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'primary-scaled-to-zero',
     kind: 'rollback',
+    role: 'block',
     patterns: [/^[Hh]alt (?<ref>\S+) advancement:? primary deployment is scaled to zero$/],
     headline: () => 'primary scaled to zero',
     diagnose: (c) => ({

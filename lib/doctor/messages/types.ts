@@ -49,11 +49,55 @@ export interface DiagnosisContext {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+/**
+ * What a message means for the run it belongs to:
+ * - `start`: a new run begins (a new revision).
+ * - `tick`: an analysis tick at weight 0.
+ * - `step`: anything else that does not decide the outcome, halts included (see `countsAsFailedCheck`).
+ * - `advance`: progress that needs a ready workload and passing checks (weights, promotion).
+ * - `end`: the run is over; `outcome` says how.
+ * - `wait`: a gate that has not approved yet.
+ * - `readiness`: a workload that is not ready yet; Flagger waits, and rolls back after the deadline.
+ * - `block`: Flagger cannot proceed until something changes.
+ * - `init`: the canary was set up and waits for a revision.
+ * - `quiet`: routine lines of the loadtester, left out of timelines.
+ */
+export type MessageRole = 'start' | 'tick' | 'step' | 'advance' | 'end' | 'wait' | 'readiness' | 'block' | 'init' | 'quiet';
+
+/** How a run ended. */
+export type RunEnd = 'promoted' | 'rolled-back' | 'promotion-failed';
+
+/** What the user's manifests can say about a message (explain --manifests). */
+export type ManifestFact = 'webhook' | 'load-test' | 'injection' | 'injection-if-missing' | 'window' | 'threshold';
+
 /** One family of Flagger messages. */
 export interface MessageSpec {
   /** Stable kebab-case id, printed in output and JSON. */
   readonly id: string;
   readonly kind: MessageKind;
+  /** What it means for its run; `step` when unset. */
+  readonly role?: MessageRole;
+  /** For `end` messages: how the run ended. */
+  readonly outcome?: RunEnd;
+  /**
+   * Where it falls in a run, for events whose ages (whole minutes) cannot order them: 0 for the start,
+   * 4 (the default) for checks and halts, 10 for what comes after the end.
+   */
+  readonly order?: number;
+  /** Flagger records it once per run: an event of it counted more than once merges several runs. */
+  readonly oncePerRun?: boolean;
+  /** The verdict says what it means, so it is not listed as a problem (the rollback itself). */
+  readonly inVerdict?: boolean;
+  /** The check found no traffic: failing load tests in the same input confirm its first cause. */
+  readonly findsNoTraffic?: boolean;
+  /** It shows the load test failing, which is why checks find no traffic. */
+  readonly failsLoadTest?: boolean;
+  /** Written by the loadtester, not Flagger: it says nothing about Flagger's state. */
+  readonly fromLoadtester?: boolean;
+  /** Lint rules whose findings can explain it. */
+  readonly lintRules?: readonly string[];
+  /** What the manifests can say about it. */
+  readonly manifestFacts?: readonly ManifestFact[];
   /** Patterns for the current wording first, then older ones. Named groups feed `fields`. */
   readonly patterns: readonly RegExp[];
   /** True when Flagger increments `status.failedChecks` after this message. */

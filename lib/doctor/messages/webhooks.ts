@@ -274,6 +274,8 @@ function gate(id: string, pattern: RegExp, gateType: string, meaning: string): M
   return {
     id,
     kind: 'webhook',
+    role: 'wait',
+    lintRules: ['webhook-url-unresolved'],
     patterns: [pattern],
     headline: (c) => `waiting for ${gateType} approval (${c.fields.webhook})`,
     problemKey: (c) => c.fields.webhook,
@@ -292,6 +294,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'rollout-webhook-failed',
     kind: 'webhook',
+    failsLoadTest: true, lintRules: ['webhook-url-unresolved', 'webhook-url-external', 'webhook-timeouts-too-long', 'webhook-metadata-not-string', 'command-wrong-service'], manifestFacts: ['webhook'],
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement external check (?<webhook>\S+) failed (?<error>[\s\S]*)$/],
     headline: (c) => `halt: load-test webhook ${c.fields.webhook} ${FAILURE_LABEL[classifyWebhookError(c.fields.error ?? '').failure]}`,
@@ -301,6 +304,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'pre-rollout-webhook-failed',
     kind: 'webhook',
+    lintRules: ['webhook-url-unresolved', 'webhook-url-external', 'webhook-timeouts-too-long', 'webhook-metadata-not-string', 'command-wrong-service', 'acceptance-test-unchecked'], manifestFacts: ['webhook'],
     countsAsFailedCheck: true,
     patterns: [/^Halt (?<ref>\S+) advancement pre-rollout check (?<webhook>\S+) failed (?<error>[\s\S]*)$/],
     headline: (c) => `halt: pre-rollout webhook ${c.fields.webhook} ${FAILURE_LABEL[classifyWebhookError(c.fields.error ?? '').failure]}`,
@@ -310,6 +314,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'post-rollout-webhook-failed',
     kind: 'webhook',
+    order: 10, lintRules: ['webhook-url-unresolved', 'webhook-url-external', 'webhook-metadata-not-string'], manifestFacts: ['webhook'],
     patterns: [/^Post-rollout hook (?<webhook>\S+) failed (?<error>[\s\S]*)$/],
     headline: (c) => `post-rollout webhook ${c.fields.webhook} ${FAILURE_LABEL[classifyWebhookError(c.fields.error ?? '').failure]}`,
     problemKey: failureKey,
@@ -350,6 +355,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'loadtester-command-failed',
     kind: 'webhook',
+    failsLoadTest: true, fromLoadtester: true, lintRules: ['command-wrong-service', 'acceptance-test-unchecked'], manifestFacts: ['load-test'],
     patterns: [/^command failed (?<command>[\s\S]+?) (?<error>exit status \d+|signal: \w+|context deadline exceeded|exec: [^\n]+)(?: (?<output>[\s\S]*))?$/],
     headline: (c) => `loadtester: command failed (${c.fields.error})`,
     problemKey: (c) => c.fields.command,
@@ -366,6 +372,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'load-test-errors',
     kind: 'webhook',
+    failsLoadTest: true, fromLoadtester: true, lintRules: ['command-wrong-service'], manifestFacts: ['load-test'],
     patterns: [/Error distribution:\s*\[(?<count>\d+)\]\s*(?<error>[^\n]*)/],
     headline: (c) => `loadtester: hey's requests failed (${c.fields.count}× ${shortError(c.fields.error)})`,
     problemKey: (c) => c.fields.error,
@@ -392,6 +399,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'loadtester-command-skipped',
     kind: 'progress',
+    role: 'quiet', fromLoadtester: true,
     patterns: [/^command skipped (?<command>[\s\S]+) is already running$/],
     headline: () => 'loadtester: previous load test still running, skipped',
     diagnose: (c) => ({
@@ -403,6 +411,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'loadtester-command-finished',
     kind: 'progress',
+    role: 'quiet', fromLoadtester: true,
     patterns: [/^command finished (?<command>[\s\S]+)$/, /^task starting (?<command>[\s\S]+)$/, /^bash command (?<command>[\s\S]+)$/],
     headline: () => 'loadtester ran a command',
     diagnose: (c) => ({

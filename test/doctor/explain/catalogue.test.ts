@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseLogInput } from '../../../lib/doctor/log-input';
+import { RULES } from '../../../lib/doctor/lint';
 import { CATALOGUE, matchMessage } from '../../../lib/doctor/messages';
 
 /**
@@ -31,6 +32,16 @@ describe('the message catalogue', () => {
     const covered = new Set(catalogue.map((entry) => entry.id));
     // THEN every catalogue id appears in it
     expect(CATALOGUE.map((spec) => spec.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  test('every lint rule a family names exists, so its findings can be shown', () => {
+    const known = new Set(RULES.map((rule) => rule.id));
+    const named = CATALOGUE.flatMap((spec) => (spec.lintRules ?? []).map((rule) => `${spec.id}: ${rule}`));
+    expect(named.filter((entry) => !known.has(entry.split(': ')[1]))).toEqual([]);
+  });
+
+  test('roles fit together: every end says how the run ended, and only ends do', () => {
+    for (const spec of CATALOGUE) expect([spec.id, spec.role === 'end']).toEqual([spec.id, spec.outcome !== undefined]);
   });
 
   test('ids are stable kebab-case and unique', () => {
