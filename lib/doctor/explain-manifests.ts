@@ -1,271 +1,207 @@
 /**
- * `explain --manifests`: what the user's own manifests (and the lint findings
- * over them) say about each Flagger message. A failing webhook URL is checked
- * against the Services of the manifests, the canary's namespace against its
- * injection label, and lint findings that explain the message are quoted.
+ * `explain --manifests`: what the user's own manifests say about each Flagger message. The lint
+ * findings that explain a message are quoted as they are; the notes here add what lint cannot say:
+ * that a URL or a label is right (which rules a cause out), that the cluster called another URL
+ * than the manifests hold, and facts such as a webhook's timeout. The manifests are read with the
+ * lint engine's own index, so both see the same Canaries, Services and Flagger install.
  */
-import { CanaryFacts, CrossReference } from './explain';
+import { commandUrls } from './commands';
 import { parseGoDuration } from './duration';
-import { classifyWebhookError, DiagnosisContext, MessageSpec, parseUrl } from './messages';
-import { editDistance } from './suggest';
-import { Finding, KubeObject, SourcedObject } from './types';
+import { CanaryFacts, CrossReference } from './explain';
+import { lint } from './lint';
+import { asMap, asNumber, asString, CanaryView, DEFAULT_METRIC_INTERVAL, DEFAULT_SCRAPE_INTERVAL_MS, ManifestIndex, podSpecOf, WebhookView } from './lint-context';
+import { classifyWebhookError, DiagnosisContext, MessageSpec } from './messages';
+import { resolveHost, suggestServiceUrl } from './services';
+import { Finding, SourcedObject } from './types';
+import { HttpUrl, parseUrl, withHost } from './urls';
 
-/** Istio's Prometheus scrapes every 15s; a rate() window needs several scrapes. */
-const SCRAPE_INTERVAL_MS = 15_000;
+/** A rate() window needs at least this many scrapes. */
 const MIN_SCRAPES = 4;
 
-/** A note from the manifests; `topic` is the lint rule that says the same, so the note gives way to the finding. */
-interface Note {
-  readonly text: string;
-  readonly topic?: string;
-}
+/**
+ * Builds the cross-reference `explain` uses from the loaded manifests and the lint findings over
+ * them (linted here when not given).
+ */
+export function manifestCrossReference(objects: readonly SourcedObject[], findings: readonly Finding[] = lint(objects)): CrossReference {
+  const index = new ManifestIndex(objects);
+  const flagger = index.flaggers.find((install) => install.deployment !== undefined);
+  const prometheus = flagger?.deployment ? metricsServerOf(flagger.deployment, flagger.namespace, index) : undefined;
 
-interface ServiceFacts {
-  readonly name: string;
-  readonly namespace: string;
-  readonly ports: readonly number[];
-  /** Created by Flagger for a Canary, not present in the manifests themselves. */
-  readonly generatedFor?: string;
-}
-
-interface WebhookFacts {
-  readonly name: string;
-  readonly type: string;
-  readonly url?: string;
-  readonly timeout?: string;
-  readonly cmd?: string;
-  /** The loadtester task type, `metadata.type`; the loadtester runs `cmd` when it is empty. */
-  readonly taskType: string;
-  readonly logCmdOutput?: string;
-}
-
-interface CanaryManifest {
-  readonly name: string;
-  readonly namespace: string;
-  readonly target?: string;
-  readonly threshold?: number;
-  readonly port?: number;
-  readonly apex: string;
-  readonly metrics: ReadonlyArray<{ readonly name: string; readonly interval?: string }>;
-  readonly webhooks: readonly WebhookFacts[];
-}
-
-/** Builds the cross-reference `explain` uses from the loaded manifests and the lint findings over them. */
-export function manifestCrossReference(objects: readonly SourcedObject[], findings: readonly Finding[] = []): CrossReference {
-  const canaries = objects.filter((o) => o.object.kind === 'Canary').map((o) => canaryManifest(o.object));
-  const services = [...objects.filter((o) => o.object.kind === 'Service').map((o) => serviceFacts(o.object)), ...canaries.flatMap(generatedServices)];
-  const namespaces = new Map(objects.filter((o) => o.object.kind === 'Namespace').map((o) => [o.object.metadata?.name ?? '', o.object]));
-  const flagger = flaggerInstall(objects);
-
-  const findCanary = (name: string, namespace: string | undefined): CanaryManifest | undefined =>
-    canaries.find((c) => c.name === name && (namespace === undefined || c.namespace === namespace));
+  const findCanary = (name: string, namespace: string | undefined): CanaryView | undefined =>
+    index.canaries.find((c) => c.name === name && (namespace === undefined || c.namespace === namespace));
 
   return {
-    ...(flagger.namespace ? { flaggerNamespace: flagger.namespace } : {}),
-    ...(flagger.prometheus ? { prometheusNamespace: flagger.prometheus.namespace, prometheusService: flagger.prometheus.service } : {}),
+    ...(flagger ? { flaggerNamespace: flagger.namespace } : {}),
+    ...(prometheus ? { prometheusNamespace: prometheus.namespace, prometheusService: prometheus.service } : {}),
     canary(name, namespace): CanaryFacts | undefined {
       const canary = findCanary(name, namespace);
       if (!canary) return undefined;
-      return { namespace: canary.namespace, ...(canary.target ? { target: canary.target } : {}), ...(canary.threshold !== undefined ? { threshold: canary.threshold } : {}) };
+      const threshold = asNumber(canary.analysis.threshold);
+      return { namespace: canary.namespace, ...(canary.targetRef?.name ? { target: canary.targetRef.name } : {}), ...(threshold !== undefined ? { threshold } : {}) };
     },
     fields(_spec, context) {
       const canary = findCanary(context.canary, context.namespace);
       if (!canary) return {};
       const fields: Record<string, string> = {};
-      const metric = context.fields.metric ? canary.metrics.find((m) => m.name === context.fields.metric) : undefined;
-      if (metric) fields.interval = metric.interval ?? '1m';
-      const webhook = context.fields.webhook ? canary.webhooks.find((w) => w.name === context.fields.webhook) : undefined;
-      if (webhook?.url) fields.url = webhook.url;
-      if (webhook?.timeout) fields.timeout = webhook.timeout;
-      if (webhook?.cmd) fields.cmd = webhook.cmd;
-      if (webhook) fields.taskType = webhook.taskType;
+      const metric = context.fields.metric ? metricOf(canary, context.fields.metric) : undefined;
+      if (metric) fields.interval = asString(metric.interval) || DEFAULT_METRIC_INTERVAL;
+      const webhook = context.fields.webhook ? webhookOf(canary, context.fields.webhook) : undefined;
+      if (webhook) {
+        if (webhook.url) fields.url = webhook.url;
+        const timeout = asString(webhook.raw.timeout);
+        if (timeout) fields.timeout = timeout;
+        if (webhook.cmd) fields.cmd = webhook.cmd;
+        fields.taskType = asString(webhook.metadata.type) || 'cmd';
+      }
       return fields;
     },
     evidence(spec, context) {
       const canary = findCanary(context.canary, context.namespace);
-      const lintFindings = relevantFindings(spec, context, findings);
-      const notes: Note[] = [];
+      const notes: string[] = [];
       if (!canary) {
-        if (canaries.length > 0) notes.push({ text: `Your manifests define no Canary ${context.canary} in ${context.namespace} (they have ${canaries.map((c) => `${c.namespace}/${c.name}`).join(', ')}).` });
+        if (index.canaries.length > 0) {
+          notes.push(`Your manifests define no Canary ${context.canary} in ${context.namespace} (they have ${index.canaries.map((c) => `${c.namespace}/${c.name}`).join(', ')}).`);
+        }
       } else {
-        notes.push(...specificEvidence(spec, context, canary, services, namespaces, flagger.namespace ?? context.flaggerNamespace));
+        notes.push(...manifestNotes(spec, context, canary, index, flagger?.namespace ?? context.flaggerNamespace));
       }
-      // Where a lint finding says the same thing, the finding (with its fix) is shown instead.
-      const covered = new Set(lintFindings.map((f) => f.rule));
-      return [
-        ...notes.filter((note) => !note.topic || !covered.has(note.topic)).map((note) => note.text),
-        ...lintFindings.map((f) => `lint ${f.severity} ${f.rule} (${f.kind}/${f.name}): ${f.message} Fix: ${f.hint}`),
-      ];
+      return [...notes, ...relevantFindings(spec, context, findings).map((f) => `lint ${f.severity} ${f.rule} (${f.kind}/${f.name}): ${f.message} Fix: ${f.hint}`)];
     },
   };
 }
 
 /** What the manifests say about a message: the facts its family lists (`manifestFacts`). */
-function specificEvidence(
-  spec: MessageSpec,
-  context: DiagnosisContext,
-  canary: CanaryManifest,
-  services: readonly ServiceFacts[],
-  namespaces: ReadonlyMap<string, KubeObject>,
-  flaggerNamespace: string,
-): Note[] {
-  return (spec.manifestFacts ?? []).flatMap((fact): Note[] => {
+function manifestNotes(spec: MessageSpec, context: DiagnosisContext, canary: CanaryView, index: ManifestIndex, flaggerNamespace: string): string[] {
+  return (spec.manifestFacts ?? []).flatMap((fact): string[] => {
     switch (fact) {
       case 'webhook':
-        return webhookEvidence(context, canary, services, flaggerNamespace);
+        return webhookNotes(context, canary, index, flaggerNamespace);
       case 'load-test':
-        return loadTestEvidence(canary, services);
+        return loadTestNotes(canary, index, flaggerNamespace);
       case 'injection':
-        return [injectionEvidence(canary.namespace, namespaces)];
-      case 'injection-if-missing':
-        return [injectionEvidence(canary.namespace, namespaces)].filter((note) => note.topic !== undefined);
+        // A missing label is lint's namespace-injection finding; a present one rules the cause out.
+        return injectionNotes(canary.namespace, index);
       case 'window':
-        return windowEvidence(canary, context.fields.metric);
-      case 'threshold':
-        return canary.threshold !== undefined ? [{ text: `Your Canary sets analysis.threshold: ${canary.threshold}.` }] : [];
+        return windowNotes(canary, context.fields.metric);
+      case 'threshold': {
+        const threshold = asNumber(canary.analysis.threshold);
+        return threshold !== undefined ? [`Your Canary sets analysis.threshold: ${threshold}.`] : [];
+      }
     }
   });
 }
 
-function webhookEvidence(context: DiagnosisContext, canary: CanaryManifest, services: readonly ServiceFacts[], flaggerNamespace: string): Note[] {
-  const notes: Note[] = [];
-  const webhook = canary.webhooks.find((w) => w.name === context.fields.webhook);
+function metricOf(canary: CanaryView, name: string): Record<string, unknown> | undefined {
+  return canary.metrics.find((metric) => metric.name === name);
+}
+
+function webhookOf(canary: CanaryView, name: string): WebhookView | undefined {
+  return canary.webhooks.find((hook) => hook.name === name);
+}
+
+function webhookNotes(context: DiagnosisContext, canary: CanaryView, index: ManifestIndex, flaggerNamespace: string): string[] {
+  const webhook = webhookOf(canary, context.fields.webhook);
+  if (!webhook) return [`Your Canary has no webhook named ${context.fields.webhook}: the Canary in the cluster differs from your manifests.`];
+  const notes: string[] = [];
   const error = classifyWebhookError(context.fields.error ?? '');
-  const calledUrl = error.url;
-  if (!webhook) {
-    notes.push({ text: `Your Canary has no webhook named ${context.fields.webhook}: the Canary in the cluster differs from your manifests.` });
-  } else if (calledUrl && webhook.url && normaliseUrl(calledUrl) !== normaliseUrl(webhook.url)) {
-    notes.push({ text: `Flagger called ${calledUrl}, but your manifests say ${webhook.url}: the cluster runs an older Canary; re-apply your manifests.` });
+  const called = error.url ? parseUrl(error.url) : undefined;
+  const written = webhook.url ? parseUrl(webhook.url.trim()) : undefined;
+  if (called && written && normaliseUrl(called.text) !== normaliseUrl(written.text)) {
+    // Lint checks the manifests' URL; the one the cluster called is only checked here.
+    notes.push(`Flagger called ${called.text}, but your manifests say ${written.text}: the cluster runs an older Canary; re-apply your manifests.`);
+    notes.push(...urlNotes(called, flaggerNamespace, index, 'Flagger calls webhooks from its namespace', true));
+  } else if (written) {
+    notes.push(...urlNotes(written, flaggerNamespace, index, 'Flagger calls webhooks from its namespace', false));
   }
-  const url = calledUrl ?? webhook?.url;
-  if (url) notes.push(...urlEvidence(url, flaggerNamespace, services, 'Flagger calls webhooks from its namespace', 'webhook-url-unresolved'));
-  if (webhook?.cmd && (error.failure === 'server-error' || error.failure === 'command-failed' || error.failure === 'other')) {
-    const testerNamespace = url ? resolveService(url, flaggerNamespace, services)?.namespace ?? canary.namespace : canary.namespace;
-    for (const cmdUrl of urlsIn(webhook.cmd)) {
-      notes.push(...urlEvidence(cmdUrl, testerNamespace, services, 'the command runs in the loadtester pod', 'command-wrong-service').map((note) => ({ ...note, text: `In metadata.cmd: ${note.text}` })));
+  if (webhook.cmd && (error.failure === 'server-error' || error.failure === 'command-failed' || error.failure === 'other')) {
+    const testerNamespace = commandNamespace(canary, webhook, index, flaggerNamespace);
+    for (const { url } of commandUrls(webhook.commands)) {
+      notes.push(...urlNotes(url, testerNamespace, index, 'the command runs in the loadtester pod', false).map((note) => `In metadata.cmd: ${note}`));
     }
   }
-  if (error.failure === 'timeout' && webhook) {
-    notes.push({ text: `Webhook ${webhook.name} has timeout ${webhook.timeout ?? '10s (default)'}.` });
+  if (error.failure === 'timeout') {
+    notes.push(`Webhook ${webhook.name} has timeout ${asString(webhook.raw.timeout) || '10s (default)'}.`);
   }
   return notes;
 }
 
-/** Says whether a URL reaches a Service of the manifests, and which one is right when it does not. */
-function urlEvidence(url: string, relativeNamespace: string, services: readonly ServiceFacts[], why: string, topic: string): Note[] {
-  const target = parseUrl(url, relativeNamespace);
-  if (!target?.service || !target.serviceNamespace) return [];
-  const port = target.port ?? (target.scheme === 'https' ? 443 : 80);
-  const service = services.find((s) => s.name === target.service && s.namespace === target.serviceNamespace);
-  const bare = !target.host.includes('.');
-  const where = `${target.serviceNamespace}/${target.service}`;
-  if (service) {
-    if (service.ports.length === 0 || service.ports.includes(port)) {
-      return [{ text: `${url} reaches Service ${where}${service.generatedFor ? ` (created by Flagger for Canary ${service.generatedFor})` : ''} on port ${port}: the address matches your manifests.` }];
+/**
+ * Whether a URL reaches a Service port of the manifests. A right address is said (it rules causes
+ * out); a wrong one only for a URL lint did not check (`unchecked`), lint's finding says it otherwise.
+ */
+function urlNotes(url: HttpUrl, relativeNamespace: string, index: ManifestIndex, why: string, unchecked: boolean): string[] {
+  const resolved = resolveHost(index, url.host, relativeNamespace);
+  if (resolved.kind !== 'service') return [];
+  const where = `${resolved.namespace}/${resolved.name}`;
+  const port = url.effectivePort;
+  if (resolved.service || resolved.generated) {
+    if (resolved.anyPort || resolved.ports.includes(port)) {
+      const generated = resolved.generated && !resolved.service ? ` (created by Flagger for Canary ${resolved.generated.canary.namespace}/${resolved.generated.canary.name})` : '';
+      return [`${url.text} reaches Service ${where}${generated} on port ${port}: the address matches your manifests.`];
     }
-    const fixed = rewriteUrl(target.url, target.host, service.ports[0]);
-    return [{ text: `${url} uses port ${port}, but Service ${where} only exposes ${service.ports.join(', ')}: use ${fixed}.`, topic }];
+    if (!unchecked) return [];
+    return [`${url.text} uses port ${port}, but Service ${where} only exposes ${resolved.ports.join(', ')}: use ${withHost(url, url.host, resolved.ports[0])}.`];
   }
-  const suggestion = closestService(target.service, target.serviceNamespace, services);
-  const prefix = `${url} names Service ${where}${bare ? ` (a bare name, resolved in ${relativeNamespace} because ${why})` : ''}, which is not in your manifests.`;
-  if (!suggestion) return [{ text: prefix, topic }];
-  const suggestionPort = suggestion.ports.includes(port) || suggestion.ports.length === 0 ? target.port : suggestion.ports[0];
-  const right = rewriteUrl(target.url, `${suggestion.name}.${suggestion.namespace}`, suggestionPort);
-  return [{ text: `${prefix} The right one is Service ${suggestion.namespace}/${suggestion.name}${suggestion.ports.length ? ` (port ${suggestion.ports.join(', ')})` : ''}: use ${right}.`, topic }];
+  if (!unchecked) return [];
+  const bare = resolved.bare ? ` (a bare name, resolved in ${relativeNamespace} because ${why})` : '';
+  const suggestion = suggestServiceUrl(index, url, resolved.name, resolved.namespace);
+  const suggested = suggestion ? parseUrl(suggestion) : undefined;
+  const right = suggested ? resolveHost(index, suggested.host, relativeNamespace) : undefined;
+  const named = right?.kind === 'service' ? `Service ${right.namespace}/${right.name}${right.ports.length ? ` (port ${right.ports.join(', ')})` : ''}` : undefined;
+  return [`${url.text} names Service ${where}${bare}, which is not in your manifests.${suggestion ? ` The right one is ${named ?? suggestion}: use ${suggestion}.` : ''}`];
 }
 
-function resolveService(url: string, relativeNamespace: string, services: readonly ServiceFacts[]): ServiceFacts | undefined {
-  const target = parseUrl(url, relativeNamespace);
-  return services.find((s) => s.name === target?.service && s.namespace === target?.serviceNamespace);
-}
-
-/** The nearest Service by `name.namespace`, preferring the loadtester when the name looks like one. */
-function closestService(name: string, namespace: string, services: readonly ServiceFacts[]): ServiceFacts | undefined {
-  const wanted = `${name}.${namespace}`;
-  let best: ServiceFacts | undefined;
-  let bestDistance = Infinity;
-  for (const service of services) {
-    const distance = editDistance(wanted, `${service.name}.${service.namespace}`) - (/tester/.test(name) && /tester/.test(service.name) ? 3 : 0);
-    if (distance < bestDistance) {
-      best = service;
-      bestDistance = distance;
-    }
-  }
-  return best && bestDistance <= Math.max(3, Math.floor(wanted.length / 3)) ? best : undefined;
-}
-
-function rewriteUrl(url: string, host: string, port: number | undefined): string {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)[^/:?#\s]+(?::\d+)?(.*)$/i.exec(url);
-  if (!match) return url;
-  const defaultPort = /^https/i.test(match[1]) ? 443 : 80;
-  const portText = port === undefined || port === defaultPort ? '' : `:${port}`;
-  return `${match[1]}${host}${portText}${match[2] || '/'}`;
+/** Where a webhook's command runs: the namespace of the loadtester Service its URL names. */
+function commandNamespace(canary: CanaryView, webhook: WebhookView, index: ManifestIndex, flaggerNamespace: string): string {
+  const url = webhook.url ? parseUrl(webhook.url.trim()) : undefined;
+  const resolved = url ? resolveHost(index, url.host, flaggerNamespace) : undefined;
+  return resolved?.kind === 'service' && (resolved.service || resolved.generated || !resolved.bare) ? resolved.namespace : canary.namespace;
 }
 
 function normaliseUrl(url: string): string {
   return url.trim().replace(/\/+$/, '').toLowerCase();
 }
 
-function urlsIn(command: string): string[] {
-  return [...command.matchAll(/https?:\/\/[^\s'"|;&)<>]+/g)].map((m) => m[0]);
-}
-
-/** Where the load test sends traffic, compared with the canary's own Service. */
-function loadTestEvidence(canary: CanaryManifest, services: readonly ServiceFacts[]): Note[] {
+/** Where the load test sends traffic: a right URL rules the first cause out (a wrong one is lint's command-wrong-service). */
+function loadTestNotes(canary: CanaryView, index: ManifestIndex, flaggerNamespace: string): string[] {
   const loadTests = canary.webhooks.filter((w) => w.type === 'rollout' && w.cmd);
   if (loadTests.length === 0) {
-    return [{ text: `Your Canary has no rollout webhook with a metadata.cmd: nothing generates traffic during the analysis, so only real users' requests reach ${canary.apex}-canary.` }];
+    return [`Your Canary has no rollout webhook with a metadata.cmd: nothing generates traffic during the analysis, so only real users' requests reach ${canary.canaryService}.`];
   }
-  const notes: Note[] = [];
-  const expectedHost = `${canary.apex}-canary.${canary.namespace}`;
+  const notes: string[] = [];
   for (const webhook of loadTests) {
-    const testerNamespace = webhook.url ? parseUrl(webhook.url, canary.namespace)?.serviceNamespace ?? canary.namespace : canary.namespace;
-    for (const url of urlsIn(webhook.cmd ?? '')) {
-      const target = parseUrl(url, testerNamespace);
-      if (!target) continue;
-      const reaches = target.service === `${canary.apex}-canary` && target.serviceNamespace === canary.namespace;
-      const port = target.port ?? 80;
-      if (reaches && (canary.port === undefined || port === canary.port)) {
-        notes.push({ text: `The load test (webhook ${webhook.name}) targets ${url}, the canary's Service: the URL is right.` });
-      } else {
-        const right = rewriteUrl(url, expectedHost, canary.port);
-        const known = services.find((s) => s.name === target.service && s.namespace === target.serviceNamespace);
-        notes.push({
-          text: `The load test (webhook ${webhook.name}) sends its traffic to ${url}, ${reaches ? `port ${port} instead of service.port ${canary.port}` : known ? `Service ${known.namespace}/${known.name}, not the canary` : 'a host that is not in your manifests'}: the canary gets none of it. Use ${right}.`,
-          topic: 'command-wrong-service',
-        });
+    const testerNamespace = commandNamespace(canary, webhook, index, flaggerNamespace);
+    for (const { url } of commandUrls(webhook.commands)) {
+      const resolved = resolveHost(index, url.host, testerNamespace);
+      const reaches = resolved.kind === 'service' && resolved.name === canary.canaryService && resolved.namespace === canary.namespace;
+      if (reaches && (canary.port === undefined || url.effectivePort === canary.port)) {
+        notes.push(`The load test (webhook ${webhook.name}) targets ${url.text}, the canary's Service: the URL is right.`);
       }
     }
-    if (webhook.logCmdOutput !== 'true') {
-      notes.push({ text: `Webhook ${webhook.name} does not set logCmdOutput: "true", so the loadtester does not log the command's output and errors like "no such host" stay invisible.` });
+    if (String(webhook.metadata.logCmdOutput) !== 'true') {
+      notes.push(`Webhook ${webhook.name} does not set logCmdOutput: "true", so the loadtester does not log the command's output and errors like "no such host" stay invisible.`);
     }
   }
   return notes;
 }
 
-function injectionEvidence(namespace: string, namespaces: ReadonlyMap<string, KubeObject>): Note {
-  const object = namespaces.get(namespace);
-  if (!object) {
-    return { text: `Your manifests do not define Namespace ${namespace}; check its labels in the cluster (kubectl get ns ${namespace} --show-labels).`, topic: 'namespace-missing' };
-  }
-  const labels = object.metadata?.labels ?? {};
+function injectionNotes(namespace: string, index: ManifestIndex): string[] {
+  const labels = asMap(index.namespaceObject(namespace)?.object.metadata?.labels);
   if (labels['istio-injection'] === 'enabled' || labels['istio.io/rev']) {
-    return { text: `Namespace ${namespace} has ${labels['istio-injection'] === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${labels['istio.io/rev']}`} in your manifests, so missing sidecars are unlikely (unless the pods predate the label).` };
+    return [`Namespace ${namespace} has ${labels['istio-injection'] === 'enabled' ? 'istio-injection=enabled' : `istio.io/rev=${labels['istio.io/rev']}`} in your manifests, so missing sidecars are unlikely (unless the pods predate the label).`];
   }
-  return { text: `Namespace ${namespace} in your manifests lacks the istio-injection=enabled label: its pods get no sidecar, and Istio reports no metrics for them.`, topic: 'namespace-injection' };
+  return [];
 }
 
-function windowEvidence(canary: CanaryManifest, metricName: string | undefined): Note[] {
-  const metric = canary.metrics.find((m) => m.name === metricName);
+/** A long enough window rules the window cause out (a short one is lint's metric-window-short). */
+function windowNotes(canary: CanaryView, metricName: string | undefined): string[] {
+  const metric = metricName ? metricOf(canary, metricName) : undefined;
   if (!metric) return [];
-  const interval = metric.interval ?? '1m';
+  const interval = asString(metric.interval) || DEFAULT_METRIC_INTERVAL;
   const ms = parseGoDuration(interval);
-  if (ms === undefined) return [{ text: `Metric ${metric.name} has interval "${interval}", which Flagger cannot parse.`, topic: 'interval-unparsable' }];
-  const scrapes = Math.floor(ms / SCRAPE_INTERVAL_MS);
-  if (scrapes < MIN_SCRAPES) {
-    return [{ text: `Metric ${metric.name} uses interval ${interval}: ${scrapes} scrape(s) of 15s, too few for rate(); this alone explains "no values found". Use 1m.`, topic: 'metric-window-short' }];
-  }
-  return [{ text: `Metric ${metric.name} uses interval ${interval} (${scrapes} scrapes of 15s): long enough.` }];
+  if (ms === undefined) return [];
+  const scrapes = Math.floor(ms / DEFAULT_SCRAPE_INTERVAL_MS);
+  return scrapes >= MIN_SCRAPES ? [`Metric ${metricName} uses interval ${interval} (${scrapes} scrapes of 15s): long enough.`] : [];
 }
 
 /** Lint findings about this canary (or its namespace) from the rules that can explain the message. */
@@ -284,74 +220,14 @@ function relevantFindings(spec: MessageSpec, context: DiagnosisContext, findings
 
 const METRIC_RULES = new Set(['metric-window-short', 'metric-threshold-missing', 'metric-unknown']);
 
-function canaryManifest(object: KubeObject): CanaryManifest {
-  const spec = record(object.spec);
-  const analysis = record(spec.analysis ?? spec.canaryAnalysis);
-  const service = record(spec.service);
-  const target = str(record(spec.targetRef).name);
-  const webhooks = list(analysis.webhooks).map(record).map((hook): WebhookFacts => {
-    const metadata = record(hook.metadata);
-    return {
-      name: str(hook.name) ?? '',
-      type: str(hook.type) || 'rollout',
-      ...(str(hook.url) ? { url: str(hook.url) } : {}),
-      ...(str(hook.timeout) ? { timeout: str(hook.timeout) } : {}),
-      ...(str(metadata.cmd) ? { cmd: str(metadata.cmd) } : {}),
-      taskType: str(metadata.type) || 'cmd',
-      ...(metadata.logCmdOutput !== undefined ? { logCmdOutput: String(metadata.logCmdOutput) } : {}),
-    };
-  });
-  return {
-    name: object.metadata?.name ?? '',
-    namespace: object.metadata?.namespace ?? 'default',
-    ...(target ? { target } : {}),
-    ...(typeof analysis.threshold === 'number' ? { threshold: analysis.threshold } : {}),
-    ...(typeof service.port === 'number' ? { port: service.port } : {}),
-    apex: str(service.name) ?? target ?? object.metadata?.name ?? '',
-    metrics: list(analysis.metrics).map(record).map((m) => ({ name: str(m.name) ?? '', ...(str(m.interval) ? { interval: str(m.interval) } : {}) })),
-    webhooks,
-  };
-}
-
-function serviceFacts(object: KubeObject): ServiceFacts {
-  const spec = record(object.spec);
-  return {
-    name: object.metadata?.name ?? '',
-    namespace: object.metadata?.namespace ?? 'default',
-    ports: spec.type === 'ExternalName' ? [] : list(spec.ports).map((p) => record(p).port).filter((p): p is number => typeof p === 'number'),
-  };
-}
-
-/** The Services Flagger creates for a Canary: apex, -canary and -primary on service.port. */
-function generatedServices(canary: CanaryManifest): ServiceFacts[] {
-  const ports = canary.port !== undefined ? [canary.port] : [];
-  return ['', '-canary', '-primary'].map((suffix) => ({ name: `${canary.apex}${suffix}`, namespace: canary.namespace, ports, generatedFor: `${canary.namespace}/${canary.name}` }));
-}
-
-/** Flagger's namespace and the Prometheus its -metrics-server names, when the manifests install Flagger. */
-function flaggerInstall(objects: readonly SourcedObject[]): { namespace?: string; prometheus?: { namespace: string; service: string } } {
-  for (const { object } of objects) {
-    if (object.kind !== 'Deployment') continue;
-    const containers = list(record(record(record(object.spec).template).spec).containers).map(record);
-    const flagger = containers.find((c) => /(^|\/)flagger(:|@|$)/.test(str(c.image) ?? ''));
-    if (!flagger) continue;
-    const namespace = object.metadata?.namespace ?? 'default';
-    const args = [...list(flagger.command), ...list(flagger.args)].map(String);
-    const server = args.map((a) => /^--?metrics-server=(.+)$/.exec(a)?.[1]).find((v) => v !== undefined);
-    const target = server ? parseUrl(server, namespace) : undefined;
-    return { namespace, ...(target?.service && target.serviceNamespace ? { prometheus: { namespace: target.serviceNamespace, service: target.service } } : {}) };
-  }
-  return {};
-}
-
-function record(value: unknown): Record<string, any> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : {};
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** The Prometheus Service Flagger's -metrics-server names, resolved like any URL from Flagger's namespace. */
+function metricsServerOf(deployment: SourcedObject, namespace: string, index: ManifestIndex): { namespace: string; service: string } | undefined {
+  const containers = (podSpecOf(deployment.object)?.containers ?? []) as unknown[];
+  const words = containers.map(asMap).flatMap((c) => [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])]).map(String);
+  const flag = words.findIndex((word) => /^--?metrics-server(=|$)/.test(word));
+  if (flag < 0) return undefined;
+  const value = words[flag].includes('=') ? words[flag].slice(words[flag].indexOf('=') + 1) : words[flag + 1];
+  const url = value ? parseUrl(value) : undefined;
+  const resolved = url ? resolveHost(index, url.host, namespace) : undefined;
+  return resolved?.kind === 'service' ? { namespace: resolved.namespace, service: resolved.name } : undefined;
 }

@@ -5,6 +5,7 @@
  * and `hey` in the loadtester).
  */
 import { loadTests } from '../commands';
+import { classifyHost, HttpUrl, parseUrl } from '../urls';
 import { Check, DiagnosisContext } from './types';
 
 /** Quotes a value for a POSIX shell when it needs it. */
@@ -28,40 +29,25 @@ export function canaryRef(context: DiagnosisContext): string {
   return `${context.canary}.${context.namespace}`;
 }
 
-/** The host, port and namespace-qualified Service a URL names, relative to `defaultNamespace`. */
-export interface UrlTarget {
-  readonly url: string;
-  readonly scheme: string;
-  readonly host: string;
-  readonly port?: number;
-  readonly path: string;
-  /** Service name, when the host is a cluster name (`svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`). */
+/** A URL, and the Service its host names when it is a cluster name. */
+export interface ServiceUrl {
+  readonly url: HttpUrl;
   readonly service?: string;
+  /** The Service's namespace: the one in the host, or the caller's for a bare name. */
   readonly serviceNamespace?: string;
 }
 
-export function parseUrl(url: string, defaultNamespace: string): UrlTarget | undefined {
-  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/:?#\s]+)(?::(\d+))?([^\s]*)$/i.exec(url.trim());
-  if (!match) return undefined;
-  const [, scheme, host, port, path] = match;
-  const labels = host.toLowerCase().split('.');
-  const clusterSuffix = labels.length >= 3 && labels[2] === 'svc' && (labels.length === 3 || labels.slice(3).join('.') === 'cluster.local');
-  const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(host);
-  const service = isIp ? undefined : labels.length === 1 || labels.length === 2 || clusterSuffix ? labels[0] : undefined;
-  const serviceNamespace = service === undefined ? undefined : labels.length === 1 ? defaultNamespace : labels[1];
-  return {
-    url: url.trim(),
-    scheme: scheme.toLowerCase(),
-    host,
-    ...(port ? { port: Number(port) } : {}),
-    path: path || '/',
-    ...(service ? { service, serviceNamespace } : {}),
-  };
+/** Reads a URL the way a pod in `relativeNamespace` resolves it (urls.ts classifyHost). */
+export function serviceUrl(text: string, relativeNamespace: string, isKnownNamespace: (namespace: string) => boolean = () => false): ServiceUrl | undefined {
+  const url = parseUrl(text.trim());
+  if (!url) return undefined;
+  const ref = classifyHost(url.host, isKnownNamespace);
+  return ref.kind === 'service' ? { url, service: ref.name, serviceNamespace: ref.namespace ?? relativeNamespace } : { url };
 }
 
 /** The loadtester a webhook calls: from the URL in the message, else the conventional one in the canary's namespace. */
 export function loadtester(context: DiagnosisContext): { namespace: string; deployment: string } {
-  const target = context.fields.url ? parseUrl(context.fields.url, context.flaggerNamespace) : undefined;
+  const target = context.fields.url ? serviceUrl(context.fields.url, context.flaggerNamespace) : undefined;
   if (target?.service && target.serviceNamespace && /loadtester|tester/.test(target.service)) {
     return { namespace: target.serviceNamespace, deployment: target.service };
   }

@@ -13,8 +13,6 @@ import { WEBHOOK_MESSAGES } from './webhooks';
 export * from './types';
 export { classifyWebhookError } from './webhook-error';
 export type { WebhookError, WebhookFailure } from './webhook-error';
-export { parseUrl } from './commands';
-export type { UrlTarget } from './commands';
 
 /** All message families, most specific patterns first. */
 export const CATALOGUE: readonly MessageSpec[] = [

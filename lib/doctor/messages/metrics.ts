@@ -3,6 +3,7 @@
  * increments the Canary's failedChecks.
  */
 import { parseGoDuration } from '../duration';
+import { DEFAULT_SCRAPE_INTERVAL_MS } from '../lint-context';
 import { checks, istioQueries } from './commands';
 import { Cause, Check, DiagnosisContext, MessageSpec } from './types';
 
@@ -79,7 +80,7 @@ function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
 }
 
 /** Istio's Prometheus addon scrapes every 15s; rate() over fewer than 4 scrapes flakes. */
-const SCRAPE_MS = 15_000;
+const SCRAPE_MS = DEFAULT_SCRAPE_INTERVAL_MS;
 
 function windowCause(c: DiagnosisContext): string {
   const why = 'rate() needs at least two samples inside the window; with Istio\'s 15s scrape a 30s window often has fewer, and the query returns nothing.';
@@ -101,13 +102,16 @@ const NO_TRAFFIC_FIX = (c: DiagnosisContext): string =>
   + `label the namespace (kubectl label namespace ${c.namespace} istio-injection=enabled, then restart the pods), and give every metric an interval of at least 1m.`;
 
 /** Lint rules that explain a query finding no traffic. */
-const NO_VALUES_RULES = ['metric-window-short', 'command-wrong-service', 'namespace-injection', 'load-test-too-short', 'webhook-url-unresolved'];
+const NO_VALUES_RULES = [
+  'command-wrong-service', 'webhook-url-unresolved', 'webhook-url-external', 'load-test-too-short', 'namespace-injection', 'namespace-missing',
+  'metric-window-short', 'interval-unparsable', 'target-port-not-exposed',
+];
 
 export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'no-values-found',
     kind: 'halt',
-    findsNoTraffic: true, lintRules: ['metric-window-short', 'command-wrong-service', 'namespace-injection', 'namespace-missing', 'load-test-too-short', 'webhook-url-unresolved', 'webhook-url-external', 'target-port-not-exposed'], manifestFacts: ['load-test', 'injection', 'window'],
+    findsNoTraffic: true, lintRules: NO_VALUES_RULES, manifestFacts: ['load-test', 'injection', 'window'],
     countsAsFailedCheck: true,
     patterns: [
       /^Halt advancement no values found for (?<provider>\S+) metric (?<metric>\S+) probably (?<target>\S+) is not receiving traffic(?:: (?<error>.*))?$/,

@@ -57,7 +57,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'progress-deadline-rollback',
     kind: 'rollback',
-    role: 'end', outcome: 'rolled-back', order: 8, oncePerRun: true, lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
+    role: 'end', outcome: 'rolled-back', order: 8, oncePerRun: true, lintRules: READINESS_RULES,
     patterns: [/^Rolling back (?<ref>\S+) progress deadline exceeded(?: (?<error>[\s\S]*))?$/],
     headline: () => 'rolling back: progress deadline exceeded',
     diagnose: (c) => ({
@@ -96,7 +96,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'deployment-progress-deadline',
     kind: 'rollback',
-    role: 'block', lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
+    role: 'block', lintRules: READINESS_RULES,
     patterns: [
       /^(?:canary deployment (?<ref>\S+) not ready: |(?<primary>\S+) not ready: )?deployment "(?<deployment>[^"]+)" exceeded its progress deadline$/,
       /^(?:canary dae?m[oa]nset (?<ref2>\S+) not ready with retryable \w+: |primary daemonset (?<primary2>\S+) not ready: )?exceeded its progressDeadlineSeconds: (?<seconds>\d+)$/,
@@ -116,7 +116,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'canary-not-ready',
     kind: 'rollback',
-    role: 'readiness', lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
+    role: 'readiness', lintRules: READINESS_RULES,
     patterns: [
       /^canary deployment (?<ref>\S+) not ready: (?<reason>waiting for rollout to finish: [\s\S]*)$/,
       /^canary dae?m[oa]nset (?<ref>\S+) not ready with retryable \w+: (?<reason>[\s\S]*)$/,
@@ -133,7 +133,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'primary-not-ready',
     kind: 'rollback',
-    role: 'readiness', lintRules: READINESS_RULES, manifestFacts: ['injection-if-missing'],
+    role: 'readiness', lintRules: READINESS_RULES,
     patterns: [
       /^(?<primary>\S+-primary)\.(?<ns>[a-z0-9-]+) not ready: (?<reason>[\s\S]*)$/,
       /^primary daemonset (?<primary>\S+) not ready: (?<reason>[\s\S]*)$/,

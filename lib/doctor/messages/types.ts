@@ -68,7 +68,7 @@ export type MessageRole = 'start' | 'tick' | 'step' | 'advance' | 'end' | 'wait'
 export type RunEnd = 'promoted' | 'rolled-back' | 'promotion-failed';
 
 /** What the user's manifests can say about a message (explain --manifests). */
-export type ManifestFact = 'webhook' | 'load-test' | 'injection' | 'injection-if-missing' | 'window' | 'threshold';
+export type ManifestFact = 'webhook' | 'load-test' | 'injection' | 'window' | 'threshold';
 
 /** One family of Flagger messages. */
 export interface MessageSpec {

@@ -3,7 +3,7 @@
  * scheduler_hooks.go, webhook.go; pkg/loadtester for the loadtester).
  */
 import { classifyHost } from '../urls';
-import { checks, loadtester, parseUrl } from './commands';
+import { checks, loadtester, serviceUrl } from './commands';
 import { classifyWebhookError, WebhookError } from './webhook-error';
 import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
@@ -40,14 +40,14 @@ function urlOf(c: DiagnosisContext, error: WebhookError): string | undefined {
 /** The causes for one kind of webhook failure, with the URL and host filled in. */
 function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError): Cause[] {
   const url = urlOf(c, error);
-  const target = url ? parseUrl(url, c.flaggerNamespace) : undefined;
+  const target = url ? serviceUrl(url, c.flaggerNamespace, (namespace) => namespace === c.namespace || namespace === c.flaggerNamespace) : undefined;
   const urlText = url ?? 'the webhook URL';
   const name = c.fields.webhook;
   const tester = loadtester({ ...c, fields: { ...c.fields, ...(url ? { url } : {}) } });
   const blocking = hook !== 'rollout' ? 'The pre-rollout and post-rollout hooks usually run `type: bash`, which the loadtester runs to the end before answering.' : '';
   switch (error.failure) {
     case 'dns': {
-      const host = error.host ?? target?.host ?? 'the host';
+      const host = error.host ?? target?.url.host ?? 'the host';
       if (classifyHost(host, (namespace) => namespace === c.namespace || namespace === c.flaggerNamespace).kind === 'external') {
         return [
           {
@@ -60,7 +60,7 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
           },
         ];
       }
-      const bare = target !== undefined && !target.host.includes('.');
+      const bare = target !== undefined && !target.url.host.includes('.');
       return [
         {
           text: `The host ${host} in ${urlText} is not a Service: a typo in the Service name or the namespace.`,
@@ -85,7 +85,7 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
           checks: [checks.endpoints(serviceNamespace, service), checks.rolloutStatus({ ...c, namespace: tester.namespace }, tester.deployment)],
         },
         {
-          text: `The Service sends port ${target?.port ?? 80} to a targetPort where nothing listens in the pod (the loadtester listens on 8080).`,
+          text: `The Service sends port ${target?.url.effectivePort ?? 80} to a targetPort where nothing listens in the pod (the loadtester listens on 8080).`,
           checks: [{ command: `kubectl -n ${serviceNamespace} get svc ${service} -o jsonpath='{range .spec.ports[*]}{.port}{" -> "}{.targetPort}{"\\n"}{end}'`, look: 'the targetPort: the container port the loadtester listens on (8080, named http)' }],
         },
         {
@@ -379,15 +379,15 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
     diagnose: (c) => {
       const requestUrl = /(?:Get|Post) "([^"]+)"/.exec(c.fields.error)?.[1];
       const error = classifyWebhookError(c.fields.error);
-      const host = requestUrl ? parseUrl(requestUrl, c.namespace) : undefined;
+      const host = requestUrl ? serviceUrl(requestUrl, c.namespace) : undefined;
       return {
         summary: `hey ran, but ${c.fields.count} of its requests failed${requestUrl ? ` calling ${requestUrl}` : ''}: ${c.fields.error.trim()}. The loadtester still reports success, so the canary got no load and the metric checks find no values.`,
         causes: [
           {
             text: error.failure === 'dns'
-              ? `The host ${error.host ?? host?.host ?? ''} in the load test's URL does not exist: a typo in the canary Service name or namespace.`
+              ? `The host ${error.host ?? host?.url.host ?? ''} in the load test's URL does not exist: a typo in the canary Service name or namespace.`
               : error.failure === 'refused'
-                ? `Nothing listens on that port of ${host?.host ?? 'the host'}: the URL must use the canary Service's port (service.port).`
+                ? `Nothing listens on that port of ${host?.url.host ?? 'the host'}: the URL must use the canary Service's port (service.port).`
                 : 'The load test\'s URL does not reach the canary.',
             checks: [checks.webhooks(c, `the load test's URL; it should be http://${c.target}-canary.${c.namespace}:<service.port>/`), checks.services(c)],
           },
