@@ -4,10 +4,11 @@
  * fix. Plain text, wrapped to a readable width; commands are never wrapped so
  * they stay copy-pasteable.
  */
-import { CanaryReport, checkLine, ExplainReport, Problem, Run, TimelineItem } from '../doctor/explain';
+import { CanaryReport, checkLine, ExplainReport, plural, Problem, Run, TimelineItem } from '../doctor/explain';
 import { LogEntry } from '../doctor/log-input';
+import { TEXT_WIDTH } from './wrap';
 
-const WIDTH = 100;
+const WIDTH = TEXT_WIDTH;
 /** Longest timeline printed in full; longer ones keep their start and end. */
 const MAX_TIMELINE = 40;
 /** Earlier runs listed before the last one's timeline. */
@@ -52,9 +53,6 @@ function summaryLine(report: ExplainReport): string {
     + `(${empty} empty, ${malformed} malformed, ${unrecognised} unrecognised)${read}.`;
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string): string[] {
   const title = canary.namespace ? `Canary ${canary.namespace}/${canary.name}` : `Canary ${canary.name} (namespace unknown)`;

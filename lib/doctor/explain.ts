@@ -46,6 +46,10 @@ export interface ExplainedMessage {
   readonly diagnosis: Diagnosis;
   /** What the manifests say, when given. */
   readonly evidence: readonly string[];
+  /** The family's short line for the timeline. */
+  readonly headline: string;
+  /** Family and key (e.g. the metric) of the distinct problem it belongs to. */
+  readonly problemKey: string;
 }
 
 /** One line of a canary's timeline: a message, or several identical ones in a row. */
@@ -188,7 +192,7 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
   const { kept, duplicates } = withoutDuplicates(matched.map(({ entry }, index) => ({ entry, key: allKeys[index] })));
   // A log repeats the same few messages thousands of times: each distinct one is diagnosed once, and its
   // context, diagnosis and evidence objects are shared by every repeat.
-  const diagnosed = new Map<string, Pick<ExplainedMessage, 'context' | 'diagnosis' | 'evidence'>>();
+  const diagnosed = new Map<string, Pick<ExplainedMessage, 'context' | 'diagnosis' | 'evidence' | 'headline' | 'problemKey'>>();
   const messages: ExplainedMessage[] = kept.map(({ index, entry }) => {
     const { match } = matched[index];
     const key = allKeys[index];
@@ -207,7 +211,13 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
         fields: match.fields,
       };
       const context: DiagnosisContext = xref ? { ...base, fields: { ...xref.fields(match.spec, base), ...match.fields } } : base;
-      shared = { context, diagnosis: match.spec.diagnose(context), evidence: xref && key ? xref.evidence(match.spec, context) : [] };
+      shared = {
+        context,
+        diagnosis: match.spec.diagnose(context),
+        evidence: xref && key ? xref.evidence(match.spec, context) : [],
+        headline: match.spec.headline(context),
+        problemKey: `${match.spec.id}:${match.spec.problemKey?.(context) ?? ''}`,
+      };
       diagnosed.set(identity, shared);
     }
     return { entry, spec: match.spec, ...(key ? { canaryKey: key } : {}), ...shared };
@@ -432,7 +442,7 @@ function canaryReport(
   const story = storyOf(messages);
   const runs = buildRuns(story);
   const lastRun = runs[runs.length - 1];
-  const counted = new Set(lastRun?.items.filter((item) => item.failedChecks).map((item) => problemKeyOf(item.message)) ?? []);
+  const counted = new Set(lastRun?.items.filter((item) => item.failedChecks).map((item) => item.message.problemKey) ?? []);
   const problems = withNotes(problemsOf(problemMessages(messages), counted), story.messages);
   return {
     key,
@@ -454,8 +464,8 @@ function canaryReport(
 function problemMessages(messages: readonly ExplainedMessage[]): readonly ExplainedMessage[] {
   const logs = messages.filter((m) => !isEvent(m.entry));
   if (logs.length === 0 || logs.length === messages.length) return messages;
-  const inLogs = new Set(logs.map(problemKeyOf));
-  return [...logs, ...messages.filter((m) => isEvent(m.entry) && !inLogs.has(problemKeyOf(m)))];
+  const inLogs = new Set(logs.map((m) => m.problemKey));
+  return [...logs, ...messages.filter((m) => isEvent(m.entry) && !inLogs.has(m.problemKey))];
 }
 
 interface RunBuilder {
@@ -490,7 +500,7 @@ function buildRuns(story: Story): Run[] {
     const count = Math.max(1, entry.count);
     const first = story.placed.get(message) ?? entry;
     const previous = run.items[run.items.length - 1];
-    const headline = message.spec.headline(message.context);
+    const headline = message.headline;
     const sameAsPrevious = previous && previous.message.spec.id === id && previous.message.entry.message === entry.message;
     if (message.spec.countsAsFailedCheck) {
       const from = run.failedChecks + 1;
@@ -720,7 +730,8 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
   }
 }
 
-function plural(count: number, word: string): string {
+/** `1 check`, `5 checks`. */
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
@@ -733,7 +744,7 @@ function haltSummary(halts: readonly TimelineItem[]): string {
   for (const halt of halts) {
     const { spec, context } = halt.message;
     const label = (spec.grouped?.headline(context) ?? halt.headline).replace(/^halt: /, '');
-    const key = `${spec.id}\n${spec.problemKey?.(context) ?? ''}\n${label}`;
+    const key = `${halt.message.problemKey}\n${label}`;
     const group = groups.get(key) ?? { label, count: 0, values: [] };
     group.count += countedChecks(halt);
     if (spec.grouped) group.values.push(spec.grouped.value(context));
@@ -751,22 +762,18 @@ function countedChecks(item: TimelineItem): number {
   return item.failedChecks ? item.failedChecks[1] - item.failedChecks[0] + 1 : 0;
 }
 
-function problemKeyOf(message: ExplainedMessage): string {
-  return `${message.spec.id}:${message.spec.problemKey?.(message.context) ?? ''}`;
-}
-
 /** The first message's headline, or what they measured when their values differ. */
 function problemHeadline(list: readonly ExplainedMessage[]): string {
   const { spec, context } = list[0];
   const differ = list.some((message) => message.entry.message !== list[0].entry.message);
-  return differ && spec.grouped ? spec.grouped.headline(context) : spec.headline(context);
+  return differ && spec.grouped ? spec.grouped.headline(context) : list[0].headline;
 }
 
 function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<string>): Problem[] {
   const groups = new Map<string, ExplainedMessage[]>();
   for (const message of messages) {
     if (message.spec.kind === 'progress' || message.spec.inVerdict) continue;
-    const key = problemKeyOf(message);
+    const key = message.problemKey;
     const list = groups.get(key);
     if (list) list.push(message);
     else groups.set(key, [message]);

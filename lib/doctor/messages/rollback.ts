@@ -3,6 +3,7 @@
  * (scheduler.go; pkg/canary/deployment_ready.go, daemonset_ready.go).
  */
 import { checks } from './commands';
+import { ROLLBACK_GATE_FIX, rollbackGateCauses } from './webhooks';
 import { Cause, DiagnosisContext, MessageSpec } from './types';
 
 function notReadyCauses(c: DiagnosisContext, deployment: string): Cause[] {
@@ -74,11 +75,8 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     headline: () => 'rolling back: a rollback webhook asked for it',
     diagnose: (c) => ({
       summary: 'A webhook of type rollback answered 2xx, which tells Flagger to roll back at once.',
-      causes: [
-        { text: 'Someone opened the rollback gate on purpose.', checks: [checks.loadtesterLogs(c, '"rollback opened"')] },
-        { text: 'The rollback webhook URL answers 2xx by mistake.', checks: [checks.webhooks(c, 'webhooks of type rollback')] },
-      ],
-      fix: 'If it was not intended, point the rollback webhook at an endpoint that answers non-2xx until a rollback is wanted (the loadtester\'s /rollback/check).',
+      causes: rollbackGateCauses(c),
+      fix: ROLLBACK_GATE_FIX,
     }),
   },
   {

@@ -270,6 +270,17 @@ function failureKey(c: DiagnosisContext): string {
   return `${c.fields.webhook}/${classifyWebhookError(c.fields.error ?? '').failure}`;
 }
 
+/** Why a rollback webhook asked for a rollback: on purpose, or a URL that always answers 2xx. */
+export function rollbackGateCauses(c: DiagnosisContext): Cause[] {
+  const which = c.fields.webhook ? `webhook ${c.fields.webhook}` : 'the webhooks of type rollback';
+  return [
+    { text: 'Someone opened the rollback gate on purpose.', checks: [checks.loadtesterLogs(c, '"rollback opened"')] },
+    { text: 'The rollback webhook URL points at something that always answers 2xx (e.g. /gate/approve instead of /rollback/check).', checks: [checks.webhooks(c, `the url of ${which}`)] },
+  ];
+}
+
+export const ROLLBACK_GATE_FIX = 'If it was not intended, close the rollback gate (POST to the loadtester\'s /rollback/close) and point the rollback webhook at the loadtester\'s /rollback/check, which answers non-2xx until a rollback is wanted.';
+
 function gate(id: string, pattern: RegExp, gateType: string, meaning: string): MessageSpec {
   return {
     id,
@@ -333,11 +344,8 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
     headline: (c) => `rollback webhook ${c.fields.webhook} asked for a rollback`,
     diagnose: (c) => ({
       summary: `The rollback webhook ${c.fields.webhook} answered 2xx, which asks Flagger to roll back now.`,
-      causes: [
-        { text: 'Someone opened the rollback gate on purpose.', checks: [checks.loadtesterLogs(c, '"rollback opened"')] },
-        { text: 'The rollback webhook URL points at something that always answers 2xx (e.g. /gate/approve instead of /rollback/check).', checks: [checks.webhooks(c, `the url of webhook ${c.fields.webhook}`)] },
-      ],
-      fix: 'Close the rollback gate (POST to the loadtester\'s /rollback/close), or point the webhook at /rollback/check.',
+      causes: rollbackGateCauses(c),
+      fix: ROLLBACK_GATE_FIX,
     }),
   },
   {
