@@ -695,7 +695,7 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
         const missing = seen >= reached ? '' : fromEvents
           ? ` The input shows ${seen}: Kubernetes merges repeated events into one, and kubectl get events does not print how often (kubectl describe canary and kubectl events print "x5"); events also expire after an hour.`
           : ` Only ${seen} of them are in the input; the others happened before it starts.`;
-        return { outcome, text: `Rolled back: ${reached} failed checks reached the threshold. They were: ${halts || 'not in the input'}.${missing}` };
+        return { outcome, text: `Rolled back: ${plural(reached, 'failed check')} reached the threshold. They were: ${halts || 'not in the input'}.${missing}` };
       }
       return { outcome, text: `Rolled back${halts ? ` after ${plural(run.failedChecks, 'failed check')}: ${halts}` : '; the reason is not in the input'}.` };
     }

@@ -217,6 +217,7 @@ describe('verdicts', () => {
     ['rolled-back', ['New revision detected! Scaling up podinfo.test', 'Rolling back podinfo.test progress deadline exceeded canary deployment podinfo.test not ready: deployment "podinfo" exceeded its progress deadline',
       'Canary failed! Scaling down podinfo.test'], /progress deadline/],
     ['rolled-back', ['Rolling back podinfo.test manual webhook invoked', 'Canary failed! Scaling down podinfo.test'], /rollback webhook asked for it/],
+    ['rolled-back', [NO_VALUES, 'Rolling back podinfo.test failed checks threshold reached 1', 'Canary failed! Scaling down podinfo.test'], /Rolled back: 1 failed check reached the threshold\./],
     ['promotion-failed', ['Copying podinfo.test template spec to podinfo-primary.test',
       'Promotion of podinfo.test failed, primary not ready: podinfo-primary.test not ready: deployment "podinfo-primary" exceeded its progress deadline'], /primary did not become ready/],
     ['initialized', ['Initialization done! podinfo.test'], /waiting for a new revision/],
