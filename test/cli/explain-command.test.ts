@@ -2,41 +2,18 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../lib/cli/flagger-doctor';
 import { explain, messageJson } from '../../lib/doctor/explain';
 import { parseLogInput } from '../../lib/doctor/log-input';
-import { CliIO } from '../../lib/cli/io';
+import { CliResult, runDoctor } from '../support/cli';
 
 const FIXTURES = path.resolve(__dirname, '../doctor/explain/fixtures');
 const FAILED_RUN = path.join(FIXTURES, 'tutorial-failed-run.jsonl');
 const BIN = path.resolve(__dirname, '../../bin/flagger-doctor.js');
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** Each piece handed to stdout, in order. */
-  readonly writes: readonly string[];
-}
-
-async function run(args: string[], options: { stdin?: string; cwd?: string } = {}): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  let stdinReads = 0;
-  const writes: string[] = [];
-  const io: CliIO = {
-    stdout: (text) => { stdout += text; writes.push(text); },
-    stderr: (text) => { stderr += text; },
-    readStdin: async () => {
-      stdinReads++;
-      if (options.stdin === undefined) throw new Error('stdin was read but the test gave none');
-      return options.stdin;
-    },
-    cwd: options.cwd ?? process.cwd(),
-  };
-  const code = await main(['explain', ...args], io);
-  expect(stdinReads).toBeLessThanOrEqual(1);
-  return { code, stdout, stderr, writes };
+async function run(args: string[], options: { stdin?: string; cwd?: string } = {}): Promise<CliResult> {
+  const result = await runDoctor(['explain', ...args], options);
+  expect(result.stdinReads).toBeLessThanOrEqual(1);
+  return result;
 }
 
 let workdir: string;

@@ -1,13 +1,9 @@
-import { main } from '../../lib/cli/flagger-doctor';
-import { CliIO } from '../../lib/cli/io';
+import { runDoctor } from '../support/cli';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json');
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readStdin: async () => '', cwd: process.cwd() };
-  const code = await main(args, io);
+  const { code, stdout, stderr } = await runDoctor(args);
   return { code, stdout, stderr };
 }
 

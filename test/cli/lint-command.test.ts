@@ -2,31 +2,15 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../lib/cli/flagger-doctor';
-import { CliIO } from '../../lib/cli/io';
+import { CliResult, runDoctor } from '../support/cli';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 const REFERENCE_DIR = path.resolve(PROJECT_ROOT, '../shared/reference/flagger-v1.44.0');
 const TUTORIAL_FILES = ['kustomize-podinfo.yaml', 'kustomize-tester.yaml', 'tutorial-canary.yaml', 'tutorial-gateway.yaml'];
 const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: test\n  labels:\n    istio-injection: enabled\n';
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function lint(args: string[], cwd: string, stdin = ''): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-    readStdin: async () => stdin,
-    cwd,
-  };
-  const code = await main(['lint', ...args], io);
-  return { code, stdout, stderr };
+function lint(args: string[], cwd: string, stdin?: string): Promise<CliResult> {
+  return runDoctor(['lint', ...args], { cwd, stdin });
 }
 
 let dir: string;

@@ -2,29 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../lib/cli/flagger-doctor';
-import { CliIO } from '../../lib/cli/io';
+import { CliResult, runDoctor } from '../support/cli';
 
 const REFERENCE_DIR = path.resolve(__dirname, '../../../shared/reference/flagger-v1.44.0');
 const TUTORIAL_CANARY = path.join(REFERENCE_DIR, 'tutorial-canary.yaml');
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function run(args: string[], cwd = process.cwd(), stdin = ''): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-    readStdin: async () => stdin,
-    cwd,
-  };
-  const code = await main(['plan', ...args], io);
-  return { code, stdout, stderr };
+function run(args: string[], cwd = process.cwd(), stdin?: string): Promise<CliResult> {
+  return runDoctor(['plan', ...args], { cwd, stdin });
 }
 
 let workdir: string;

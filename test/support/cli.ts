@@ -1,0 +1,36 @@
+import { main } from '../../lib/cli/flagger-doctor';
+import { CliIO } from '../../lib/cli/io';
+
+/** What one in-process run of `flagger-doctor` printed and returned. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Each piece handed to stdout, in order. */
+  readonly writes: readonly string[];
+  /** How often the command read standard input. */
+  readonly stdinReads: number;
+}
+
+/**
+ * Runs `flagger-doctor ARGS` in this process with a fake terminal. Reading standard input when the
+ * test gave none fails the run, so a command cannot wait on input by accident.
+ */
+export async function runDoctor(args: string[], options: { readonly cwd?: string; readonly stdin?: string } = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  let stdinReads = 0;
+  const writes: string[] = [];
+  const io: CliIO = {
+    stdout: (text) => { stdout += text; writes.push(text); },
+    stderr: (text) => { stderr += text; },
+    readStdin: async () => {
+      stdinReads++;
+      if (options.stdin === undefined) throw new Error('stdin was read but the test gave none');
+      return options.stdin;
+    },
+    cwd: options.cwd ?? process.cwd(),
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr, writes, stdinReads };
+}
