@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as flagger from '../imports/flagger.app';
-import { checkNumber, goDuration } from './validate';
+import { canaryDuration, checkNumber } from './validate';
 
 /** Options shared by the built-in metrics. */
 export interface MetricWindowOptions {
@@ -45,7 +45,7 @@ export class CanaryMetric {
     return new CanaryMetric((scope, field) => ({
       name: 'request-success-rate',
       thresholdRange: { min: checkNumber(scope, `${field}.min`, options.min ?? 99, 0, 100, 'a percentage') },
-      interval: goDuration(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
+      interval: canaryDuration(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
     }));
   }
 
@@ -57,7 +57,7 @@ export class CanaryMetric {
       return {
         name: 'request-duration',
         thresholdRange: { max: checkNumber(scope, `${field}.max`, ms, 1, 3_600_000, 'milliseconds, e.g. Duration.millis(500)') },
-        interval: goDuration(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
+        interval: canaryDuration(scope, `${field}.interval`, options.interval ?? Duration.minutes(1)),
       };
     });
   }

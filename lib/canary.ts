@@ -6,7 +6,7 @@ import { CanaryMetric } from './canary-metric';
 import { CanaryWebhookContext, ICanaryWebhook } from './canary-webhook';
 import { IstioGateway } from './istio-gateway';
 import { addSynthLint } from './synth-lint';
-import { checkDnsLabel, checkHostname, checkInteger, checkPort, goDuration, invalidProp } from './validate';
+import { canaryDuration, checkDnsLabel, checkHostname, checkInteger, checkPort, goDuration, invalidProp } from './validate';
 
 /** The analysis: how often Flagger checks, how far it shifts traffic, and what it measures. */
 export interface CanaryAnalysisOptions {
@@ -199,7 +199,7 @@ export class Canary extends Construct {
     const analysis = props.analysis ?? {};
     this.interval = analysis.interval ?? Duration.minutes(1);
     // Flagger runs its scheduler no faster than every 10s, whatever the interval says.
-    const interval = goDuration(this, 'analysis.interval', this.interval, 10);
+    const interval = canaryDuration(this, 'analysis.interval', this.interval, 10);
     const threshold = checkInteger(this, 'analysis.threshold', analysis.threshold ?? 5, 1, 1000, 'failed checks before rollback');
     const weights = renderWeights(this, analysis);
     const metrics = (analysis.metrics ?? [CanaryMetric.requestSuccessRate(), CanaryMetric.requestDuration()])

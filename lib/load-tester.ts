@@ -5,7 +5,7 @@ import * as flagger from '../imports/flagger.app';
 import { CanaryWebhookContext, ICanaryWebhook, canaryServiceUrl } from './canary-webhook';
 import { MeshNamespace } from './mesh-namespace';
 import { finishWorkload, nonRootPod, restrictedContainer } from './pod-security';
-import { checkDnsLabel, checkInteger, goDuration, invalidProp } from './validate';
+import { canaryDuration, checkDnsLabel, checkInteger, goDuration, invalidProp } from './validate';
 
 export const LOAD_TESTER_IMAGE = 'ghcr.io/fluxcd/flagger-loadtester:0.38.0';
 
@@ -218,7 +218,7 @@ export class LoadTester extends Construct {
           name: webhookName(context, `${field}.name`, options.name ?? 'acceptance-test'),
           type: flagger.CanarySpecAnalysisWebhooksType.PRE_HYPHEN_ROLLOUT,
           url: this.url,
-          timeout: goDuration(context.scope, `${field}.timeout`, options.timeout ?? Duration.seconds(30)),
+          timeout: canaryDuration(context.scope, `${field}.timeout`, options.timeout ?? Duration.seconds(30)),
           metadata: {
             type: 'bash',
             cmd: `curl -sd 'test' ${canaryServiceUrl(context, path)} | grep ${expect}`,
@@ -248,7 +248,7 @@ export class LoadTester extends Construct {
             `it must be longer than the analysis interval (${interval}s), or the metric windows go without traffic; omit it for ${2 * interval - 5}s.`);
         }
         const name = webhookName(context, `${field}.name`, options.name ?? 'load-test');
-        const timeout = goDuration(scope, `${field}.timeout`, options.timeout ?? Duration.seconds(5));
+        const timeout = canaryDuration(scope, `${field}.timeout`, options.timeout ?? Duration.seconds(5));
         const metadata = {
           cmd: `hey -z ${goDuration(scope, `${field}.duration`, duration)} -q ${rate} -c ${concurrency} ${canaryServiceUrl(context, path)}`,
           logCmdOutput: 'true',

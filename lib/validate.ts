@@ -57,16 +57,29 @@ export function checkNumber(scope: IConstruct, field: string, value: number, min
   return value;
 }
 
-/**
- * Renders a duration the way Flagger's CRD accepts it and Go parses it (`1m`, `30s`, `1m30s`, `90m`),
- * requiring whole seconds. No hours: the CRD's pattern `^[0-9]+(m|s)` rejects `1h`.
- */
-export function goDuration(scope: IConstruct, field: string, value: Duration, minSeconds = 1): string {
+function wholeSeconds(scope: IConstruct, field: string, value: Duration, minSeconds: number): number {
   const ms = value instanceof Duration ? value.toMilliseconds() : NaN;
   if (!Number.isFinite(ms) || ms % 1000 !== 0 || ms / 1000 < minSeconds) {
     throw invalidProp(scope, field, value, `use a whole number of seconds, at least ${minSeconds}s, e.g. Duration.minutes(1).`);
   }
-  const total = ms / 1000;
+  return ms / 1000;
+}
+
+/** Renders a duration as Go's `time.ParseDuration` reads it (`1h`, `1m30s`), for commands and flags. */
+export function goDuration(scope: IConstruct, field: string, value: Duration, minSeconds = 1): string {
+  const total = wholeSeconds(scope, field, value, minSeconds);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  return `${hours ? `${hours}h` : ''}${minutes ? `${minutes}m` : ''}${seconds ? `${seconds}s` : ''}`;
+}
+
+/**
+ * Renders a duration for a Canary field (interval, metric interval, webhook timeout): minutes and
+ * seconds only (`1m`, `1m30s`, `90m`), because the CRD's pattern `^[0-9]+(m|s)` rejects Go's `1h`.
+ */
+export function canaryDuration(scope: IConstruct, field: string, value: Duration, minSeconds = 1): string {
+  const total = wholeSeconds(scope, field, value, minSeconds);
   const minutes = Math.floor(total / 60);
   const seconds = total % 60;
   return `${minutes ? `${minutes}m` : ''}${seconds || !minutes ? `${seconds}s` : ''}`;
