@@ -98,7 +98,8 @@ function windowCause(c: DiagnosisContext): string {
 }
 
 const NO_TRAFFIC_FIX = (c: DiagnosisContext): string =>
-  `Make the load test reach the canary: in the load-test webhook use metadata.cmd like "hey -z 1m -q 10 -c 2 http://${c.target}-canary.${c.namespace}:<service.port>/" with logCmdOutput: "true", `
+  `Make the load test reach the canary: in the load-test webhook use metadata.cmd like "hey -z 1m55s -q 10 -c 2 http://${c.target}-canary.${c.namespace}:<service.port>/" `
+  + '(a run longer than the analysis interval and shorter than two) with logCmdOutput: "true", start the same command from a pre-rollout webhook so the first check has traffic, '
   + `label the namespace (kubectl label namespace ${c.namespace} istio-injection=enabled, then restart the pods), and give every metric an interval of at least 1m.`;
 
 /** Lint rules that explain a query finding no traffic. */
