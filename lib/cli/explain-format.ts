@@ -6,9 +6,8 @@
  */
 import { CanaryReport, checkLine, ExplainReport, plural, Problem, Run, TimelineItem } from '../doctor/explain';
 import { LogEntry } from '../doctor/log-input';
-import { TEXT_WIDTH } from './wrap';
+import { wrapWords } from './wrap';
 
-const WIDTH = TEXT_WIDTH;
 /** Longest timeline printed in full; longer ones keep their start and end. */
 const MAX_TIMELINE = 40;
 /** Earlier runs listed before the last one's timeline. */
@@ -26,7 +25,7 @@ const OUTCOME_LABEL: Record<string, string> = {
 };
 
 export function formatReport(report: ExplainReport): string {
-  const out: string[] = [...wrap(summaryLine(report), '', '  '), ''];
+  const out: string[] = [...wrapWords(summaryLine(report), '', '  '), ''];
   const clock = clockFormat(report);
   if (report.messages.length === 0) {
     out.push('No Flagger messages recognised. flagger-doctor explain reads the output of:');
@@ -56,7 +55,7 @@ function summaryLine(report: ExplainReport): string {
 
 function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string): string[] {
   const title = canary.namespace ? `Canary ${canary.namespace}/${canary.name}` : `Canary ${canary.name} (namespace unknown)`;
-  const out = [title, ...wrap(`Verdict: ${OUTCOME_LABEL[canary.verdict.outcome]}. ${canary.verdict.text}`, '  ', '  ')];
+  const out = [title, ...wrapWords(`Verdict: ${OUTCOME_LABEL[canary.verdict.outcome]}. ${canary.verdict.text}`, '  ', '  ')];
   const runs = canary.runs;
   const earlier = runs.slice(0, -1);
   if (earlier.length > 0) {
@@ -101,8 +100,8 @@ function formatTimeline(items: readonly TimelineItem[], clock: (entry: LogEntry)
     }
     if (item.spansEarlierRuns) text += ` (event x${item.first.count} includes earlier runs)`;
     const indent = `    ${' '.repeat(width)}  `;
-    const lines = wrap(`${text}${item.failedChecks ? '' : repeat}`, `    ${clock(item.first).padEnd(width)}  `, indent);
-    return item.countedHalts ? [...lines, ...wrap(`<- ${countedText(item.countedHalts)}`, indent, `${indent}   `)] : lines;
+    const lines = wrapWords(`${text}${item.failedChecks ? '' : repeat}`, `    ${clock(item.first).padEnd(width)}  `, indent);
+    return item.countedHalts ? [...lines, ...wrapWords(`<- ${countedText(item.countedHalts)}`, indent, `${indent}   `)] : lines;
   });
 }
 
@@ -118,24 +117,24 @@ function formatProblem(problem: Problem, index: number, total: number, clock: (e
   const seen = problem.occurrences > 1 ? `${problem.occurrences}x, ${from} to ${clock(problem.last)}` : `once, ${clock(problem.first)}`;
   const where = `${problem.first.file ? `${problem.first.file}:` : 'line '}${problem.first.line}`;
   const out = [
-    ...wrap(`Problem ${index} of ${total}: ${problem.headline}`, '  ', '    '),
-    ...wrap(`[${problem.id}] seen ${seen}; first at ${where}`, '    ', '    '),
-    ...quote(problem.example.entry.message).flatMap((line) => wrap(line, '    > ', '    > ')),
-    ...wrap(`What it means: ${diagnosis.summary}`, '    ', '    '),
-    ...problem.notes.flatMap((note) => wrap(`Note: ${note}`, '    ', '    ')),
+    ...wrapWords(`Problem ${index} of ${total}: ${problem.headline}`, '  ', '    '),
+    ...wrapWords(`[${problem.id}] seen ${seen}; first at ${where}`, '    ', '    '),
+    ...quote(problem.example.entry.message).flatMap((line) => wrapWords(line, '    > ', '    > ')),
+    ...wrapWords(`What it means: ${diagnosis.summary}`, '    ', '    '),
+    ...problem.notes.flatMap((note) => wrapWords(`Note: ${note}`, '    ', '    ')),
   ];
   if (diagnosis.causes.length > 0) {
     out.push(diagnosis.causes.length > 1 ? '    Likely causes, most likely first:' : '    Likely cause:');
     diagnosis.causes.forEach((cause, causeIndex) => {
-      out.push(...wrap(cause.text, `      ${causeIndex + 1}. `, '         '));
+      out.push(...wrapWords(cause.text, `      ${causeIndex + 1}. `, '         '));
       for (const check of cause.checks) out.push(`         $ ${checkLine(check)}`);
     });
   }
   if (evidence.length > 0) {
     out.push('    From your manifests:');
-    for (const note of evidence) out.push(...wrap(note, '      - ', '        '));
+    for (const note of evidence) out.push(...wrapWords(note, '      - ', '        '));
   }
-  out.push(...wrap(`Fix: ${diagnosis.fix}`, '    ', '    '));
+  out.push(...wrapWords(`Fix: ${diagnosis.fix}`, '    ', '    '));
   return out;
 }
 
@@ -158,20 +157,3 @@ function quote(message: string): string[] {
   return [lines[0], '...'];
 }
 
-function wrap(text: string, first: string, rest: string): string[] {
-  const words = text.split(/\s+/).filter((word) => word !== '');
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const word of words) {
-    if (!empty && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = rest + word;
-    } else {
-      line += (empty ? '' : ' ') + word;
-    }
-    empty = false;
-  }
-  lines.push(line);
-  return lines;
-}

@@ -228,6 +228,21 @@ class ParserState {
     this.entries.push(this.file === undefined ? entry : { ...entry, file: this.file });
   }
 
+  /** One record of Flagger's zap logger, in either of its encodings. */
+  private pushZapRecord(format: 'json' | 'console', line: number, message: string, time: string | undefined,
+    level: EntryLevel | undefined, ref: { name: string; namespace?: string } | undefined): void {
+    this.section = 'none';
+    this.push({
+      format,
+      line,
+      count: 1,
+      message,
+      ...(time ? { time } : {}),
+      ...(level ? { level } : {}),
+      ...(ref ? { canary: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } : {}),
+    });
+  }
+
   /** A zap JSON record, possibly after a `kubectl logs --timestamps` or `--prefix` prefix. */
   private readJson(line: string, lineNumber: number): boolean {
     const brace = line.indexOf('{');
@@ -241,16 +256,7 @@ class ParserState {
     const time = normaliseTime(record.ts) ?? normaliseTime(prefixTime);
     const level = typeof record.level === 'string' ? ZAP_LEVELS[record.level.toLowerCase()] : undefined;
     const ref = typeof record.canary === 'string' && record.canary !== '' ? splitCanaryRef(record.canary) : undefined;
-    this.section = 'none';
-    this.push({
-      format: 'json',
-      line: lineNumber,
-      count: 1,
-      message,
-      ...(time ? { time } : {}),
-      ...(level ? { level } : {}),
-      ...(ref ? { canary: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } : {}),
-    });
+    this.pushZapRecord('json', lineNumber, message, time, level, ref);
     return true;
   }
 
@@ -381,16 +387,7 @@ class ParserState {
     if (message === '') return false;
     const time = normaliseTime(ts);
     const level = ZAP_LEVELS[levelText.toLowerCase()];
-    this.section = 'none';
-    this.push({
-      format: 'console',
-      line: lineNumber,
-      count: 1,
-      message,
-      ...(time ? { time } : {}),
-      ...(level ? { level } : {}),
-      ...(ref ? { canary: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } : {}),
-    });
+    this.pushZapRecord('console', lineNumber, message, time, level, ref);
     return true;
   }
 }
