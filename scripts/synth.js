@@ -8,13 +8,19 @@
 //
 // With --app it is the `app` command of cdk8s.yaml. `npx cdk8s synth` empties dist/ before it runs the
 // app, so on failure the app puts back the last good synth, which every successful synth keeps a copy of.
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { load, ROOT } = require('./bundle');
 
 const OUTDIR = path.join(ROOT, 'dist');
+
+function sha1(bytes) {
+  return crypto.createHash('sha1').update(bytes).digest('hex');
+}
+
 const LAST_GOOD = path.join(ROOT, 'node_modules', '.cache', 'flagger-istio-cdk8s',
-  `last-good-dist-${require('crypto').createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}`);
+  `last-good-dist-${sha1(ROOT).slice(0, 12)}`);
 
 function describeError(error) {
   if (process.env.DEBUG) return error.stack;
@@ -51,14 +57,38 @@ function swapInto(staged, target) {
   if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
 }
 
-/** Keeps a copy of a good dist/ to restore when `npx cdk8s synth` fails after emptying it. */
+const LAST_GOOD_INDEX = '.files.json';
+
+/**
+ * Keeps a copy of a good dist/ to restore when `npx cdk8s synth` fails after emptying it, with the
+ * SHA-1 of each file, so that a damaged copy is never restored.
+ */
 function rememberGood(dir) {
   const staged = `${LAST_GOOD}.${process.pid}`;
   fs.rmSync(staged, { recursive: true, force: true });
   fs.cpSync(dir, staged, { recursive: true });
+  const files = Object.fromEntries(fs.readdirSync(staged).sort().map((file) => [file, sha1(fs.readFileSync(path.join(staged, file)))]));
+  fs.writeFileSync(path.join(staged, LAST_GOOD_INDEX), JSON.stringify(files));
   fs.rmSync(LAST_GOOD, { recursive: true, force: true });
   fs.renameSync(staged, LAST_GOOD);
 }
+
+/** Puts the last good synth back into `outdir`; false when there is none or it is not intact. */
+function restoreGood(outdir) {
+  let files;
+  try {
+    files = JSON.parse(fs.readFileSync(path.join(LAST_GOOD, LAST_GOOD_INDEX), 'utf8'));
+    for (const [file, hash] of Object.entries(files)) {
+      if (sha1(fs.readFileSync(path.join(LAST_GOOD, file))) !== hash) return false;
+    }
+  } catch {
+    return false;
+  }
+  fs.mkdirSync(outdir, { recursive: true });
+  for (const file of Object.keys(files)) fs.copyFileSync(path.join(LAST_GOOD, file), path.join(outdir, file));
+  return true;
+}
+
 
 function synthToDist() {
   const staged = fs.mkdtempSync(path.join(ROOT, '.synth-'));
@@ -90,8 +120,7 @@ function synthForCdk8sCli() {
   } catch (error) {
     let kept = '';
     if (isDist && fs.existsSync(LAST_GOOD)) {
-      fs.cpSync(LAST_GOOD, outdir, { recursive: true });
-      kept = '\ndist/ was restored to the last good synth.';
+      kept = restoreGood(outdir) ? '\ndist/ was restored to the last good synth.' : '\nthe last good synth was damaged, so dist/ stays empty; run npm run synth.';
     }
     process.stderr.write(`synth failed: ${describeError(error)}${kept}\n`);
     process.exitCode = 1;
