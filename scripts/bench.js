@@ -10,7 +10,7 @@ const path = require('path');
 const { bundle, checkCache, ROOT } = require('./bundle');
 
 const RUNS = Number(process.env.BENCH_RUNS || 10);
-const REFERENCE_DIR = path.resolve(ROOT, '../shared/reference/flagger-v1.44.0');
+const REFERENCE_DIR = path.join(ROOT, 'test', 'fixtures', 'reference', 'flagger-v1.44.0');
 const REFERENCE_FILES = ['kustomize-podinfo.yaml', 'kustomize-tester.yaml', 'tutorial-canary.yaml', 'tutorial-gateway.yaml'];
 
 function median(values) {
@@ -30,22 +30,15 @@ function timeOnce(command, args, options = {}) {
 /** A kustomization over the reference objects the chart reproduces, plus the namespace they need. */
 function referenceKustomization() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagger-bench-kustomize-'));
-  const sourceDir = fs.existsSync(REFERENCE_DIR) ? REFERENCE_DIR : undefined;
   const resources = [];
-  if (sourceDir) {
-    for (const file of REFERENCE_FILES) {
-      fs.copyFileSync(path.join(sourceDir, file), path.join(dir, file));
-      resources.push(file);
-    }
-  } else {
-    // Outside this workspace the reference files are absent; the synthesized objects stand in.
-    fs.copyFileSync(path.join(ROOT, 'dist', 'podinfo.k8s.yaml'), path.join(dir, 'objects.yaml'));
-    resources.push('objects.yaml');
+  for (const file of REFERENCE_FILES) {
+    fs.copyFileSync(path.join(REFERENCE_DIR, file), path.join(dir, file));
+    resources.push(file);
   }
   fs.writeFileSync(path.join(dir, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: test\n  labels:\n    istio-injection: enabled\n');
   resources.unshift('namespace.yaml');
   fs.writeFileSync(path.join(dir, 'kustomization.yaml'), `resources:\n${resources.map((file) => `- ${file}`).join('\n')}\n`);
-  return { dir, from: sourceDir ? 'the reference manifests' : 'dist/ (reference manifests not found)' };
+  return { dir, from: 'the reference manifests' };
 }
 
 function compareSynthToKustomize() {
@@ -100,9 +93,9 @@ function cacheCheckCost(synthSeconds) {
   bundle('main.ts');
   const remembered = [];
   const rehashed = [];
-  let size;
+  const size = checkCache('main.ts', { trustStats: true });
   for (let index = 0; index < RUNS; index++) {
-    remembered.push(timeMs(() => { size = checkCache('main.ts', { trustStats: true }); }));
+    remembered.push(timeMs(() => checkCache('main.ts', { trustStats: true })));
     rehashed.push(timeMs(() => checkCache('main.ts', { trustStats: false })));
   }
   const share = (ms) => (synthSeconds ? ` = ${(ms / (synthSeconds * 1000) * 100).toFixed(1)}% of node scripts/synth.js` : '');

@@ -2,8 +2,9 @@
 'use strict';
 // Regenerates imports/ from the pinned Flagger and Istio CRDs.
 //
-//   npm run import                                     downloads the pinned upstream CRDs
-//   CRD_DIR=../shared/reference/crds npm run import    reads them from a folder instead (offline)
+//   npm run import                   reads the vendored CRDs in crds/ (offline, reproducible)
+//   npm run import -- --download     downloads the pinned upstream CRDs into crds/ first
+//   CRD_DIR=folder npm run import    reads them from another folder
 //
 // Flagger's published CRD is not strict YAML (some multi-line quoted descriptions are under-indented),
 // which `cdk8s import` rejects, so every CRD is normalised first: re-indented, parsed strictly, trimmed
@@ -17,6 +18,8 @@ const { reindentQuotedScalars } = require('./crd-yaml');
 
 const ROOT = path.resolve(__dirname, '..');
 const OUTPUT = path.join(ROOT, 'imports');
+const VENDORED = path.join(ROOT, 'crds');
+const DOWNLOAD = process.argv.includes('--download');
 
 const SOURCES = [
   {
@@ -36,20 +39,23 @@ const SOURCES = [
   },
 ];
 
+/** @returns {never} */
 function fail(message) {
   process.stderr.write(`import: ${message}\n`);
   process.exit(1);
 }
 
 async function readSource(source) {
-  if (process.env.CRD_DIR) {
-    const file = path.resolve(process.env.CRD_DIR, source.file);
-    if (!fs.existsSync(file)) fail(`${file} not found (CRD_DIR=${process.env.CRD_DIR}).`);
-    return { text: fs.readFileSync(file, 'utf8'), from: file };
+  if (DOWNLOAD) {
+    const response = await fetch(source.url).catch((error) => fail(`cannot download ${source.url}: ${error.cause?.code ?? error.message}. Offline? Run npm run import without --download to use crds/.`));
+    if (!response.ok) fail(`cannot download ${source.url}: HTTP ${response.status}.`);
+    const text = await response.text();
+    return { text, from: source.url, vendor: true };
   }
-  const response = await fetch(source.url).catch((error) => fail(`cannot download ${source.url}: ${error.cause?.code ?? error.message}. Offline? Set CRD_DIR to a folder holding ${source.file}.`));
-  if (!response.ok) fail(`cannot download ${source.url}: HTTP ${response.status}.`);
-  return { text: await response.text(), from: source.url };
+  const dir = process.env.CRD_DIR ? path.resolve(process.env.CRD_DIR) : VENDORED;
+  const file = path.join(dir, source.file);
+  if (!fs.existsSync(file)) fail(`${file} not found${process.env.CRD_DIR ? ` (CRD_DIR=${process.env.CRD_DIR})` : ''}.`);
+  return { text: fs.readFileSync(file, 'utf8'), from: path.relative(ROOT, file) || file };
 }
 
 function normalise(source, text) {
@@ -70,8 +76,10 @@ async function main() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-import-'));
   const staged = path.join(work, 'imports');
   try {
+    const downloaded = [];
     for (const source of SOURCES) {
-      const { text, from } = await readSource(source);
+      const { text, from, vendor } = await readSource(source);
+      if (vendor) downloaded.push({ file: path.join(VENDORED, source.file), text });
       const file = path.join(work, `${source.name}.yaml`);
       fs.writeFileSync(file, normalise(source, text));
       process.stdout.write(`import: ${source.name} CRDs from ${from}\n`);
@@ -81,6 +89,8 @@ async function main() {
         env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
       });
     }
+    // Only once every CRD imported: update crds/ (crds/README.md lists their hashes) and imports/.
+    for (const { file, text } of downloaded) fs.writeFileSync(file, text);
     fs.rmSync(OUTPUT, { recursive: true, force: true });
     fs.renameSync(staged, OUTPUT);
     process.stdout.write(`import: wrote ${fs.readdirSync(OUTPUT).sort().map((f) => `imports/${f}`).join(', ')}\n`);

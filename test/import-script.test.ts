@@ -1,11 +1,12 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { copyProject, PROJECT_ROOT, readTree, run } from './support/project-copy';
+import { CRD_DIR } from './support/reference';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { reindentQuotedScalars, parseCrdFile } = require('../scripts/crd-yaml');
 
-const CRD_DIR = path.resolve(PROJECT_ROOT, '../shared/reference/crds');
 const flaggerCrd = fs.readFileSync(path.join(CRD_DIR, 'flagger-v1.44.0.yaml'), 'utf8');
 
 describe('CRD normalisation', () => {
@@ -33,13 +34,14 @@ describe('CRD normalisation', () => {
 });
 
 describe('npm run import', () => {
-  test('regenerates imports/ offline from CRD_DIR, byte-identical to the committed files', () => {
+  test('regenerates imports/ offline from the vendored crds/, byte-identical to the committed files', () => {
     // GIVEN a copy of the project
     const project = copyProject();
     try {
+      fs.cpSync(CRD_DIR, path.join(project, 'crds'), { recursive: true });
       fs.rmSync(path.join(project, 'imports'), { recursive: true });
       // WHEN
-      const result = run(process.execPath, ['scripts/import.js'], project, { CRD_DIR });
+      const result = run(process.execPath, ['scripts/import.js'], project);
       // THEN
       expect(result.status).toBe(0);
       expect(readTree(path.join(project, 'imports'))).toEqual(readTree(path.join(PROJECT_ROOT, 'imports')));
@@ -58,6 +60,18 @@ describe('npm run import', () => {
       expect(readTree(path.join(project, 'imports'))).toEqual(readTree(path.join(PROJECT_ROOT, 'imports')));
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('crds/', () => {
+  test('holds the files crds/README.md lists, with the SHA-256 it gives', () => {
+    const readme = fs.readFileSync(path.join(CRD_DIR, 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `([^`]+\.yaml)` \|.*\| `([0-9a-f]{64})` \|$/gm)].map(([, file, hash]) => [file, hash]);
+    const present = fs.readdirSync(CRD_DIR).filter((file) => file.endsWith('.yaml')).sort();
+    expect(listed.map(([file]) => file).sort()).toEqual(present);
+    for (const [file, hash] of listed) {
+      expect(createHash('sha256').update(fs.readFileSync(path.join(CRD_DIR, file))).digest('hex')).toBe(hash);
     }
   });
 });

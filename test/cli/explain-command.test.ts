@@ -38,7 +38,9 @@ describe('flagger-doctor explain: text output', () => {
   });
 
   test('lines stay readable in a terminal: prose is wrapped, commands are not', async () => {
-    const { stdout } = await run([FAILED_RUN]);
+    // a relative path, as typed, so the width does not depend on where the checkout lives
+    const { stdout } = await run([path.basename(FAILED_RUN)], { cwd: path.dirname(FAILED_RUN) });
+    expect(stdout).toContain('Verdict: ROLLED BACK.');
     for (const line of stdout.split('\n')) {
       if (!line.trimStart().startsWith('$ ')) expect(line.length).toBeLessThanOrEqual(100);
     }

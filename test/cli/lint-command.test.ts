@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CliResult, runDoctor } from '../support/cli';
+import { REFERENCE_DIR } from '../support/reference';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
-const REFERENCE_DIR = path.resolve(PROJECT_ROOT, '../shared/reference/flagger-v1.44.0');
 const TUTORIAL_FILES = ['kustomize-podinfo.yaml', 'kustomize-tester.yaml', 'tutorial-canary.yaml', 'tutorial-gateway.yaml'];
 const NAMESPACE = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: test\n  labels:\n    istio-injection: enabled\n';
 

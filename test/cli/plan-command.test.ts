@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CliResult, runDoctor } from '../support/cli';
+import { REFERENCE_DIR } from '../support/reference';
 
-const REFERENCE_DIR = path.resolve(__dirname, '../../../shared/reference/flagger-v1.44.0');
 const TUTORIAL_CANARY = path.join(REFERENCE_DIR, 'tutorial-canary.yaml');
 
 function run(args: string[], cwd = process.cwd(), stdin?: string): Promise<CliResult> {
@@ -114,7 +114,7 @@ describe('flagger-doctor plan: bad input', () => {
 
   test('PATH - reads the manifests from standard input', async () => {
     // GIVEN the tutorial canary piped in, as from `kustomize build`
-    const canary = fs.readFileSync(path.resolve(__dirname, '../../../shared/reference/flagger-v1.44.0/tutorial-canary.yaml'), 'utf8');
+    const canary = fs.readFileSync(TUTORIAL_CANARY, 'utf8');
     // WHEN
     const result = await run(['--format', 'json', '-'], workdir, canary);
     // THEN

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PROJECT_ROOT } from '../support/project-copy';
+import { REFERENCE_DIR } from '../support/reference';
 
 const BIN = path.join(PROJECT_ROOT, 'bin', 'flagger-doctor.js');
 const HALT = 'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic';
@@ -30,7 +31,7 @@ describe('flagger-doctor as a process', () => {
   test('a reader that stops early (| head) gets no stack trace, and the exit code stays the command\'s', () => {
     // GIVEN manifests with a lint error
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-pipe-'));
-    const canary = fs.readFileSync(path.join(PROJECT_ROOT, '../shared/reference/flagger-v1.44.0/tutorial-canary.yaml'), 'utf8');
+    const canary = fs.readFileSync(path.join(REFERENCE_DIR, 'tutorial-canary.yaml'), 'utf8');
     fs.writeFileSync(path.join(dir, 'canary.yaml'), canary);
     try {
       // WHEN its output is cut after one line

@@ -718,19 +718,3 @@ describe('setup.sh usage', () => {
     expect(result.calls).toEqual([]);
   });
 });
-
-describe('shell quality', () => {
-  test('setup.sh and the stubs are clean under shellcheck', () => {
-    const shellcheck = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' });
-    if (shellcheck.error) {
-      throw new Error('shellcheck is not installed; install it (Debian: apt-get install shellcheck), as .ci/run does.');
-    }
-    const stubs = ['_lib.sh', 'docker', 'kind', 'kubectl', 'istioctl', 'npm', 'git', 'node-too-old']
-      .map((stub) => path.join(STUBS_DIR, stub));
-    const result = spawnSync('shellcheck', ['--external-sources', '--source-path=SCRIPTDIR', SETUP_SH, ...stubs], {
-      encoding: 'utf8',
-    });
-    expect(result.stdout + result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
-});

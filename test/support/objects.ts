@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { REFERENCE_DIR } from './reference';
 
 export type Json = any;
 
@@ -23,9 +24,7 @@ export function kinds(objects: Json[]): string[] {
   return objects.map((object) => object.kind);
 }
 
-const REFERENCE_DIR = path.resolve(__dirname, '../../../shared/reference/flagger-v1.44.0');
-
-/** The objects of a reference manifest from `../shared/reference/flagger-v1.44.0`. */
+/** The objects of a reference manifest of test/fixtures/reference/flagger-v1.44.0. */
 export function referenceObjects(file: string): Json[] {
   return YAML.parseAllDocuments(fs.readFileSync(path.join(REFERENCE_DIR, file), 'utf8'))
     .map((document) => document.toJS())

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
+import { CRD_DIR } from './reference';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parseCrdFile } = require('../../scripts/crd-yaml');
 
@@ -11,7 +12,6 @@ const { parseCrdFile } = require('../../scripts/crd-yaml');
  * Both are strict: a field the schema does not know is an error, as `kubectl apply --validate=strict` makes it.
  */
 
-const CRD_DIR = path.resolve(__dirname, '../../../shared/reference/crds');
 
 export interface SchemaProblem {
   readonly object: string;

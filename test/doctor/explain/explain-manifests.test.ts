@@ -6,6 +6,7 @@ import { lint } from '../../../lib/doctor/lint';
 import { parseLogInput } from '../../../lib/doctor/log-input';
 import { fromObjects, loadManifests } from '../../../lib/doctor/manifests';
 import { Finding } from '../../../lib/doctor/types';
+import { REFERENCE_DIR } from '../../support/reference';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const GOOD = path.join(FIXTURES, 'manifests', 'good');
@@ -151,10 +152,8 @@ describe('other facts from the manifests', () => {
     expect(report.messages[0].evidence).toEqual(['Your manifests define no Canary backend in prod (they have test/podinfo).']);
   });
 
-  test('the shared tutorial reference, as the user applied it, explains the tutorial\'s first problem', () => {
-    const reference = path.resolve(__dirname, '../../../../shared/reference/flagger-v1.44.0');
-    if (!fs.existsSync(reference)) throw new Error(`missing ${reference}`);
-    const objects = loadManifests([reference]);
+  test('Flagger\'s tutorial reference, as the user applied it, explains the tutorial\'s first problem', () => {
+    const objects = loadManifests([REFERENCE_DIR]);
     const [message] = explain([parseLogInput(NO_VALUES_DURATION)], { crossReference: manifestCrossReference(objects, lint(objects)) }).messages;
     expect(message.evidence.some((note) => note.includes('metric-window-short') && note.includes('"request-duration" interval 30s'))).toBe(true);
   });

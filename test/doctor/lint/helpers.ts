@@ -3,9 +3,9 @@ import * as path from 'path';
 import { lint } from '../../../lib/doctor/lint';
 import { parseManifests } from '../../../lib/doctor/manifests';
 import { Finding, SourcedObject } from '../../../lib/doctor/types';
+import { REFERENCE_DIR } from '../../support/reference';
 
-/** Flagger's own tutorial manifests (read-only, next to the project). */
-export const REFERENCE_DIR = path.resolve(__dirname, '../../../../shared/reference/flagger-v1.44.0');
+export { REFERENCE_DIR };
 export const REFERENCE_FILES = ['kustomize-podinfo.yaml', 'kustomize-tester.yaml', 'tutorial-canary.yaml', 'tutorial-gateway.yaml'];
 
 /** The `test` namespace the tutorial creates with kubectl. */
