@@ -24,8 +24,9 @@ function writeFile(name: string, text: string): string {
 
 describe('flagger-doctor plan: text', () => {
   test('prints the tutorial canary schedule with its times, promotion, rollback and load-test windows', async () => {
-    // GIVEN the reference folder (the canary among podinfo, the loadtester and Flagger's install)
-    const result = await run([REFERENCE_DIR]);
+    // GIVEN the reference folder (the canary among podinfo, the loadtester and Flagger's install),
+    // named relative to the working directory so that line widths do not depend on the checkout's path
+    const result = await run([path.basename(REFERENCE_DIR)], path.dirname(REFERENCE_DIR));
     // THEN exit 0 and one plan, for test/podinfo
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
