@@ -1,12 +1,13 @@
-export * from './mesh-namespace';
-export * from './istio-gateway';
-export * from './podinfo';
-export * from './load-tester';
-export * from './canary-webhook';
-export * from './canary-metric';
-export * from './canary';
-export * from './ingress-route';
-export * from './tutorial-chart';
-export * from './synth-lint';
+// The constructs and the validation plugin: what a cdk8s app imports. The flagger-doctor engine
+// (lint, plan, explain) is the package's `./doctor` entry, lib/doctor/index.ts.
+export * from './constructs/mesh-namespace';
+export * from './constructs/istio-gateway';
+export * from './constructs/podinfo';
+export * from './constructs/load-tester';
+export * from './constructs/canary-webhook';
+export * from './constructs/canary-metric';
+export * from './constructs/canary';
+export * from './constructs/ingress-route';
+export * from './constructs/tutorial-chart';
+export { LINT_CONTEXT_DISABLE, LINT_CONTEXT_SCRAPE_INTERVAL } from './constructs/internal/synth-lint';
 export * from './cdk8s-validation';
-export * from './doctor';

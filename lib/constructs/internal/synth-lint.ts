@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { parseGoDuration } from './doctor/duration';
-import { lint } from './doctor/lint';
-import { Finding, SourcedObject } from './doctor/types';
+import { parseGoDuration } from '../../doctor/duration';
+import { lint } from '../../doctor/lint';
+import { Finding, SourcedObject } from '../../doctor/types';
 
 /**
  * Context keys that tune the lint run at synth time, e.g. in cdk8s.yaml-driven apps:

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import * as istio from '../imports/networking.istio.io';
-import { checkDnsLabel, checkHostname, checkPort, invalidProp } from './validate';
+import * as istio from '../../imports/networking.istio.io';
+import { checkDnsLabel, checkHostname, checkPort, invalidProp } from './internal/validate';
 
 /** Properties of an `IstioGateway`. */
 export interface IstioGatewayProps {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import * as flagger from '../imports/flagger.app';
-import { canaryDuration, checkNumber } from './validate';
+import * as flagger from '../../imports/flagger.app';
+import { canaryDuration, checkNumber } from './internal/validate';
 
 /** Options shared by the built-in metrics. */
 export interface MetricWindowOptions {

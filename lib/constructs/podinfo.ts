@@ -2,8 +2,8 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
 import { Construct } from 'constructs';
 import { MeshNamespace } from './mesh-namespace';
-import { finishWorkload, nonRootPod, restrictedContainer } from './pod-security';
-import { checkDnsLabel, checkInteger, invalidProp } from './validate';
+import { finishWorkload, nonRootPod, restrictedContainer } from './internal/pod-security';
+import { checkDnsLabel, checkInteger, invalidProp } from './internal/validate';
 
 /** The image the tutorial starts from. The trigger, `podinfod=ghcr.io/stefanprodan/podinfo:6.0.2`, needs another tag. */
 export const PODINFO_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.0';

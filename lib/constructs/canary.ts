@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
 import { Construct } from 'constructs';
-import * as flagger from '../imports/flagger.app';
+import * as flagger from '../../imports/flagger.app';
 import { CanaryMetric } from './canary-metric';
 import { CanaryWebhookContext, ICanaryWebhook } from './canary-webhook';
 import { IstioGateway } from './istio-gateway';
-import { addSynthLint } from './synth-lint';
-import { canaryDuration, checkDnsLabel, checkHostname, checkInteger, checkPort, goDuration, invalidProp } from './validate';
+import { addSynthLint } from './internal/synth-lint';
+import { canaryDuration, checkDnsLabel, checkHostname, checkInteger, checkPort, goDuration, invalidProp } from './internal/validate';
 
 /** The analysis: how often Flagger checks, how far it shifts traffic, and what it measures. */
 export interface CanaryAnalysisOptions {

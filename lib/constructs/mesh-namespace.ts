@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-25';
 import { Construct } from 'constructs';
-import { checkDnsLabel, invalidProp } from './validate';
+import { checkDnsLabel, invalidProp } from './internal/validate';
 
 /** Properties of a `MeshNamespace`. */
 export interface MeshNamespaceProps {

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import * as istio from '../imports/networking.istio.io';
+import * as istio from '../../imports/networking.istio.io';
 import { Canary } from './canary';
 import { IstioGateway } from './istio-gateway';
-import { checkDnsLabel, checkHostname, invalidProp } from './validate';
+import { checkDnsLabel, checkHostname, invalidProp } from './internal/validate';
 
 /** Properties of an `IngressRoute`. */
 export interface IngressRouteProps {

@@ -6,7 +6,7 @@ import { IstioGateway } from './istio-gateway';
 import { LoadTester } from './load-tester';
 import { MeshNamespace } from './mesh-namespace';
 import { Podinfo } from './podinfo';
-import { invalidProp } from './validate';
+import { invalidProp } from './internal/validate';
 
 /** Properties of a `FlaggerTutorialChart`. */
 export interface FlaggerTutorialChartProps extends Omit<ChartProps, 'namespace'> {

@@ -1,11 +1,11 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
 import { Construct } from 'constructs';
-import * as flagger from '../imports/flagger.app';
+import * as flagger from '../../imports/flagger.app';
 import { CanaryWebhookContext, ICanaryWebhook, canaryServiceUrl } from './canary-webhook';
 import { MeshNamespace } from './mesh-namespace';
-import { finishWorkload, nonRootPod, restrictedContainer } from './pod-security';
-import { canaryDuration, checkDnsLabel, checkInteger, goDuration, invalidProp } from './validate';
+import { finishWorkload, nonRootPod, restrictedContainer } from './internal/pod-security';
+import { canaryDuration, checkDnsLabel, checkInteger, goDuration, invalidProp } from './internal/validate';
 
 export const LOAD_TESTER_IMAGE = 'ghcr.io/fluxcd/flagger-loadtester:0.38.0';
 

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import * as flagger from '../imports/flagger.app';
+import * as flagger from '../../imports/flagger.app';
 
 /** What a webhook needs to know about the Canary it is added to. */
 export interface CanaryWebhookContext {
