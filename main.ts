@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
-import { FlaggerTutorialChart } from './lib';
+import { AppSynthesizer, FlaggerTutorialChart } from './lib';
 
 const app = new App();
 new FlaggerTutorialChart(app, 'podinfo');
-app.synth();
+AppSynthesizer.synth(app);

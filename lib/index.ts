@@ -11,3 +11,4 @@ export * from './constructs/ingress-route';
 export * from './constructs/tutorial-chart';
 export { LINT_CONTEXT_DISABLE, LINT_CONTEXT_SCRAPE_INTERVAL } from './constructs/internal/synth-lint';
 export * from './cdk8s-validation';
+export * from './synth';

@@ -59,6 +59,14 @@ describe('caches follow the content of the sources', () => {
     expect(after.mtimeNs === before.mtimeNs).toBe(keepMtime);
   }
 
+  /** The one file under lib/ that holds `text`, relative to the project. */
+  function libFileContaining(text: string): string {
+    const found = fs.readdirSync(file('lib'), { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.ts') && fs.readFileSync(file(path.join('lib', name)), 'utf8').includes(text));
+    expect(found).toHaveLength(1);
+    return path.join('lib', found[0]);
+  }
+
   beforeAll(() => {
     project = copyProject();
     const main = file('main.ts');
@@ -80,11 +88,12 @@ describe('caches follow the content of the sources', () => {
     });
 
     test.each([false, true])('a same-length edit of a digit under lib/ is synthesized, mtime kept: %s', (keepMtime) => {
+      // the loadtester's default image tag, wherever under lib/ it is defined
       const before = synth(tool);
-      const from = before.includes('maxWeight: 50') ? 'maxWeight: 50' : 'maxWeight: 20';
-      const to = from === 'maxWeight: 50' ? 'maxWeight: 20' : 'maxWeight: 50';
-      const source = 'lib/canary.ts';
-      edit(source, `analysis.maxWeight ?? ${from.slice(-2)}`, `analysis.maxWeight ?? ${to.slice(-2)}`, keepMtime);
+      const from = before.match(/flagger-loadtester:\d+\.\d+\.\d/)![0];
+      const to = from.replace(/\d$/, (digit) => String((Number(digit) + 1) % 10));
+      const source = libFileContaining(`'ghcr.io/fluxcd/${from}'`);
+      edit(source, `'ghcr.io/fluxcd/${from}'`, `'ghcr.io/fluxcd/${to}'`, keepMtime);
       const manifests = synth(tool);
       expect(manifests).toContain(to);
       expect(manifests).not.toContain(from);

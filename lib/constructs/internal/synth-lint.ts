@@ -1,8 +1,10 @@
-import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
+import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseGoDuration } from '../../doctor/duration';
 import { lint } from '../../doctor/lint';
 import { Finding, SourcedObject } from '../../doctor/types';
+import { renderedForValidation } from '../../synth/app-synthesizer';
+import { outputOf, renderCharts, resolveDependencies } from '../../synth/render';
 
 /**
  * Context keys that tune the lint run at synth time, e.g. in cdk8s.yaml-driven apps:
@@ -26,19 +28,23 @@ function identity(kind: string | undefined, namespace: string | undefined, name:
   return `${kind ?? ''}/${namespace ?? ''}/${name ?? ''}`;
 }
 
-/** The app's objects in `kubectl apply -f dist/` order: chart files lexically, then each chart's own order. */
+/**
+ * The app's objects in `kubectl apply -f dist/` order (files by path, then each file's order), as
+ * the synth in progress rendered them; outside `AppSynthesizer` (plain `app.synth()`), they are
+ * rendered here, once per synth, after resolving the dependencies as the synth itself will.
+ */
 function appObjects(app: App): { objects: SourcedObject[]; paths: Map<string, string> } {
-  const charts = app.node.findAll().filter((node): node is Chart => Chart.isChart(node))
-    .map((chart) => ({ chart, file: `${Names.toDnsLabel(chart)}${app.outputFileExtension}` }))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  let rendered = renderedForValidation(app);
+  if (!rendered) rendered = renderCharts(app, resolveDependencies(app), { chartOverrides: false });
+  const files = [...(outputOf(rendered)?.files ?? [])].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const objects: SourcedObject[] = [];
   const paths = new Map<string, string>();
-  for (const { chart, file } of charts) {
-    for (const node of new DependencyGraph(chart.node).topology()) {
-      if (!(node instanceof ApiObject) || Chart.of(node) !== chart) continue;
-      const object = node.toJson();
-      objects.push({ object, source: { file, order: objects.length, path: node.node.path } });
-      paths.set(identity(object.kind, object.metadata?.namespace, object.metadata?.name), node.node.path);
+  for (const { file, objects: fileObjects } of files) {
+    for (const { apiObject, json } of fileObjects) {
+      if (!json) continue;
+      const path = apiObject?.node.path;
+      objects.push({ object: json, source: { file, order: objects.length, path } });
+      if (path) paths.set(identity(json.kind, json.metadata?.namespace, json.metadata?.name), path);
     }
   }
   return { objects, paths };

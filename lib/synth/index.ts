@@ -1,0 +1,1 @@
+export { AppSynthesizer } from './app-synthesizer';

@@ -1,0 +1,181 @@
+import { ApiObject, App, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * Rendering an app the way `App.synth()` does, with each step done once for the whole app.
+ *
+ * cdk8s 2.70's `App.synth()` renders each chart with `chart.toJson()`, which is `App._synthChart`:
+ * it resolves the dependencies of, and validates, the whole app again for every chart, so N charts
+ * cost N+1 passes over every construct. Here dependencies are resolved once, and each chart's
+ * objects are rendered from its own dependency graph, as `chartToKube` does in cdk8s.
+ */
+
+/** One object of a rendered chart. */
+export interface RenderedObject {
+  readonly apiObject: ApiObject;
+  /** `apiObject.toJson()`, as written to the manifest. */
+  readonly json: any;
+}
+
+/** A chart with its objects in cdk8s's order (topological within the chart). */
+export interface RenderedChart {
+  readonly chart: Chart;
+  readonly objects: readonly RenderedObject[];
+  /** Whether the objects came from the chart's own `toJson()` override. */
+  readonly overridden: boolean;
+}
+
+/** Every chart of an app, in the order `App.charts` gives (topological across charts). */
+export interface RenderedApp {
+  readonly app: App;
+  readonly charts: readonly RenderedChart[];
+  /** Whether any chart depends on another, so that `FILE_PER_CHART` numbers the files. */
+  readonly hasDependantCharts: boolean;
+}
+
+/**
+ * Turns construct dependencies into chart and ApiObject dependencies, as cdk8s's (unexported)
+ * `resolveDependencies` does; adding the same dependency twice is a no-op, so running it once has
+ * the effect of the N+1 runs of `App.synth()`. Returns whether any chart depends on another.
+ */
+export function resolveDependencies(app: App, nodes: readonly IConstruct[] = app.node.findAll()): boolean {
+  let hasDependantCharts = false;
+  for (const parent of nodes) {
+    if (!(parent instanceof Chart)) continue;
+    for (const child of parent.node.children) {
+      if (child instanceof Chart) {
+        parent.node.addDependency(child);
+        hasDependantCharts = true;
+      }
+    }
+  }
+  for (const { source, target } of dependencies(nodes)) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    if (sourceChart !== targetChart) {
+      sourceChart.node.addDependency(targetChart);
+      hasDependantCharts = true;
+    }
+  }
+  // Read the dependencies again: the chart dependencies just added count too, as in cdk8s.
+  const apiObjectsCache = new Map<IConstruct, ApiObject[]>();
+  const apiObjectsOf = (scope: IConstruct, chart: Chart) => {
+    let all = apiObjectsCache.get(scope);
+    if (!all) {
+      all = scope.node.findAll().filter((node): node is ApiObject => node instanceof ApiObject);
+      apiObjectsCache.set(scope, all);
+    }
+    return all.filter((object) => Chart.of(object) === chart);
+  };
+  for (const { source, target } of dependencies(nodes)) {
+    const targets = apiObjectsOf(target, Chart.of(target));
+    const sources = apiObjectsOf(source, Chart.of(source));
+    for (const targetObject of targets) {
+      for (const sourceObject of sources) {
+        if (targetObject !== sourceObject) sourceObject.node.addDependency(targetObject);
+      }
+    }
+  }
+  return hasDependantCharts;
+}
+
+function dependencies(nodes: readonly IConstruct[]): Array<{ source: IConstruct; target: IConstruct }> {
+  const found: Array<{ source: IConstruct; target: IConstruct }> = [];
+  for (const source of nodes) {
+    for (const target of source.node.dependencies) found.push({ source, target });
+  }
+  return found;
+}
+
+/** The app's charts in `App.charts` order. */
+export function chartsOf(app: App): Chart[] {
+  return new DependencyGraph(app.node).topology().filter((node): node is Chart => node instanceof Chart);
+}
+
+/** The ApiObjects a chart renders itself (not those of nested charts), in its dependency order. */
+export function apiObjectsOf(chart: Chart): ApiObject[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((node): node is ApiObject => node instanceof ApiObject && Chart.of(node) === chart);
+}
+
+function renderApiObjects(chart: Chart): RenderedObject[] {
+  return apiObjectsOf(chart).map((apiObject) => ({ apiObject, json: apiObject.toJson() }));
+}
+
+/** Options of `renderCharts`. */
+export interface RenderOptions {
+  /**
+   * Render a chart class that overrides `toJson()` through it, as `App.synth()` does, whatever that
+   * costs (cdk8s's `toJson()` resolves and validates the whole app). Off, its ApiObjects are rendered.
+   *
+   * @default true
+   */
+  readonly chartOverrides?: boolean;
+}
+
+/** Renders every chart of an app whose dependencies are resolved. */
+export function renderCharts(app: App, hasDependantCharts: boolean, options: RenderOptions = {}): RenderedApp {
+  const chartOverrides = options.chartOverrides ?? true;
+  const charts = chartsOf(app).map((chart): RenderedChart => {
+    if (chartOverrides && chart.toJson !== Chart.prototype.toJson) {
+      const apiObjects = apiObjectsOf(chart);
+      const json: any[] = chart.toJson();
+      // An override may drop or add objects; pair them with ApiObjects only where it kept the order.
+      return { chart, objects: json.map((object, index) => ({ apiObject: apiObjects[index], json: object })), overridden: true };
+    }
+    return { chart, objects: renderApiObjects(chart), overridden: false };
+  });
+  return { app, charts, hasDependantCharts };
+}
+
+/** A file of the rendered app, named as `App.synth()` names it. */
+export interface RenderedFile {
+  /** Path relative to the output directory. */
+  readonly file: string;
+  readonly objects: readonly RenderedObject[];
+}
+
+/** What `App.synth()` writes: folders first (FOLDER_PER_CHART_FILE_PER_RESOURCE), then files in its order. */
+export interface RenderedOutput {
+  readonly folders: readonly string[];
+  readonly files: readonly RenderedFile[];
+}
+
+/**
+ * The output `App.synth()` writes for `rendered`, or undefined for an output type this code does
+ * not know (a cdk8s newer than this library).
+ */
+export function outputOf(rendered: RenderedApp): RenderedOutput | undefined {
+  const files = filesOf(rendered);
+  if (!files) return undefined;
+  const folders = rendered.app.yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE
+    ? rendered.charts.map((chart, index) => chartFileName(rendered, chart.chart, index)) : [];
+  return { folders, files };
+}
+
+function chartFileName(rendered: RenderedApp, chart: Chart, index: number): string {
+  return `${rendered.hasDependantCharts ? `${String(index).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
+}
+
+function filesOf(rendered: RenderedApp): RenderedFile[] | undefined {
+  const { app, charts } = rendered;
+  const extension = app.outputFileExtension;
+  const chartName = (chart: Chart, index: number) => chartFileName(rendered, chart, index);
+  const resourceName = (kind: string, name: string | undefined) => `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
+  switch (app.yamlOutputType) {
+    case YamlOutputType.FILE_PER_APP:
+      return charts.length > 0 ? [{ file: `app${extension}`, objects: charts.flatMap((chart) => chart.objects) }] : [];
+    case YamlOutputType.FILE_PER_CHART:
+      return charts.map((chart, index) => ({ file: `${chartName(chart.chart, index)}${extension}`, objects: chart.objects }));
+    case YamlOutputType.FILE_PER_RESOURCE:
+      return charts.flatMap((chart) => chart.objects.filter((object) => object.json !== undefined)
+        .map((object) => ({ file: `${resourceName(object.json.kind, object.json.metadata.name)}${extension}`, objects: [object] })));
+    case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
+      // cdk8s renders this layout from the ApiObjects, bypassing a chart's toJson() override, and
+      // names each file by the ApiObject's kind and name rather than by the rendered JSON.
+      return charts.flatMap((chart, index) => (chart.overridden ? renderApiObjects(chart.chart) : chart.objects)
+        .map((object) => ({ file: `${chartName(chart.chart, index)}/${resourceName(object.apiObject.kind, object.apiObject.metadata.name)}${extension}`, objects: [object] })));
+    default:
+      return undefined;
+  }
+}
