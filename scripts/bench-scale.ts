@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { FlaggerTutorialChart } from '../lib';
+import { AppSynthesizer, FlaggerTutorialChart } from '../lib';
 
 const instances = Number(process.env.BENCH_INSTANCES ?? '1');
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagger-bench-'));
@@ -15,7 +15,7 @@ try {
   for (let index = 1; index < instances; index++) {
     new FlaggerTutorialChart(app, `podinfo-${index}`, { namespace: `test-${index}`, host: `app-${index}.example.com`, gateway: first.gateway });
   }
-  app.synth();
+  if (process.env.BENCH_UPSTREAM) app.synth(); else AppSynthesizer.synth(app);
   const objects = fs.readdirSync(outdir)
     .map((file) => fs.readFileSync(path.join(outdir, file), 'utf8').split(/^---$/m).length)
     .reduce((sum, count) => sum + count, 0);

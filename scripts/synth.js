@@ -1,80 +1,165 @@
 #!/usr/bin/env node
 'use strict';
-// `npm run synth`: synthesizes main.ts into dist/ without ever losing the last good dist/.
+// `npm run synth`: synthesizes main.ts into dist/, never losing the last good dist/.
 //
-// The app is compiled with esbuild (types are checked by `npm run build` and `npm test`, not here),
-// synthesized into a fresh folder beside dist/, checked to hold only manifests, and only then
-// swapped in. On any error dist/ is left as it was and the error is printed as one sentence.
+//   npm run synth                 synthesize into dist/
+//   npm run synth -- --force      also delete files in dist/ that synth did not write
+//   node scripts/synth.js --app   the `app` command of cdk8s.yaml, run by `npx cdk8s synth`
 //
-// With --app it is the `app` command of cdk8s.yaml. `npx cdk8s synth` empties dist/ before it runs the
-// app, so on failure the app puts back the last good synth, which every successful synth keeps a copy of.
+// The app is compiled with esbuild (types are checked by `npm run build` and `npm test`, not here)
+// and synthesized into a staging folder beside dist/, checked to hold only manifests, and only then
+// published into dist/ file by file (scripts/synth/publish.js): dist/ is never missing, no file in it
+// is ever half written, and a synth killed at any moment is finished by the next one. Synths of one
+// project take turns (scripts/synth/lock.js). Any failure is one sentence, and dist/ is left as it was.
+//
+// `npx cdk8s synth` empties dist/ before it runs the app, so on failure the app puts back the last
+// good synth, a copy of which every successful synth keeps.
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { load, ROOT } = require('./bundle');
+const { load, CACHE_DIR, ROOT } = require('./bundle');
+const { SynthError, describe } = require('./synth/errors');
+const { acquireLock, isAbandoned, isRunning } = require('./synth/lock');
+const { finishInterrupted, isInterrupted, publish } = require('./synth/publish');
 
 const OUTDIR = path.join(ROOT, 'dist');
+const LOCK = path.join(ROOT, '.synth.lock');
+const STAGE_PREFIX = '.synth-';
+const MANIFEST = /\.k8s\.yaml$/;
+const USAGE = 'usage: npm run synth [-- --force]   (node scripts/synth.js [--force] [--app])';
 
+/** @param {Buffer | string} bytes */
 function sha1(bytes) {
   return crypto.createHash('sha1').update(bytes).digest('hex');
 }
 
-const LAST_GOOD = path.join(ROOT, 'node_modules', '.cache', 'flagger-istio-cdk8s',
-  `last-good-dist-${sha1(ROOT).slice(0, 12)}`);
-
-function describeError(error) {
-  if (process.env.DEBUG) return error.stack;
-  const message = error && error.message ? error.message : String(error);
-  return message;
-}
-
-function runApp(outdir) {
-  process.env.CDK8S_OUTDIR = outdir;
-  load('main.ts');
-}
-
-function manifestFiles(dir, { allowMetadata = false } = {}) {
-  const files = fs.readdirSync(dir).sort();
-  // cdk8s-cli asks for construct-metadata.json when validation plugins are configured.
-  const strays = files.filter((file) => !file.endsWith('.k8s.yaml') && !(allowMetadata && file === 'construct-metadata.json'));
-  if (strays.length > 0) {
-    throw new Error(`the app wrote files that are not manifests (${strays.join(', ')}); kubectl apply -f dist/ would fail on them.`);
-  }
-  if (files.length === 0) throw new Error('the app synthesized no manifests.');
-  return files;
-}
-
-function swapInto(staged, target) {
-  const previous = `${target}.previous-${process.pid}`;
-  const hadPrevious = fs.existsSync(target);
-  if (hadPrevious) fs.renameSync(target, previous);
-  try {
-    fs.renameSync(staged, target);
-  } catch (error) {
-    if (hadPrevious) fs.renameSync(previous, target);
-    throw error;
-  }
-  if (hadPrevious) fs.rmSync(previous, { recursive: true, force: true });
-}
-
+const LAST_GOOD = path.join(CACHE_DIR, `last-good-dist-${sha1(ROOT).slice(0, 12)}`);
 const LAST_GOOD_INDEX = '.files.json';
 
 /**
- * Keeps a copy of a good dist/ to restore when `npx cdk8s synth` fails after emptying it, with the
- * SHA-1 of each file, so that a damaged copy is never restored.
+ * Where synth keeps what it wrote into `outdir` and the journal of a publish in progress: outside
+ * the output, so that it holds manifests only.
+ * @param {string} outdir
  */
+function stateOf(outdir) {
+  return path.join(CACHE_DIR, `dist-state-${sha1(outdir).slice(0, 12)}`);
+}
+
+/** @param {string} text */
+function say(text) {
+  process.stderr.write(`${text}\n`);
+}
+
+/** @param {string[]} argv */
+function parseArguments(argv) {
+  const options = { app: false, force: false };
+  for (const argument of argv) {
+    if (argument === '--app') options.app = true;
+    else if (argument === '--force') options.force = true;
+    else throw new SynthError(`unknown argument ${JSON.stringify(argument)}; ${USAGE}`, 2);
+  }
+  return options;
+}
+
+/** Seconds to wait for another synth, from SYNTH_LOCK_TIMEOUT. */
+function lockTimeoutMs() {
+  const value = process.env.SYNTH_LOCK_TIMEOUT ?? '120';
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1) throw new SynthError(`SYNTH_LOCK_TIMEOUT is ${JSON.stringify(value)}; give a whole number of seconds, at least 1.`, 2);
+  return seconds * 1000;
+}
+
+/** For tests: SYNTH_FAILPOINT=<step> kills this process with SIGKILL right after that step. */
+/** @param {string} step */
+function failpoint(step) {
+  if (process.env.SYNTH_FAILPOINT === step) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * What synths that died left: in the project, staging folders (only the lock holder makes them, so
+ * while this synth holds the lock any other is a leftover), lock candidates of dead synths, and the
+ * previous format's leftovers; in `stageDir` (where `npx cdk8s synth -o DIR` stages, which other
+ * projects may share), staging folders of dead processes; in `state`, temporary files.
+ * @param {string} stageDir
+ * @param {string} state
+ */
+function removeLeftovers(stageDir, state) {
+  for (const entry of fs.readdirSync(ROOT)) {
+    const leftover = path.join(ROOT, entry);
+    if (entry.startsWith(`${path.basename(LOCK)}.`)) {
+      if (isAbandoned(leftover)) fs.rmSync(leftover, { force: true });
+    } else if (entry.startsWith(STAGE_PREFIX)) {
+      fs.rmSync(leftover, { recursive: true, force: true });
+    } else if (/^dist\.previous-\d+$/.test(entry)) {
+      // The previous format swapped dist/ with two renames; a kill between them left it here.
+      if (!fs.existsSync(OUTDIR)) {
+        fs.renameSync(leftover, OUTDIR);
+        say('synth: put back dist/, which an interrupted synth of an older version had moved aside.');
+      } else {
+        fs.rmSync(leftover, { recursive: true, force: true });
+      }
+    }
+  }
+  if (stageDir !== ROOT) {
+    for (const entry of fs.readdirSync(stageDir)) {
+      const pid = /^\.synth-(\d+)-/.exec(entry)?.[1];
+      if (pid && !isRunning(Number(pid))) fs.rmSync(path.join(stageDir, entry), { recursive: true, force: true });
+    }
+  }
+  if (fs.existsSync(state)) {
+    for (const entry of fs.readdirSync(state).filter((name) => name.endsWith('.tmp'))) fs.rmSync(path.join(state, entry), { force: true });
+  }
+}
+
+/** @param {string} dir */
+function makeStage(dir) {
+  try {
+    const stage = fs.mkdtempSync(path.join(dir, `${STAGE_PREFIX}${process.pid}-`));
+    fs.chmodSync(stage, 0o755);
+    return stage;
+  } catch (error) {
+    throw new SynthError(describe(error, `create a staging folder in ${dir}`));
+  }
+}
+
+/**
+ * The manifests the app wrote into `stage`; anything else is refused.
+ * @param {string} stage
+ * @param {{ allowMetadata: boolean }} options
+ */
+function stagedManifests(stage, { allowMetadata }) {
+  const files = fs.readdirSync(stage).sort();
+  // cdk8s-cli asks for construct-metadata.json when validation plugins are configured.
+  const strays = files.filter((file) => !MANIFEST.test(file) && !(allowMetadata && file === 'construct-metadata.json'));
+  if (strays.length > 0) {
+    throw new SynthError(`the app wrote files that are not manifests (${strays.join(', ')}); kubectl apply -f dist/ would fail on them.`);
+  }
+  return files;
+}
+
+/** Keeps a copy of a good dist/, with each file's SHA-1, for `npx cdk8s synth` to restore. */
+/** @param {string} dir */
 function rememberGood(dir) {
   const staged = `${LAST_GOOD}.${process.pid}`;
   fs.rmSync(staged, { recursive: true, force: true });
-  fs.cpSync(dir, staged, { recursive: true });
-  const files = Object.fromEntries(fs.readdirSync(staged).sort().map((file) => [file, sha1(fs.readFileSync(path.join(staged, file)))]));
+  fs.mkdirSync(staged, { recursive: true });
+  const files = {};
+  for (const file of fs.readdirSync(dir).filter((name) => MANIFEST.test(name))) {
+    const bytes = fs.readFileSync(path.join(dir, file));
+    fs.writeFileSync(path.join(staged, file), bytes);
+    files[file] = sha1(bytes);
+  }
   fs.writeFileSync(path.join(staged, LAST_GOOD_INDEX), JSON.stringify(files));
   fs.rmSync(LAST_GOOD, { recursive: true, force: true });
   fs.renameSync(staged, LAST_GOOD);
 }
 
-/** Puts the last good synth back into `outdir`; false when there is none or it is not intact. */
+/**
+ * Puts the last good synth back into `outdir`; false when there is none or it is not intact.
+ * @param {string} outdir
+ */
 function restoreGood(outdir) {
+  /** @type {Record<string, string>} */
   let files;
   try {
     files = JSON.parse(fs.readFileSync(path.join(LAST_GOOD, LAST_GOOD_INDEX), 'utf8'));
@@ -89,45 +174,168 @@ function restoreGood(outdir) {
   return true;
 }
 
-
-function synthToDist() {
-  const staged = fs.mkdtempSync(path.join(ROOT, '.synth-'));
-  fs.chmodSync(staged, 0o755);
+/**
+ * Runs the app (main.ts) with its output going to `stage`, and calls `done` once, when the app is
+ * finished: when the event loop is empty, when the app calls process.exit, or when it throws, even
+ * asynchronously. Until then process.exit cannot end the process without `done` running.
+ * @param {string} stage
+ * @param {(outcome: { error?: unknown, exitCode?: number }) => void} done
+ */
+function runApp(stage, done) {
+  const realExit = process.exit.bind(process);
+  let finished = false;
+  /** @param {{ error?: unknown, exitCode?: number }} outcome */
+  const finish = (outcome) => {
+    if (finished) return;
+    finished = true;
+    process.exit = realExit;
+    done(outcome);
+  };
+  process.exit = /** @type {(code?: number) => never} */ ((code) => {
+    finish({ exitCode: code === undefined ? Number(process.exitCode ?? 0) : Number(code) });
+    return realExit();
+  });
+  const crash = (/** @type {unknown} */ error) => {
+    if (finished) {
+      // The manifests are written; the app still failed.
+      say(`synth: the app failed after it synthesized: ${describe(error)}`);
+      process.exitCode = 1;
+    }
+    finish({ error });
+    realExit();
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  process.once('beforeExit', () => finish({}));
+  process.env.CDK8S_OUTDIR = stage;
   try {
-    runApp(staged);
-    const files = manifestFiles(staged);
-    swapInto(staged, OUTDIR);
-    rememberGood(OUTDIR);
-    process.stderr.write(`synth: ${files.map((file) => `dist/${file}`).join(', ')}\n`);
+    load('main.ts');
   } catch (error) {
-    fs.rmSync(staged, { recursive: true, force: true });
-    const kept = fs.existsSync(OUTDIR) ? 'dist/ was left as it was.' : 'nothing was written.';
-    process.stderr.write(`synth failed: ${describeError(error)}\n${kept}\n`);
-    process.exitCode = 1;
+    finish({ error });
   }
 }
 
+/**
+ * What the app's end means for the synth: an error to report, or undefined when it finished well.
+ * @param {{ error?: unknown, exitCode?: number }} outcome
+ * @param {string} stage
+ */
+function appFailure(outcome, stage) {
+  if (outcome.error !== undefined) return outcome.error;
+  if (outcome.exitCode !== undefined && outcome.exitCode !== 0) return new SynthError(`the app exited with code ${outcome.exitCode}.`);
+  if (fs.readdirSync(stage).length === 0) {
+    return new SynthError(outcome.exitCode === undefined
+      ? 'the app synthesized no manifests; does main.ts call AppSynthesizer.synth(app) (or app.synth())?'
+      : 'the app called process.exit(0) before it synthesized any manifest.');
+  }
+  return undefined;
+}
+
+/**
+ * Reports a failed synth in one sentence (plus what became of the output) and sets the exit code.
+ * @param {unknown} error
+ * @param {string} [outcome] e.g. "dist/ was left as it was."
+ */
+function reportFailure(error, outcome) {
+  say(`synth failed: ${describe(error)}${outcome ? `\n${outcome}` : ''}`);
+  process.exitCode = error instanceof SynthError ? error.exitCode : 1;
+}
+
+/**
+ * Takes the lock, finishes what an interrupted synth left in `outdir`, and makes a staging folder
+ * in `dir`.
+ * @param {string} dir
+ * @param {string} outdir
+ * @param {string} label
+ */
+function prepare(dir, outdir, label) {
+  const release = acquireLock(LOCK, { timeoutMs: lockTimeoutMs(), name: 'synth', onWait: (pid) => say(`synth: waiting for another synth (pid ${pid}) to finish...`) });
+  try {
+    const note = finishInterrupted(stateOf(outdir), label);
+    if (note) say(`synth: ${note}`);
+    removeLeftovers(dir, stateOf(outdir));
+    const stage = makeStage(dir);
+    failpoint('staged');
+    return { release, stage };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** `npm run synth`: into dist/. */
+/** @param {{ force: boolean }} options */
+function synthToDist(options) {
+  const { release, stage } = prepare(ROOT, OUTDIR, 'dist/');
+  runApp(stage, (outcome) => {
+    try {
+      let files;
+      try {
+        const failure = appFailure(outcome, stage);
+        if (failure !== undefined) throw failure;
+        files = stagedManifests(stage, { allowMetadata: false });
+        failpoint('app-done');
+      } catch (error) {
+        fs.rmSync(stage, { recursive: true, force: true });
+        reportFailure(error, fs.existsSync(OUTDIR) ? 'dist/ was left as it was.' : 'nothing was written.');
+        return;
+      }
+      try {
+        const { foreign } = publish(stage, OUTDIR, {
+          state: stateOf(OUTDIR), force: options.force, forceHint: 'run npm run synth -- --force', label: 'dist/', looksSynthesized: (name) => MANIFEST.test(name), afterStep: failpoint,
+        });
+        if (foreign.length > 0) say(`synth: deleted from dist/ (--force): ${foreign.join(', ')}`);
+      } catch (error) {
+        // The publish says what state dist/ is in; a half-done one is finished by the next synth.
+        if (!isInterrupted(stateOf(OUTDIR))) fs.rmSync(stage, { recursive: true, force: true });
+        reportFailure(error);
+        return;
+      }
+      try {
+        rememberGood(OUTDIR);
+      } catch (error) {
+        say(`synth: warning: could not keep a copy of dist/ for npx cdk8s synth to restore: ${describe(error)}`);
+      }
+      say(`synth: ${files.map((file) => `dist/${file}`).join(', ')}`);
+      if (outcome.exitCode) process.exitCode = outcome.exitCode;
+    } finally {
+      release();
+    }
+  });
+}
+
+/** `npx cdk8s synth`: into CDK8S_OUTDIR, which cdk8s-cli emptied before running this. */
 function synthForCdk8sCli() {
   const outdir = path.resolve(process.env.CDK8S_OUTDIR || OUTDIR);
   const isDist = outdir === OUTDIR;
-  const staged = fs.mkdtempSync(path.join(path.dirname(outdir), '.synth-'));
-  try {
-    runApp(staged);
-    manifestFiles(staged, { allowMetadata: true });
-    fs.mkdirSync(outdir, { recursive: true });
-    for (const file of fs.readdirSync(staged)) fs.renameSync(path.join(staged, file), path.join(outdir, file));
-    if (isDist) rememberGood(outdir);
-  } catch (error) {
-    let kept = '';
-    if (isDist && fs.existsSync(LAST_GOOD)) {
-      kept = restoreGood(outdir) ? '\ndist/ was restored to the last good synth.' : '\nthe last good synth was damaged, so dist/ stays empty; run npm run synth.';
+  const label = `${path.relative(process.cwd(), outdir) || '.'}/`;
+  const { release, stage } = prepare(path.dirname(outdir), outdir, label);
+  runApp(stage, (outcome) => {
+    try {
+      const failure = appFailure(outcome, stage);
+      if (failure !== undefined) throw failure;
+      stagedManifests(stage, { allowMetadata: true });
+      publish(stage, outdir, {
+        state: stateOf(outdir), label, looksSynthesized: (name) => MANIFEST.test(name) || name === 'construct-metadata.json',
+      });
+      if (isDist) rememberGood(outdir);
+    } catch (error) {
+      fs.rmSync(stage, { recursive: true, force: true });
+      let kept = '';
+      if (isDist && fs.existsSync(LAST_GOOD)) {
+        kept = restoreGood(outdir) ? 'dist/ was restored to the last good synth.' : 'the last good synth was damaged, so dist/ stays empty; run npm run synth.';
+      }
+      reportFailure(error, kept);
+    } finally {
+      release();
     }
-    process.stderr.write(`synth failed: ${describeError(error)}${kept}\n`);
-    process.exitCode = 1;
-  } finally {
-    fs.rmSync(staged, { recursive: true, force: true });
-  }
+  });
 }
 
-if (process.argv.includes('--app')) synthForCdk8sCli();
-else synthToDist();
+try {
+  const options = parseArguments(process.argv.slice(2));
+  if (options.app) synthForCdk8sCli();
+  else synthToDist(options);
+} catch (error) {
+  reportFailure(error);
+}

@@ -28,9 +28,16 @@ export function run(command: string, args: string[], cwd: string, env: Record<st
   });
 }
 
-/** Every file under `dir` with its content, for byte-for-byte comparisons. */
-export function readTree(dir: string): Record<string, string> {
+/** Every file under `dir` with its content (a folder as `name/`, listed with its files), for byte-for-byte comparisons. */
+export function readTree(dir: string, prefix = ''): Record<string, string> {
   const tree: Record<string, string> = {};
-  for (const file of fs.readdirSync(dir).sort()) tree[file] = fs.readFileSync(path.join(dir, file), 'utf8');
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.isDirectory()) {
+      tree[`${prefix}${entry.name}/`] = '';
+      Object.assign(tree, readTree(path.join(dir, entry.name), `${prefix}${entry.name}/`));
+    } else {
+      tree[`${prefix}${entry.name}`] = fs.readFileSync(path.join(dir, entry.name), 'utf8');
+    }
+  }
   return tree;
 }
