@@ -14,10 +14,10 @@
  * the synthesized manifest files, and fails `cdk8s synth` when the submitted report is a failure.
  * The contract is declared structurally below so the plugin has no runtime dependency on cdk8s-cli.
  */
-import { parseGoDuration } from './doctor/duration';
-import { lint } from './doctor/lint';
-import { loadManifests, ManifestError } from './doctor/manifests';
-import { Finding, SourcedObject } from './doctor/types';
+import { parseGoDuration } from './doctor/util/duration';
+import { lint } from './doctor/lint/engine';
+import { loadManifests, ManifestError } from './doctor/input/manifests';
+import { Finding, SourcedObject } from './doctor/model/object';
 
 /** Properties of `FlaggerDoctorValidation`, from `properties:` in `cdk8s.yaml`. */
 export interface FlaggerDoctorValidationProps {

@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { parseGoDuration } from '../doctor/duration';
-import { DEFAULT_SCRAPE_INTERVAL_MS } from '../doctor/lint-context';
-import { loadManifests, manifestFiles, ManifestError, parseManifests } from '../doctor/manifests';
-import { SourcedObject } from '../doctor/types';
+import { parseGoDuration } from '../doctor/util/duration';
+import { DEFAULT_SCRAPE_INTERVAL_MS } from '../doctor/model/manifest-index';
+import { loadManifests, manifestFiles, ManifestError, parseManifests } from '../doctor/input/manifests';
+import { SourcedObject } from '../doctor/model/object';
 import { CliIO, UsageError } from './io';
 
 /** The arguments shared by the commands that read manifests: `lint` and `plan`. */

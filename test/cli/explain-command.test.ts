@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { explain, messageJson } from '../../lib/doctor/explain';
-import { parseLogInput } from '../../lib/doctor/log-input';
+import { explain, messageJson } from '../../lib/doctor/explain/explain';
+import { parseLogInput } from '../../lib/doctor/input/logs';
 import { CliResult, runDoctor } from '../support/cli';
 
 const FIXTURES = path.resolve(__dirname, '../doctor/explain/fixtures');

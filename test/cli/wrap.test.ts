@@ -1,4 +1,4 @@
-import { wrapLine } from '../../lib/cli/wrap';
+import { wrapLine } from '../../lib/cli/format/wrap';
 
 describe('wrapLine', () => {
   test('a short line is left alone', () => {

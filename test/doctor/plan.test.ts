@@ -1,6 +1,6 @@
-import { parseGoDuration } from '../../lib/doctor/duration';
-import { CanaryPlan, parseHeyCommands, planCanaries, requiredRequestsFor } from '../../lib/doctor/plan';
-import { KubeObject, SourcedObject } from '../../lib/doctor/types';
+import { parseGoDuration } from '../../lib/doctor/util/duration';
+import { CanaryPlan, parseHeyCommands, planCanaries, requiredRequestsFor } from '../../lib/doctor/plan/plan';
+import { KubeObject, SourcedObject } from '../../lib/doctor/model/object';
 import { Json, referenceObjects } from '../support/objects';
 
 const MINUTE = 60_000;

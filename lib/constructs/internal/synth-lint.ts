@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { parseGoDuration } from '../../doctor/duration';
-import { lint } from '../../doctor/lint';
-import { Finding, SourcedObject } from '../../doctor/types';
+import { parseGoDuration } from '../../doctor/util/duration';
+import { lint } from '../../doctor/lint/engine';
+import { Finding, SourcedObject } from '../../doctor/model/object';
 import { renderedForValidation } from '../../synth/app-synthesizer';
 import { outputOf, renderCharts, resolveDependencies } from '../../synth/render';
 

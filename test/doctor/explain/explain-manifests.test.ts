@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { explain, ExplainedMessage } from '../../../lib/doctor/explain';
-import { manifestCrossReference } from '../../../lib/doctor/explain-manifests';
-import { lint } from '../../../lib/doctor/lint';
-import { parseLogInput } from '../../../lib/doctor/log-input';
-import { fromObjects, loadManifests } from '../../../lib/doctor/manifests';
-import { Finding } from '../../../lib/doctor/types';
+import { explain, ExplainedMessage } from '../../../lib/doctor/explain/explain';
+import { manifestCrossReference } from '../../../lib/doctor/explain/cross-reference';
+import { lint } from '../../../lib/doctor/lint/engine';
+import { parseLogInput } from '../../../lib/doctor/input/logs';
+import { fromObjects, loadManifests } from '../../../lib/doctor/input/manifests';
+import { Finding } from '../../../lib/doctor/model/object';
 import { REFERENCE_DIR } from '../../support/reference';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CanaryReport, explain, ExplainReport, messageJson, TimelineItem } from '../../../lib/doctor/explain';
-import { parseLogInput } from '../../../lib/doctor/log-input';
+import { CanaryReport, explain, ExplainReport, messageJson, TimelineItem } from '../../../lib/doctor/explain/explain';
+import { parseLogInput } from '../../../lib/doctor/input/logs';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

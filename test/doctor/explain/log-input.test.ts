@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeLogBytes, normaliseTime, parseKubectlAge, parseLogInput, ParsedLog, splitCanaryRef } from '../../../lib/doctor/log-input';
+import { decodeLogBytes, normaliseTime, parseKubectlAge, parseLogInput, ParsedLog, splitCanaryRef } from '../../../lib/doctor/input/logs';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');

@@ -1,5 +1,5 @@
 import { canarySpec, dist, findingsOf, objectOf, tutorial, webhook, withYaml } from './helpers';
-import { SourcedObject } from '../../../lib/doctor/types';
+import { SourcedObject } from '../../../lib/doctor/model/object';
 
 /** The Istio ingress gateway's Service, as the Istio install creates it. */
 const INGRESS_SERVICE = `apiVersion: v1

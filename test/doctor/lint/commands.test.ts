@@ -1,6 +1,6 @@
-import { commandUrls, curlCalls, loadTests } from '../../../lib/doctor/commands';
-import { parseShell } from '../../../lib/doctor/shell';
-import { classifyHost, parseUrl } from '../../../lib/doctor/urls';
+import { commandUrls, curlCalls, loadTests } from '../../../lib/doctor/programs/options';
+import { parseShell } from '../../../lib/doctor/util/shell';
+import { classifyHost, parseUrl } from '../../../lib/doctor/util/urls';
 
 describe('parseShell', () => {
   test('splits pipelines and lists and unwraps sh -c and timeout', () => {

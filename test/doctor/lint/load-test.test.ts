@@ -1,4 +1,4 @@
-import { planCanaries } from '../../../lib/doctor/plan';
+import { planCanaries } from '../../../lib/doctor/plan/plan';
 import { canarySpec, findingsOf, tutorial, webhook } from './helpers';
 
 const RULE = 'load-test-too-short';

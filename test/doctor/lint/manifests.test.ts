@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fromObjects, loadManifests, manifestFiles, ManifestError, parseManifests } from '../../../lib/doctor/manifests';
+import { fromObjects, loadManifests, manifestFiles, ManifestError, parseManifests } from '../../../lib/doctor/input/manifests';
 
 describe('parseManifests', () => {
   test('reads every document with its 1-based line and order, skipping empty ones', () => {

@@ -1,5 +1,5 @@
-import { parseManifests } from '../../../lib/doctor/manifests';
-import { fromObjects } from '../../../lib/doctor/manifests';
+import { parseManifests } from '../../../lib/doctor/input/manifests';
+import { fromObjects } from '../../../lib/doctor/input/manifests';
 import { canarySpec, findingsOf, objectOf, tutorial, withFlagger, without } from './helpers';
 
 describe('namespace-missing', () => {

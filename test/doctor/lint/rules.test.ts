@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RULES } from '../../../lib/doctor/lint';
+import { RULES } from '../../../lib/doctor/lint/engine';
 
 describe('RULES', () => {
   test('every rule has a unique kebab-case id, a title and the run-time symptom it prevents', () => {

@@ -1,4 +1,4 @@
-import { parseManifests } from '../../../lib/doctor/manifests';
+import { parseManifests } from '../../../lib/doctor/input/manifests';
 import { findingsOf, tutorial, webhook } from './helpers';
 
 const RULE = 'webhook-metadata-not-string';
