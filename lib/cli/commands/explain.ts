@@ -1,11 +1,13 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { explain, ExplainedMessage, messageJson } from '../../doctor/explain/explain';
+/** `flagger-doctor explain`: what Flagger's logs and events say happened, why, and how to fix it. */
 import { manifestCrossReference } from '../../doctor/explain/cross-reference';
-import { lint } from '../../doctor/lint/engine';
-import { decodeLogBytes, parseLogInput, ParsedLog } from '../../doctor/input/logs';
+import { explain } from '../../doctor/explain/explain';
+import { CrossReference } from '../../doctor/explain/report';
 import { loadManifests, manifestFiles, ManifestError } from '../../doctor/input/manifests';
+import { lint } from '../../doctor/lint/engine';
+import { FORMAT_OPTION, formatOf, parseCommandArgs } from '../args';
 import { formatReport } from '../format/explain';
+import { writeMessagesJson } from '../format/explain-json';
+import { readLogs } from '../inputs';
 import { CliIO, EXIT_OK, UsageError } from '../io';
 
 const USAGE = `Usage: flagger-doctor explain [--format text|json] [--manifests PATH]... [FILE...]
@@ -30,83 +32,7 @@ Options:
 Exit codes: 0 whenever the input was read, 2 bad usage or an unreadable file.
 `;
 
-interface ExplainArgs {
-  readonly format: 'text' | 'json';
-  readonly manifests: readonly string[];
-  readonly files: readonly string[];
-  readonly help: boolean;
-}
-
-function parseArgs(args: readonly string[]): ExplainArgs {
-  let format: 'text' | 'json' = 'text';
-  const manifests: string[] = [];
-  const files: string[] = [];
-  let help = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--') {
-      files.push(...args.slice(i + 1));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      files.push(arg);
-      continue;
-    }
-    const equals = arg.indexOf('=');
-    const name = equals === -1 ? arg : arg.slice(0, equals);
-    if (name !== '--format' && name !== '--manifests') {
-      throw new UsageError(`unknown option '${arg}'.\n\n${USAGE}`);
-    }
-    let value: string;
-    if (equals !== -1) value = arg.slice(equals + 1);
-    else if (i + 1 < args.length && !(args[i + 1].startsWith('--') && args[i + 1].length > 2)) value = args[++i];
-    else throw new UsageError(`${name} needs a value.\n\n${USAGE}`);
-    if (value === '') throw new UsageError(`${name} needs a value.\n\n${USAGE}`);
-    if (name === '--format') {
-      if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not '${value}'.`);
-      format = value;
-    } else {
-      manifests.push(value);
-    }
-  }
-  return { format, manifests, files, help };
-}
-
-async function readInputs(files: readonly string[], io: CliIO): Promise<ParsedLog[]> {
-  if (files.length === 0) return [parseLogInput(await io.readStdin())];
-  const inputs: ParsedLog[] = [];
-  let stdinRead = false;
-  for (const file of files) {
-    if (file === '-') {
-      if (stdinRead) continue;
-      stdinRead = true;
-      inputs.push(parseLogInput(await io.readStdin(), '-'));
-      continue;
-    }
-    let text: string;
-    try {
-      text = decodeLogBytes(fs.readFileSync(path.resolve(io.cwd, file)));
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
-    }
-    inputs.push(parseLogInput(text, file));
-  }
-  return inputs;
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory; give the log file itself';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
-}
-
-function crossReference(paths: readonly string[], cwd: string) {
+function crossReference(paths: readonly string[], cwd: string): CrossReference | undefined {
   if (paths.length === 0) return undefined;
   try {
     const objects = loadManifests(manifestFiles(paths, cwd), cwd);
@@ -117,37 +43,18 @@ function crossReference(paths: readonly string[], cwd: string) {
   }
 }
 
-/** Output is handed on in pieces of about this size. */
-const JSON_CHUNK = 1 << 20;
-
-/**
- * Prints the same text as `JSON.stringify(messages.map(messageJson), null, 2)`, one element at a time:
- * a large log's array is bigger than the longest string V8 can build.
- */
-function printJsonArray(io: CliIO, messages: readonly ExplainedMessage[]): void {
-  let chunk = '[';
-  messages.forEach((message, index) => {
-    chunk += `${index === 0 ? '\n  ' : ',\n  '}${JSON.stringify(messageJson(message), null, 2).replace(/\n/g, '\n  ')}`;
-    if (chunk.length >= JSON_CHUNK) {
-      io.stdout(chunk);
-      chunk = '';
-    }
-  });
-  io.stdout(`${chunk}${messages.length > 0 ? '\n' : ''}]\n`);
-}
-
-/** `flagger-doctor explain`: prints the explanation; exits 0 whenever the input was read. */
-export async function explainCommand(args: string[], io: CliIO): Promise<number> {
-  const options = parseArgs(args);
-  if (options.help) {
+/** Prints the explanation; returns 0 whenever the input was read. */
+export async function explainCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs(argv, { format: FORMAT_OPTION, manifests: {} }, USAGE);
+  if (args.help) {
     io.stdout(USAGE);
     return EXIT_OK;
   }
-  const xref = crossReference(options.manifests, io.cwd);
-  const inputs = await readInputs(options.files, io);
+  const xref = crossReference(args.values.manifests, io.cwd);
+  const inputs = await readLogs(args.positionals, io);
   const report = explain(inputs, xref ? { crossReference: xref } : {});
-  if (options.format === 'json') {
-    printJsonArray(io, report.messages);
+  if (formatOf(args) === 'json') {
+    writeMessagesJson(io, report.messages);
     if (report.skipped.total > 0 || report.duplicates > 0) {
       const duplicates = report.duplicates > 0 ? ` (and ${report.duplicates} repeated in another input, counted once)` : '';
       io.stderr(`flagger-doctor explain: ${report.messages.length} Flagger message(s) recognised${duplicates}, ${report.skipped.total} of ${report.lines} line(s) skipped.\n`);

@@ -4,8 +4,10 @@
  * fix. Plain text, wrapped to a readable width; commands are never wrapped so
  * they stay copy-pasteable.
  */
-import { CanaryReport, checkLine, ExplainReport, plural, Problem, Run, TimelineItem } from '../../doctor/explain/explain';
+import { checkLine } from '../../doctor/explain/json';
+import { CanaryReport, ExplainReport, Problem, Run, TimelineItem } from '../../doctor/explain/report';
 import { LogEntry } from '../../doctor/input/logs';
+import { plural } from '../../doctor/util/text';
 import { wrapWords } from './wrap';
 
 /** Longest timeline printed in full; longer ones keep their start and end. */

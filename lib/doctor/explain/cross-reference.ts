@@ -5,18 +5,23 @@
  * than the manifests hold, and facts such as a webhook's timeout. The manifests are read with the
  * lint engine's own index, so both see the same Canaries, Services and Flagger install.
  */
-import { commandUrls } from '../programs/options';
-import { parseGoDuration } from '../util/duration';
-import { CanaryFacts, CrossReference } from './explain';
+import { metricWindow, webhookTimeoutOf } from '../flagger/canary';
+import { SCRAPE_INTERVAL_MS } from '../flagger/defaults';
+import { FlaggerInstall } from '../flagger/install';
+import { taskTypeOf } from '../flagger/loadtester';
+import { MIN_SCRAPES_PER_WINDOW } from '../flagger/prometheus';
 import { lint } from '../lint/engine';
-import { asMap, asNumber, asString, CanaryView, DEFAULT_METRIC_INTERVAL, DEFAULT_SCRAPE_INTERVAL_MS, ManifestIndex, podSpecOf, WebhookView } from '../model/manifest-index';
-import { classifyWebhookError, DiagnosisContext, MessageSpec } from './catalogue';
-import { resolveHost, suggestServiceUrl } from '../model/services';
-import { Finding, SourcedObject } from '../model/object';
+import { Finding } from '../lint/rule';
+import { CanaryView, WebhookView } from '../model/canary-view';
+import { ManifestIndex } from '../model/manifest-index';
+import { SourcedObject } from '../model/object';
+import { commandNamespace, resolveHost, suggestServiceUrl } from '../model/services';
+import { asMap, asNumber, asString } from '../model/yaml';
+import { commandUrls } from '../programs/command-urls';
+import { formatDuration, parseGoDuration } from '../util/duration';
 import { HttpUrl, parseUrl, withHost } from '../util/urls';
-
-/** A rate() window needs at least this many scrapes. */
-const MIN_SCRAPES = 4;
+import { classifyWebhookError, DiagnosisContext, MessageSpec } from './catalogue';
+import { CanaryFacts, CrossReference } from './report';
 
 /**
  * Builds the cross-reference `explain` uses from the loaded manifests and the lint findings over
@@ -25,7 +30,7 @@ const MIN_SCRAPES = 4;
 export function manifestCrossReference(objects: readonly SourcedObject[], findings: readonly Finding[] = lint(objects)): CrossReference {
   const index = new ManifestIndex(objects);
   const flagger = index.flaggers.find((install) => install.deployment !== undefined);
-  const prometheus = flagger?.deployment ? metricsServerOf(flagger.deployment, flagger.namespace, index) : undefined;
+  const prometheus = flagger ? metricsServerOf(flagger, index) : undefined;
 
   const findCanary = (name: string, namespace: string | undefined): CanaryView | undefined =>
     index.canaries.find((c) => c.name === name && (namespace === undefined || c.namespace === namespace));
@@ -44,14 +49,15 @@ export function manifestCrossReference(objects: readonly SourcedObject[], findin
       if (!canary) return {};
       const fields: Record<string, string> = {};
       const metric = context.fields.metric ? metricOf(canary, context.fields.metric) : undefined;
-      if (metric) fields.interval = asString(metric.interval) || DEFAULT_METRIC_INTERVAL;
+      const window = metric ? metricWindow(metric) : undefined;
+      if (window) fields.interval = window;
       const webhook = context.fields.webhook ? webhookOf(canary, context.fields.webhook) : undefined;
       if (webhook) {
         if (webhook.url) fields.url = webhook.url;
         const timeout = asString(webhook.raw.timeout);
         if (timeout) fields.timeout = timeout;
         if (webhook.cmd) fields.cmd = webhook.cmd;
-        fields.taskType = asString(webhook.metadata.type) || 'cmd';
+        fields.taskType = taskTypeOf(webhook.metadata);
       }
       return fields;
     },
@@ -114,13 +120,14 @@ function webhookNotes(context: DiagnosisContext, canary: CanaryView, index: Mani
     notes.push(...urlNotes(written, flaggerNamespace, index, 'Flagger calls webhooks from its namespace', false));
   }
   if (webhook.cmd && (error.failure === 'server-error' || error.failure === 'command-failed' || error.failure === 'other')) {
-    const testerNamespace = commandNamespace(canary, webhook, index, flaggerNamespace);
+    const testerNamespace = commandNamespace(index, canary, webhook, flaggerNamespace);
     for (const { url } of commandUrls(webhook.commands)) {
       notes.push(...urlNotes(url, testerNamespace, index, 'the command runs in the loadtester pod', false).map((note) => `In metadata.cmd: ${note}`));
     }
   }
   if (error.failure === 'timeout') {
-    notes.push(`Webhook ${webhook.name} has timeout ${asString(webhook.raw.timeout) || '10s (default)'}.`);
+    const timeout = webhookTimeoutOf(webhook.raw);
+    notes.push(`Webhook ${webhook.name} has timeout ${timeout.text}${timeout.isDefault ? ' (default)' : ''}.`);
   }
   return notes;
 }
@@ -151,13 +158,6 @@ function urlNotes(url: HttpUrl, relativeNamespace: string, index: ManifestIndex,
   return [`${url.text} names Service ${where}${bare}, which is not in your manifests.${suggestion ? ` The right one is ${named ?? suggestion}: use ${suggestion}.` : ''}`];
 }
 
-/** Where a webhook's command runs: the namespace of the loadtester Service its URL names. */
-function commandNamespace(canary: CanaryView, webhook: WebhookView, index: ManifestIndex, flaggerNamespace: string): string {
-  const url = webhook.url ? parseUrl(webhook.url.trim()) : undefined;
-  const resolved = url ? resolveHost(index, url.host, flaggerNamespace) : undefined;
-  return resolved?.kind === 'service' && (resolved.service || resolved.generated || !resolved.bare) ? resolved.namespace : canary.namespace;
-}
-
 function normaliseUrl(url: string): string {
   return url.trim().replace(/\/+$/, '').toLowerCase();
 }
@@ -170,7 +170,7 @@ function loadTestNotes(canary: CanaryView, index: ManifestIndex, flaggerNamespac
   }
   const notes: string[] = [];
   for (const webhook of loadTests) {
-    const testerNamespace = commandNamespace(canary, webhook, index, flaggerNamespace);
+    const testerNamespace = commandNamespace(index, canary, webhook, flaggerNamespace);
     for (const { url } of commandUrls(webhook.commands)) {
       const resolved = resolveHost(index, url.host, testerNamespace);
       const reaches = resolved.kind === 'service' && resolved.name === canary.canaryService && resolved.namespace === canary.namespace;
@@ -197,11 +197,11 @@ function injectionNotes(namespace: string, index: ManifestIndex): string[] {
 function windowNotes(canary: CanaryView, metricName: string | undefined): string[] {
   const metric = metricName ? metricOf(canary, metricName) : undefined;
   if (!metric) return [];
-  const interval = asString(metric.interval) || DEFAULT_METRIC_INTERVAL;
-  const ms = parseGoDuration(interval);
+  const interval = metricWindow(metric);
+  const ms = interval === undefined ? undefined : parseGoDuration(interval);
   if (ms === undefined) return [];
-  const scrapes = Math.floor(ms / DEFAULT_SCRAPE_INTERVAL_MS);
-  return scrapes >= MIN_SCRAPES ? [`Metric ${metricName} uses interval ${interval} (${scrapes} scrapes of 15s): long enough.`] : [];
+  const scrapes = Math.floor(ms / SCRAPE_INTERVAL_MS);
+  return scrapes >= MIN_SCRAPES_PER_WINDOW ? [`Metric ${metricName} uses interval ${interval} (${scrapes} scrapes of ${formatDuration(SCRAPE_INTERVAL_MS)}): long enough.`] : [];
 }
 
 /** Lint findings about this canary (or its namespace) from the rules that can explain the message. */
@@ -221,13 +221,8 @@ function relevantFindings(spec: MessageSpec, context: DiagnosisContext, findings
 const METRIC_RULES = new Set(['metric-window-short', 'metric-threshold-missing', 'metric-unknown']);
 
 /** The Prometheus Service Flagger's -metrics-server names, resolved like any URL from Flagger's namespace. */
-function metricsServerOf(deployment: SourcedObject, namespace: string, index: ManifestIndex): { namespace: string; service: string } | undefined {
-  const containers = (podSpecOf(deployment.object)?.containers ?? []) as unknown[];
-  const words = containers.map(asMap).flatMap((c) => [...(Array.isArray(c.command) ? c.command : []), ...(Array.isArray(c.args) ? c.args : [])]).map(String);
-  const flag = words.findIndex((word) => /^--?metrics-server(=|$)/.test(word));
-  if (flag < 0) return undefined;
-  const value = words[flag].includes('=') ? words[flag].slice(words[flag].indexOf('=') + 1) : words[flag + 1];
-  const url = value ? parseUrl(value) : undefined;
-  const resolved = url ? resolveHost(index, url.host, namespace) : undefined;
+function metricsServerOf(flagger: FlaggerInstall, index: ManifestIndex): { namespace: string; service: string } | undefined {
+  const url = flagger.metricsServer ? parseUrl(flagger.metricsServer) : undefined;
+  const resolved = url ? resolveHost(index, url.host, flagger.namespace) : undefined;
   return resolved?.kind === 'service' ? { namespace: resolved.namespace, service: resolved.name } : undefined;
 }

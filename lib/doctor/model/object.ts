@@ -1,7 +1,8 @@
 /**
- * Shared types of the doctor engine. The engine is plain functions over parsed
- * Kubernetes objects: no cdk8s, no file system, no process state.
+ * Kubernetes objects as the engine sees them: parsed YAML with where it came from, and its identity
+ * (kind, namespace, name) read once, the way kubectl reads it.
  */
+import { asString } from './yaml';
 
 /** A parsed Kubernetes object, as it appears in YAML or in `Chart.toJson()`. */
 export interface KubeObject {
@@ -35,25 +36,39 @@ export interface SourcedObject {
   readonly source: ObjectSource;
 }
 
-/**
- * `error`: the rollout fails, stalls, or never gets traffic.
- * `warning`: it works, but flakes or surprises.
- * `info`: worth knowing, never a problem on its own (printed as "note").
- */
-export type Severity = 'error' | 'warning' | 'info';
+/** Kinds that have no namespace. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'PriorityClass', 'IngressClass', 'APIService', 'RuntimeClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'GatewayClass', 'ClusterIssuer',
+]);
 
-/** One lint finding. */
-export interface Finding {
-  readonly severity: Severity;
-  /** Stable kebab-case rule id, e.g. `webhook-url-unresolved`. */
-  readonly rule: string;
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  /** File of the offending object, or its construct path when it has no file. */
-  readonly file: string;
-  /** What is wrong, quoting the actual values. */
-  readonly message: string;
-  /** How to fix it. */
-  readonly hint: string;
+export function kindOf(object: KubeObject): string {
+  return asString(object.kind) ?? '';
+}
+
+export function nameOf(object: KubeObject): string {
+  return asString(object.metadata?.name) ?? '';
+}
+
+/** The namespace an object lands in: its own, or `default` (what `kubectl apply -f` does without `-n`); '' when cluster-scoped. */
+export function namespaceOf(object: KubeObject): string {
+  if (CLUSTER_SCOPED.has(kindOf(object))) return '';
+  return asString(object.metadata?.namespace) || 'default';
+}
+
+/** The API group of an `apiVersion`: `apps` of `apps/v1`, '' for the core group (`v1`). */
+export function apiGroupOf(apiVersion: unknown): string {
+  const text = asString(apiVersion) ?? '';
+  return text.includes('/') ? text.slice(0, text.indexOf('/')) : '';
+}
+
+/** `Kind/namespace/name`, or `Kind/name` when the namespace is '' (a cluster-scoped object). */
+export function objectId(kind: string, namespace: string, name: string): string {
+  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
+}
+
+/** The `Kind/namespace/name` of an object, with the namespace it lands in. */
+export function idOf(object: KubeObject): string {
+  return objectId(kindOf(object), namespaceOf(object), nameOf(object));
 }

@@ -1,12 +1,14 @@
 /**
- * Resolves URL hosts to the Services of the manifests, including those Flagger creates for each Canary.
+ * Resolves URL hosts to the Services of the manifests, including those Flagger creates for each Canary,
+ * the way a pod's resolver does.
  */
-import { asList, asMap, asNumber, asString, CanaryView, GeneratedService, ManifestIndex, namespaceOf, podLabelsOf, podSpecOf } from './manifest-index';
-
-export { podLabelsOf } from './manifest-index';
 import { closest } from '../util/suggest';
-import { SourcedObject } from './object';
-import { classifyHost, HttpUrl, withHost } from '../util/urls';
+import { classifyHost, HttpUrl, parseUrl, withHost } from '../util/urls';
+import { CanaryView, WebhookView } from './canary-view';
+import { GeneratedService, ManifestIndex } from './manifest-index';
+import { nameOf, namespaceOf, SourcedObject } from './object';
+import { containerPorts, podLabelsOf } from './workload';
+import { asList, asMap, asNumber, asString } from './yaml';
 
 export type HostResolution =
   | { readonly kind: 'external' }
@@ -26,20 +28,6 @@ export type HostResolution =
     /** ExternalName Services and Services without ports accept any port as far as we can tell. */
     readonly anyPort: boolean;
   };
-
-/** Container ports of a workload's pod template: numbers and names. */
-export function containerPorts(workload: SourcedObject | undefined): Array<{ readonly number?: number; readonly name?: string; readonly container: string }> {
-  if (!workload) return [];
-  const podSpec = podSpecOf(workload.object);
-  if (!podSpec) return [];
-  const ports: Array<{ number?: number; name?: string; container: string }> = [];
-  for (const container of asList(podSpec.containers).map(asMap)) {
-    for (const port of asList(container.ports).map(asMap)) {
-      ports.push({ number: asNumber(port.containerPort), name: asString(port.name), container: asString(container.name) ?? '' });
-    }
-  }
-  return ports;
-}
 
 function servicePorts(service: SourcedObject): { ports: number[]; anyPort: boolean } {
   const spec = asMap(service.object.spec);
@@ -102,10 +90,11 @@ export function portProtocol(resolved: HostResolution, port: number): 'tls' | 'p
 /** Why an https:// URL fails on a plain HTTP port, or undefined. */
 export function tlsMismatch(url: HttpUrl, resolved: HostResolution): string | undefined {
   if (url.scheme !== 'https' || portProtocol(resolved, url.effectivePort) !== 'plain') return undefined;
-  return `it uses https://, but port ${url.effectivePort} of ${describeResolution(resolved)} speaks plain HTTP, so the TLS handshake fails and no request gets through`;
+  return `it uses https://, but port ${url.effectivePort} of ${resolutionName(resolved)} speaks plain HTTP, so the TLS handshake fails and no request gets through`;
 }
 
-function describeResolution(resolved: HostResolution): string {
+/** `Service namespace/name`, or `the host` when it is not a Service. */
+function resolutionName(resolved: HostResolution): string {
   return resolved.kind === 'service' ? `Service ${resolved.namespace}/${resolved.name}` : 'the host';
 }
 
@@ -121,6 +110,16 @@ export function resolveHost(index: ManifestIndex, host: string, relativeNamespac
   const generated = index.generatedService(namespace, ref.name);
   const { ports, anyPort } = service ? servicePorts(service) : generated ? generatedPorts(generated) : { ports: [], anyPort: false };
   return { kind: 'service', name: ref.name, namespace, bare: ref.namespace === undefined, service, generated, ports, anyPort };
+}
+
+/**
+ * Where a webhook's command runs: the namespace of the loadtester Service its URL names (resolved from
+ * Flagger's namespace, where Flagger makes the call), else the Canary's. Short hosts in the command resolve there.
+ */
+export function commandNamespace(index: ManifestIndex, canary: CanaryView, hook: WebhookView, flaggerNamespace = canary.flagger.namespace): string {
+  const url = hook.url ? parseUrl(hook.url.trim()) : undefined;
+  const resolved = url ? resolveHost(index, url.host, flaggerNamespace) : undefined;
+  return resolved?.kind === 'service' && (resolved.service || resolved.generated || !resolved.bare) ? resolved.namespace : canary.namespace;
 }
 
 /** The host written in the same form as `original` (bare, `svc.ns`, or FQDN) for another Service. */
@@ -148,12 +147,11 @@ export function suggestServiceUrl(index: ManifestIndex, url: HttpUrl, name: stri
 /** Why a Service of the manifests would have no endpoint on `port`, or undefined when it has one. */
 export function missingBackend(index: ManifestIndex, service: SourcedObject, port: number): { message: string; hint: string } | undefined {
   const spec = asMap(service.object.spec);
-  const selector = asMap(spec.selector);
-  const entries = Object.entries(selector);
+  const entries = Object.entries(asMap(spec.selector));
   // A Service without a selector has hand-made endpoints; an ExternalName has none to check.
   if (entries.length === 0 || spec.type === 'ExternalName') return undefined;
   const namespace = namespaceOf(service.object);
-  const name = asString(service.object.metadata?.name) ?? '';
+  const name = nameOf(service.object);
   const [firstKey, firstValue] = entries[0];
   const backends = index.workloadsSelectedBy(service);
   const shownSelector = entries.map(([key, value]) => `${key}=${value}`).join(', ');

@@ -3,8 +3,12 @@
  * `runCanary`, `runAB`, `runBlueGreen` and `runPromotionTrafficShift` in Flagger v1.44.0's
  * `pkg/controller/scheduler.go`.
  */
-import type { CanaryPlan, PlanMessage, PlanStep, PromotionTimes, RollbackTimes } from './plan';
-import { info, MAX_TICKS, Settings, TOTAL_WEIGHT, warning } from './settings';
+import { TOTAL_WEIGHT } from '../flagger/defaults';
+import { Settings } from './settings';
+import { CanaryPlan, info, PlanMessage, PlanStep, PromotionTimes, RollbackTimes, warning } from './types';
+
+/** A schedule longer than this never ends: Flagger's weights move by at least 1 within 0..100. */
+const MAX_TICKS = 1000;
 
 export interface Schedule {
   readonly steps: PlanStep[];
@@ -67,7 +71,7 @@ export function buildSchedule(settings: Settings, messages: PlanMessage[]): Sche
   for (let tick = 1; tick <= MAX_TICKS; tick++) {
     const preRollout = canaryWeight === 0 && iterationsDone === 0 && !(settings.mirror && mirrored);
     if (!preRollout && firstCheckTick === undefined) firstCheckTick = tick;
-    const before = preRollout ? preRolloutText : checksText(describeTraffic(settings, canaryWeight, mirrored));
+    const before = preRollout ? preRolloutText : checksText(trafficText(settings, canaryWeight, mirrored));
     const base = { tick, checks: !preRollout, preRollout };
 
     if (settings.strategy === 'ab-testing' || settings.strategy === 'blue-green') {
@@ -204,7 +208,8 @@ function promoteText(settings: Settings, confirmPromotion: readonly string[]): s
   return `${gate}promote: canary spec copied to ${settings.apex}-primary`;
 }
 
-function describeTraffic(settings: Settings, canaryWeight: number, mirrored: boolean): string {
+/** Which traffic the checks of a tick see. */
+function trafficText(settings: Settings, canaryWeight: number, mirrored: boolean): string {
   if (mirrored) return 'on mirrored traffic';
   if (settings.strategy === 'ab-testing') return 'on the matching requests';
   if (settings.strategy === 'blue-green') return canaryWeight > 0 ? 'with all traffic on the canary' : 'with no user traffic on the canary';

@@ -2,21 +2,16 @@
  * A Canary's analysis settings as Flagger v1.44.0 reads them (`pkg/apis/flagger/v1beta1/canary.go`,
  * `pkg/controller/scheduler.go`), with its defaults and silent fallbacks.
  */
+import { webhookTimeoutOf, webhookTypeOf } from '../flagger/canary';
+import {
+  ANALYSIS_INTERVAL_MS, ANALYSIS_THRESHOLD, KUBERNETES_PROVIDER, KUBERNETES_PROVIDER_ITERATIONS, MESH_PROVIDER, MIN_ANALYSIS_INTERVAL_MS,
+  PROGRESS_DEADLINE_SECONDS, TOTAL_WEIGHT, WEBHOOK_TIMEOUT_MS,
+} from '../flagger/defaults';
+import { delegationsOf, rootsDelegatingTo } from '../model/delegation';
+import { KubeObject, kindOf, nameOf, namespaceOf, SourcedObject } from '../model/object';
+import { asInteger, asList, asMap, asString, asStrings } from '../model/yaml';
 import { parseGoDuration } from '../util/duration';
-import type { PlanMessage, RolloutStrategy } from './plan';
-import { KubeObject, SourcedObject } from '../model/object';
-
-export const DEFAULT_INTERVAL_MS = 60_000;
-export const MIN_INTERVAL_MS = 10_000;
-export const DEFAULT_METRIC_WINDOW = '1m';
-export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
-export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
-export const TOTAL_WEIGHT = 100;
-export const KUBERNETES_PROVIDER = 'kubernetes';
-/** The iterations Flagger sets for the kubernetes provider when `iterations` is below 1. */
-export const KUBERNETES_DEFAULT_ITERATIONS = 10;
-/** A schedule longer than this never ends: Flagger's weights move by at least 1 within 0..100. */
-export const MAX_TICKS = 1000;
+import { info, PlanMessage, RolloutStrategy, warning } from './types';
 
 export interface Webhook {
   readonly name: string;
@@ -50,75 +45,66 @@ export interface Settings {
  * requests to them are routed like requests to the apex service.
  */
 export function delegatingHosts(canary: KubeObject, objects: readonly SourcedObject[]): string[] {
-  const spec = record(canary.spec);
-  const apex = str(record(spec.service).name) || str(record(spec.targetRef).name);
-  const namespace = str(canary.metadata?.namespace) ?? 'default';
-  const hosts: string[] = [];
-  for (const { object } of objects) {
-    if (object.kind !== 'VirtualService') continue;
-    const ownNamespace = str(object.metadata?.namespace) ?? 'default';
-    const delegates = list(record(object.spec).http).some((route) => {
-      const delegate = record(record(route).delegate);
-      return delegate.name === apex && (str(delegate.namespace) ?? ownNamespace) === namespace;
-    });
-    if (delegates) hosts.push(...list(record(object.spec).hosts).map(str).filter((host): host is string => !!host));
-  }
-  return hosts;
+  const spec = asMap(canary.spec);
+  const apex = asString(asMap(spec.service).name) || asString(asMap(spec.targetRef).name) || '';
+  const virtualServices = objects.filter(({ object }) => kindOf(object) === 'VirtualService');
+  return rootsDelegatingTo(delegationsOf(virtualServices), namespaceOf(canary), apex)
+    .flatMap((root) => asStrings(asMap(root.object.spec).hosts).filter((host) => host !== ''));
 }
 
 /** How the Flagger controller that handles the Canary was started. */
 export interface ControllerFlags {
-  /** `-mesh-provider`, used when the Canary has no `spec.provider` (Flagger's default: istio). */
+  /** `-mesh-provider`, used when the Canary has no `spec.provider`. */
   readonly meshProvider?: string;
 }
 
 export function readSettings(canary: KubeObject, extraHosts: readonly string[], messages: PlanMessage[], flags: ControllerFlags = {}): Settings {
-  const spec = record(canary.spec);
-  const provider = str(spec.provider) || flags.meshProvider || 'istio';
+  const spec = asMap(canary.spec);
+  const provider = asString(spec.provider) || flags.meshProvider || MESH_PROVIDER;
   // Flagger reads `spec.analysis`, or the deprecated `spec.canaryAnalysis`.
   const analysisValue = spec.analysis ?? spec.canaryAnalysis;
-  const analysis = record(analysisValue);
-  const service = record(spec.service);
-  const targetName = str(record(spec.targetRef).name) ?? '';
-  const apex = str(service.name) || targetName;
+  const analysis = asMap(analysisValue);
+  const service = asMap(spec.service);
+  const targetName = asString(asMap(spec.targetRef).name) ?? '';
+  const apex = asString(service.name) || targetName;
 
   const intervalText = analysis.interval;
-  let intervalMs = DEFAULT_INTERVAL_MS;
+  let intervalMs = ANALYSIS_INTERVAL_MS;
   if (intervalText !== undefined && intervalText !== '') {
     const parsed = typeof intervalText === 'string' ? parseGoDuration(intervalText) : undefined;
     if (parsed === undefined) {
-      messages.push(warning(`analysis.interval ${JSON.stringify(intervalText)} is not a Go duration: Flagger silently uses 60s.`));
-    } else if (parsed < MIN_INTERVAL_MS) {
-      intervalMs = MIN_INTERVAL_MS;
-      messages.push(info(`analysis.interval ${intervalText} is under 10s: Flagger raises it to 10s.`));
+      messages.push(warning(`analysis.interval ${JSON.stringify(intervalText)} is not a Go duration: Flagger silently uses ${ANALYSIS_INTERVAL_MS / 1000}s.`));
+    } else if (parsed < MIN_ANALYSIS_INTERVAL_MS) {
+      intervalMs = MIN_ANALYSIS_INTERVAL_MS;
+      messages.push(info(`analysis.interval ${intervalText} is under ${MIN_ANALYSIS_INTERVAL_MS / 1000}s: Flagger raises it to ${MIN_ANALYSIS_INTERVAL_MS / 1000}s.`));
     } else {
       intervalMs = parsed;
     }
   }
 
-  const thresholdValue = int(analysis.threshold);
-  const threshold = thresholdValue !== undefined && thresholdValue > 0 ? thresholdValue : 1;
+  const thresholdValue = asInteger(analysis.threshold);
+  const threshold = thresholdValue !== undefined && thresholdValue > 0 ? thresholdValue : ANALYSIS_THRESHOLD;
   if (analysisValue !== undefined && threshold !== thresholdValue) {
-    messages.push(warning(`analysis.threshold is ${thresholdValue === undefined ? 'unset' : thresholdValue}: Flagger rolls back after the first failed check (threshold 1).`));
+    messages.push(warning(`analysis.threshold is ${thresholdValue === undefined ? 'unset' : thresholdValue}: Flagger rolls back after the first failed check (threshold ${ANALYSIS_THRESHOLD}).`));
   }
 
-  const stepWeights = list(analysis.stepWeights).map(int).filter((weight): weight is number => weight !== undefined);
-  const stepWeight = int(analysis.stepWeight) ?? 0;
-  const maxWeightValue = int(analysis.maxWeight) ?? 0;
+  const stepWeights = asList(analysis.stepWeights).map(asInteger).filter((weight): weight is number => weight !== undefined);
+  const stepWeight = asInteger(analysis.stepWeight) ?? 0;
+  const maxWeightValue = asInteger(analysis.maxWeight) ?? 0;
   // scheduler.go maxWeight(): the last stepWeights entry (at most 100), else maxWeight, else 100.
   const maxWeight = stepWeights.length > 0
     ? Math.min(TOTAL_WEIGHT, stepWeights[stepWeights.length - 1])
     : maxWeightValue > 0 ? maxWeightValue : TOTAL_WEIGHT;
 
-  let iterations = int(analysis.iterations) ?? 0;
-  let match = list(analysis.match);
+  let iterations = asInteger(analysis.iterations) ?? 0;
+  let match = asList(analysis.match);
   const skip = analysisValue === undefined || spec.skipAnalysis === true;
   // scheduler.go: the kubernetes provider cannot shift traffic, so Flagger runs Blue/Green, with 10 iterations when none are set.
   if (provider === KUBERNETES_PROVIDER && !skip) {
     if (match.length > 0) messages.push(info('A/B testing is not supported by the kubernetes provider: Flagger drops analysis.match.'));
     match = [];
     if (iterations < 1) {
-      iterations = KUBERNETES_DEFAULT_ITERATIONS;
+      iterations = KUBERNETES_PROVIDER_ITERATIONS;
       messages.push(info(`The kubernetes provider cannot shift traffic: Flagger runs Blue/Green with iterations: ${iterations}.`));
     }
   }
@@ -126,61 +112,30 @@ export function readSettings(canary: KubeObject, extraHosts: readonly string[], 
     : match.length > 0 && iterations > 0 ? 'ab-testing'
       : iterations > 0 ? 'blue-green' : 'canary';
 
-  const deadline = int(spec.progressDeadlineSeconds);
+  const deadline = asInteger(spec.progressDeadlineSeconds);
   return {
-    name: str(canary.metadata?.name) ?? '',
-    namespace: str(canary.metadata?.namespace) ?? 'default',
+    name: nameOf(canary),
+    namespace: namespaceOf(canary),
     apex,
-    hosts: [...list(service.hosts).map(str).filter((host): host is string => !!host), ...extraHosts],
+    hosts: [...asStrings(service.hosts).filter((host) => host !== ''), ...extraHosts],
     strategy,
     intervalMs,
     threshold,
     stepWeight,
     stepWeights,
     maxWeight,
-    stepWeightPromotion: int(analysis.stepWeightPromotion) ?? 0,
+    stepWeightPromotion: asInteger(analysis.stepWeightPromotion) ?? 0,
     iterations,
     mirror: analysis.mirror === true,
-    mirrorWeight: int(analysis.mirrorWeight) ?? 0,
-    progressDeadlineSeconds: deadline ?? DEFAULT_PROGRESS_DEADLINE_SECONDS,
-    webhooks: list(analysis.webhooks).map(record).map((webhook) => ({
-      name: str(webhook.name) ?? '(unnamed)',
-      type: str(webhook.type) || 'rollout',
-      // webhook.go: a timeout shorter than two characters becomes 10s.
-      timeoutMs: typeof webhook.timeout === 'string' && webhook.timeout.length >= 2
-        ? parseGoDuration(webhook.timeout) ?? DEFAULT_WEBHOOK_TIMEOUT_MS : DEFAULT_WEBHOOK_TIMEOUT_MS,
-      metadata: record(webhook.metadata),
+    mirrorWeight: asInteger(analysis.mirrorWeight) ?? 0,
+    progressDeadlineSeconds: deadline ?? PROGRESS_DEADLINE_SECONDS,
+    webhooks: asList(analysis.webhooks).map(asMap).map((webhook) => ({
+      name: asString(webhook.name) ?? '(unnamed)',
+      type: webhookTypeOf(webhook),
+      // A timeout Go cannot parse fails every call; the load-test advice assumes the default instead.
+      timeoutMs: webhookTimeoutOf(webhook).ms ?? WEBHOOK_TIMEOUT_MS,
+      metadata: asMap(webhook.metadata),
     })),
-    metrics: list(analysis.metrics).map(record),
+    metrics: asList(analysis.metrics).map(asMap),
   };
-}
-
-// Small readers for untrusted YAML.
-
-export function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
-}
-
-export function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-export function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-export function int(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-}
-
-export function warning(message: string): PlanMessage {
-  return { severity: 'warning', message };
-}
-
-export function info(message: string): PlanMessage {
-  return { severity: 'info', message };
 }

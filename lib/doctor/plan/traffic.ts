@@ -1,119 +1,15 @@
 /**
- * The load tests a Canary's webhooks start, and the requests each metric window sees from them,
- * following the loadtester's task runner (`pkg/loadtester/runner.go`: a command that still runs is
- * skipped) and the order of `runAnalysis` (webhooks first, then the metric queries, in one tick).
+ * The load-test requests each metric window sees, following the loadtester's task runner (a command
+ * that still runs is skipped) and the order of `runAnalysis` (webhooks first, then the metric queries,
+ * in one tick).
  */
+import { metricWindow } from '../flagger/canary';
+import { METRIC_INTERVAL, TOTAL_WEIGHT } from '../flagger/defaults';
+import { asMap, asNumber, asString } from '../model/yaml';
 import { formatDuration, parseGoDuration } from '../util/duration';
-import { parseHeyCommands } from '../programs/hey';
-import type { LoadTest, MetricCheck, MetricPlan, PlanMessage, PlanStep } from './plan';
 import type { Schedule } from './schedule';
-import { DEFAULT_METRIC_WINDOW, info, num, record, Settings, str, TOTAL_WEIGHT, warning, Webhook } from './settings';
-
-/** Webhook types whose cmd runs while the analysis needs traffic. */
-const LOAD_TEST_HOOK_TYPES = ['pre-rollout', 'rollout'] as const;
-
-export function findLoadTests(settings: Settings, messages: PlanMessage[]): LoadTest[] {
-  const loadTests: LoadTest[] = [];
-  for (const webhook of settings.webhooks) {
-    const hookType = LOAD_TEST_HOOK_TYPES.find((type) => type === webhook.type);
-    const cmd = webhook.metadata.cmd;
-    if (!hookType || typeof cmd !== 'string') continue;
-    const taskType = typeof webhook.metadata.type === 'string' ? webhook.metadata.type : 'cmd';
-    if (taskType !== 'cmd' && taskType !== 'bash') continue;
-    for (const hey of parseHeyCommands(cmd)) {
-      const reaches = classifyTarget(settings, hey.url);
-      const requestsPerSecond = hey.ratePerWorker !== undefined ? hey.ratePerWorker * hey.concurrency : undefined;
-      const runMs = hey.durationMs ?? (hey.totalRequests !== undefined
-        ? requestsPerSecond !== undefined ? (hey.totalRequests / requestsPerSecond) * 1000 : 0
-        : undefined);
-      const loadTest: LoadTest = {
-        webhook: webhook.name,
-        hookType,
-        command: hey.command,
-        ...(hey.url !== undefined ? { url: hey.url } : {}),
-        reaches,
-        concurrency: hey.concurrency,
-        ...(hey.ratePerWorker !== undefined ? { ratePerWorker: hey.ratePerWorker } : {}),
-        ...(requestsPerSecond !== undefined ? { requestsPerSecond } : {}),
-        ...(hey.durationMs !== undefined ? { durationMs: hey.durationMs } : {}),
-        ...(hey.totalRequests !== undefined ? { totalRequests: hey.totalRequests } : {}),
-        ...(runMs !== undefined ? { runMs } : {}),
-        blocking: taskType === 'bash',
-        ...(hey.error !== undefined ? { error: hey.error } : {}),
-      };
-      loadTests.push(loadTest);
-      describeLoadTest(settings, webhook, loadTest, messages);
-    }
-  }
-  return loadTests;
-}
-
-function describeLoadTest(settings: Settings, webhook: Webhook, loadTest: LoadTest, messages: PlanMessage[]): void {
-  const where = `Load test ${webhook.name} (\`${loadTest.command}\`)`;
-  if (loadTest.error) {
-    messages.push(warning(`${where} never sends a request: ${loadTest.error}`));
-    return;
-  }
-  if (loadTest.reaches === 'primary' || loadTest.reaches === 'other') {
-    messages.push(warning(`${where} targets ${loadTest.url ?? 'no URL'}, which is not ${settings.apex}-canary or ${settings.apex}: none of its requests reach the canary.`));
-  }
-  if (loadTest.reaches === 'apex' && settings.strategy === 'canary') {
-    messages.push(info(`${where} targets the apex service ${settings.apex}: only the canary's weight share of its requests reaches the canary; ${settings.apex}-canary receives all of them.`));
-  }
-  if (loadTest.ratePerWorker === undefined && loadTest.durationMs !== undefined) {
-    messages.push(info(`${where} has no rate limit (-q): it sends as fast as the canary answers, so its request count cannot be planned.`));
-  }
-  if (loadTest.blocking && loadTest.runMs !== undefined && loadTest.runMs >= webhook.timeoutMs) {
-    messages.push(warning(`${where} runs as metadata.type bash, so the webhook waits for it, but one run takes ${formatDuration(loadTest.runMs)}, not less than the webhook timeout ${formatDuration(webhook.timeoutMs)}: every call fails and counts as a failed check.`));
-  }
-  if (!loadTest.blocking && loadTest.hookType === 'rollout' && loadTest.runMs !== undefined && loadTest.runMs > 0) {
-    const interval = settings.intervalMs;
-    if (loadTest.runMs % interval === 0) {
-      messages.push(warning(`${where} runs for ${formatDuration(loadTest.runMs)}, a whole number of intervals: whether it still runs when a later tick calls it again is a race. When it does, the loadtester skips the call and the canary gets no load-test traffic until the tick after. ${loadTestAdvice(interval)}`));
-    } else {
-      // The loadtester skips a call while the same command runs, so a run restarts at the first tick after it ends.
-      const periodMs = Math.ceil(loadTest.runMs / interval) * interval;
-      const advice = loadTest.runMs < interval ? ` ${loadTestAdvice(interval)}` : '';
-      messages.push(info(`${where} runs for ${formatDuration(loadTest.runMs)} and restarts every ${formatDuration(periodMs)} (the loadtester skips a call while the same command still runs): the canary gets no load-test traffic for ${formatDuration(periodMs - loadTest.runMs)} of every ${formatDuration(periodMs)}.${advice}`));
-    }
-  }
-}
-
-/**
- * A load-test duration longer than the interval and shorter than two: the call after a run starts finds it
- * still running and is skipped, and the one after that starts the next run, so every interval sees traffic.
- */
-export function recommendedLoadTestMs(intervalMs: number): number {
-  return Math.max(2 * intervalMs - 5000, intervalMs + 1000);
-}
-
-/** The advice `flagger-doctor lint` (load-test-too-short) gives too. */
-export function loadTestAdvice(intervalMs: number): string {
-  return `Make it longer than the interval and shorter than two (e.g. -z ${formatDuration(recommendedLoadTestMs(intervalMs))}), so every interval sees load-test traffic.`;
-}
-
-/** Where a URL's requests land, relative to this Canary's services. */
-function classifyTarget(settings: Settings, url: string | undefined): LoadTest['reaches'] {
-  if (!url) return 'other';
-  let host: string;
-  try {
-    host = new URL(url.includes('://') ? url : `http://${url}`).hostname.toLowerCase();
-  } catch {
-    return 'other';
-  }
-  if (settings.hosts.some((candidate) => candidate.toLowerCase() === host)) return 'apex';
-  const labels = host.replace(/\.$/, '').split('.');
-  const [service, namespace, ...rest] = labels;
-  const suffix = rest.join('.');
-  const inNamespace = namespace === undefined || (namespace === settings.namespace && (suffix === '' || suffix === 'svc' || suffix === 'svc.cluster.local'));
-  if (!inNamespace) return 'other';
-  if (service === `${settings.apex}-canary`) return 'canary';
-  if (service === `${settings.apex}-primary`) return 'primary';
-  if (service === settings.apex) return 'apex';
-  return 'other';
-}
-
-// Requests per metric window.
+import { Settings } from './settings';
+import { info, LoadTest, MetricCheck, MetricPlan, PlanMessage, PlanStep, warning } from './types';
 
 interface Run {
   readonly startMs: number;
@@ -213,12 +109,16 @@ export function planMetrics(
 
   const plans: MetricPlan[] = [];
   for (const metric of settings.metrics) {
-    const name = str(metric.name) ?? '(unnamed)';
-    const windowText = str(metric.interval) || DEFAULT_METRIC_WINDOW;
-    const windowMs = parseGoDuration(windowText) ?? parseGoDuration(DEFAULT_METRIC_WINDOW)!;
-    const range = record(metric.thresholdRange);
-    const min = num(range.min);
-    const max = num(range.max);
+    const name = asString(metric.name) ?? '(unnamed)';
+    const window = metricWindow(metric);
+    if (window === undefined) {
+      messages.push(info(`Metric ${name} references a MetricTemplate and has no interval: Flagger gives template metrics no default window, `
+        + `so a query that uses {{ interval }} gets an empty one. The request counts below assume ${METRIC_INTERVAL}.`));
+    }
+    const windowMs = parseGoDuration(window ?? METRIC_INTERVAL) ?? parseGoDuration(METRIC_INTERVAL)!;
+    const range = asMap(metric.thresholdRange);
+    const min = asNumber(range.min);
+    const max = asNumber(range.max);
     const requiredRequests = name === 'request-success-rate' && min !== undefined && min > 0 && min < 100
       ? requiredRequestsFor(min) : undefined;
     const checks: MetricCheck[] = checkSteps.map((step) => {
@@ -241,7 +141,7 @@ export function planMetrics(
     }
   }
 
-  describeWindows(plans, working.length > 0, messages);
+  messages.push(...windowMessages(plans, working.length > 0));
   return plans;
 }
 
@@ -255,8 +155,10 @@ export function requiredRequestsFor(minSuccessRate: number): number {
   return Math.ceil(Number((100 / (100 - minSuccessRate)).toFixed(6)));
 }
 
-function describeWindows(plans: readonly MetricPlan[], hasLoadTest: boolean, messages: PlanMessage[]): void {
-  if (!hasLoadTest || plans.length === 0) return;
+/** What the requests per window mean for the checks: windows without load-test traffic, and too few requests to judge. */
+function windowMessages(plans: readonly MetricPlan[], hasLoadTest: boolean): PlanMessage[] {
+  const messages: PlanMessage[] = [];
+  if (!hasLoadTest || plans.length === 0) return messages;
   const [first] = plans;
   const [firstCheck, ...laterChecks] = first.checks;
   if (firstCheck?.requests === 0) {
@@ -280,4 +182,5 @@ function describeWindows(plans: readonly MetricPlan[], hasLoadTest: boolean, mes
       messages.push(info(`Metric ${plan.name}: the window at ${formatDuration(fewest.atMs)} holds only ${requests} load-test requests; a P99 over fewer than 100 requests is simply the slowest one.`));
     }
   }
+  return messages;
 }

@@ -3,6 +3,7 @@
  * package does, with hey's defaults.
  */
 import { parseGoDuration } from '../util/duration';
+import { GoFlagSet, parseGoFlags } from '../util/go-flags';
 import { parseShell } from '../util/shell';
 
 /** A hey invocation found in a shell command. */
@@ -16,8 +17,11 @@ export interface HeyInvocation {
   readonly error?: string;
 }
 
-const HEY_BOOLEAN_FLAGS = new Set(['h2', 'disable-compression', 'disable-keepalive', 'disable-redirects']);
-const HEY_VALUE_FLAGS = new Set(['m', 'h', 'H', 'd', 'D', 'A', 'T', 'a', 'host', 'U', 'o', 'c', 'n', 'q', 't', 'z', 'x', 'cpus']);
+/** hey's flags (rakyll/hey, hey.go), the one list both the plan and lint read hey with. */
+export const HEY_FLAGS: Required<GoFlagSet> = {
+  booleans: new Set(['h2', 'disable-compression', 'disable-keepalive', 'disable-redirects']),
+  values: new Set(['m', 'h', 'H', 'd', 'D', 'A', 'T', 'a', 'host', 'U', 'o', 'c', 'n', 'q', 't', 'z', 'x', 'cpus']),
+};
 
 /**
  * Finds the `hey` invocations in a shell command line and reads their flags the way hey's Go `flag`
@@ -33,34 +37,12 @@ export function parseHeyCommands(commandLine: string): HeyInvocation[] {
 }
 
 function parseHeyArguments(words: readonly string[]): HeyInvocation {
-  const values: Record<string, string> = {};
-  let url: string | undefined;
-  let error: string | undefined;
-  for (let i = 1; i < words.length; i++) {
-    const word = words[i];
-    if (word === '--') {
-      url = words[i + 1];
-      break;
-    }
-    if (!word.startsWith('-') || word === '-') {
-      url = word;
-      break;
-    }
-    const body = word.replace(/^--?/, '');
-    const equals = body.indexOf('=');
-    const name = equals >= 0 ? body.slice(0, equals) : body;
-    if (HEY_BOOLEAN_FLAGS.has(name)) continue;
-    if (!HEY_VALUE_FLAGS.has(name)) {
-      error = `hey does not know the flag -${name} and exits with its usage.`;
-      break;
-    }
-    const value = equals >= 0 ? body.slice(equals + 1) : words[++i];
-    if (value === undefined) {
-      error = `flag -${name} has no value; hey exits with its usage.`;
-      break;
-    }
-    values[name] = value;
-  }
+  const flags = parseGoFlags(words.slice(1), HEY_FLAGS);
+  const values = Object.fromEntries(flags.values) as Partial<Record<string, string>>;
+  const url: string | undefined = flags.args[0];
+  let error = flags.error && (flags.error.reason === 'unknown'
+    ? `hey does not know the flag -${flags.error.flag} and exits with its usage.`
+    : `flag -${flags.error.flag} has no value; hey exits with its usage.`);
   const command = words.join(' ');
   const concurrency = values.c !== undefined ? Number(values.c) : 50;
   const total = values.n !== undefined ? Number(values.n) : 200;

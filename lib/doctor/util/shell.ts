@@ -1,6 +1,7 @@
 /**
- * Just enough of POSIX shell to read a loadtester command: words, quotes, pipes and lists,
- * `sh -c '...'`, and wrappers such as `timeout 30s`. Not an interpreter: variables stay as written.
+ * Just enough of POSIX shell to read a loadtester command (words, quotes, pipes and lists, `sh -c '...'`,
+ * and wrappers such as `timeout 30s`; not an interpreter: variables stay as written), and to quote a
+ * word for a command the doctor suggests.
  */
 
 /** One command of a pipeline or list. */
@@ -161,4 +162,17 @@ function parseShellAt(script: string, depth: number): SimpleCommand[] {
 /** Splits a shell script into its simple commands, in order. */
 export function parseShell(script: string): readonly SimpleCommand[] {
   return parseShellAt(script, 0);
+}
+
+/** A shell script, or its commands already parsed with `parseShell`. */
+export type Script = string | readonly SimpleCommand[];
+
+/** The commands of a script, parsed unless they already are. */
+export function commandsOf(script: Script): readonly SimpleCommand[] {
+  return typeof script === 'string' ? parseShell(script) : script;
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export function shellQuote(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -4,23 +4,19 @@
  * Prometheus images (busybox `wget`/`nslookup` in Flagger's alpine image; `curl`
  * and `hey` in the loadtester).
  */
-import { loadTests } from '../../programs/options';
+import { loadGenerators } from '../../programs/load-generators';
+import { shellQuote } from '../../util/shell';
 import { classifyHost, HttpUrl, parseUrl } from '../../util/urls';
 import { Check, DiagnosisContext } from './types';
-
-/** Quotes a value for a POSIX shell when it needs it. */
-export function shellQuote(value: string): string {
-  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * A webhook command that is safe to run by hand: a hey or ghz load test shortened to a 5-second probe
  * (the real one runs for minutes); undefined for other load generators, whose duration flags differ.
  */
 export function probeCommand(command: string): string | undefined {
-  const tests = loadTests(command);
-  if (tests.length === 0) return command;
-  if (!tests.every((test) => test.program === 'hey' || test.program === 'ghz')) return undefined;
+  const generators = loadGenerators(command);
+  if (generators.length === 0) return command;
+  if (!generators.every((generator) => generator.program === 'hey' || generator.program === 'ghz')) return undefined;
   return command.replace(/(^|\s)-z(?:=|\s+)\S+/g, '$1-z 5s');
 }
 

@@ -2,8 +2,9 @@
  * Metric checks that halted the analysis (scheduler_metrics.go). Each one
  * increments the Canary's failedChecks.
  */
-import { parseGoDuration } from '../../util/duration';
-import { DEFAULT_SCRAPE_INTERVAL_MS } from '../../model/manifest-index';
+import { SCRAPE_INTERVAL_MS } from '../../flagger/defaults';
+import { MIN_SCRAPES_PER_WINDOW } from '../../flagger/prometheus';
+import { formatDuration, parseGoDuration } from '../../util/duration';
 import { checks, istioQueries } from './checks';
 import { Cause, Check, DiagnosisContext, MessageSpec } from './types';
 
@@ -79,9 +80,6 @@ function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
   ];
 }
 
-/** Istio's Prometheus addon scrapes every 15s; rate() over fewer than 4 scrapes flakes. */
-const SCRAPE_MS = DEFAULT_SCRAPE_INTERVAL_MS;
-
 function windowCause(c: DiagnosisContext): string {
   const why = 'rate() needs at least two samples inside the window; with Istio\'s 15s scrape a 30s window often has fewer, and the query returns nothing.';
   const interval = c.fields.interval;
@@ -91,8 +89,9 @@ function windowCause(c: DiagnosisContext): string {
       + 'A query run by hand over 1m returns values even then, so it does not clear Prometheus.';
   }
   const ms = parseGoDuration(interval);
-  if (ms !== undefined && ms >= 4 * SCRAPE_MS) {
-    return `The metric's window is too short for the scrape interval; unlikely here: its interval ${interval} holds ${Math.floor(ms / SCRAPE_MS)} scrapes of 15s.`;
+  // Istio's Prometheus addon scrapes every 15s.
+  if (ms !== undefined && ms >= MIN_SCRAPES_PER_WINDOW * SCRAPE_INTERVAL_MS) {
+    return `The metric's window is too short for the scrape interval; unlikely here: its interval ${interval} holds ${Math.floor(ms / SCRAPE_INTERVAL_MS)} scrapes of ${formatDuration(SCRAPE_INTERVAL_MS)}.`;
   }
   return `The metric's window (interval: ${interval}) is too short for the scrape interval. ${why}`;
 }

@@ -1,5 +1,7 @@
-import { asMap, asString, describeObject, finding, LintContext, nameOf, RuleInfo, RuleSet } from '../../model/manifest-index';
-import { Finding, SourcedObject } from '../../model/object';
+import { idOf, nameOf, SourcedObject } from '../../model/object';
+import { asMap, asString, mapAt } from '../../model/yaml';
+import { formatValue, plural } from '../../util/text';
+import { LintContext, report, Report, RuleInfo, RuleSet } from '../rule';
 
 const missingInfo: RuleInfo = {
   id: 'namespace-missing',
@@ -27,13 +29,13 @@ const INJECT = 'sidecar.istio.io/inject';
 
 function podInjection(target: SourcedObject | undefined): string | undefined {
   if (!target) return undefined;
-  const metadata = asMap(asMap(asMap(target.object.spec).template).metadata);
+  const metadata = mapAt(target.object.spec, 'template', 'metadata');
   return asString(asMap(metadata.labels)[INJECT]) ?? asString(asMap(metadata.annotations)[INJECT]);
 }
 
-function checkCanaryNamespaces(context: LintContext): Finding[] {
+function checkCanaryNamespaces(context: LintContext): Report[] {
   const { index } = context;
-  const findings: Finding[] = [];
+  const reports: Report[] = [];
   const reported = new Set<string>();
   for (const canary of index.canaries) {
     const namespace = canary.namespace;
@@ -41,7 +43,7 @@ function checkCanaryNamespaces(context: LintContext): Finding[] {
     if (!namespaceObject) {
       if (namespace === 'default' || reported.has(`missing/${namespace}`)) continue;
       reported.add(`missing/${namespace}`);
-      findings.push(finding(missingInfo, canary.sourced,
+      reports.push(report(missingInfo, canary.sourced,
         `Canary ${namespace}/${canary.name} is in namespace ${namespace}, which has no Namespace object in the manifests.`,
         `add a Namespace ${namespace}${canary.isIstio ? ' labelled istio-injection: enabled' : ''} before the other objects.`));
       continue;
@@ -59,18 +61,18 @@ function checkCanaryNamespaces(context: LintContext): Finding[] {
     } else if (injection === 'disabled') {
       problem = `Namespace ${namespace} is labelled istio-injection=disabled`;
     } else if (injection !== 'enabled' && !revision && pod !== 'true') {
-      const present = Object.entries(labels).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      const present = Object.entries(labels).map(([k, v]) => `${k}=${formatValue(v)}`);
       problem = injection !== undefined
         ? `Namespace ${namespace} is labelled istio-injection=${injection}, which is not "enabled"`
         : `Namespace ${namespace} has neither istio-injection=enabled nor istio.io/rev (labels: ${present.length ? present.join(', ') : 'none'})`;
     }
     if (!problem) continue;
     reported.add(key);
-    findings.push(finding(injectionInfo, pod === 'false' ? canary.sourced : namespaceObject,
+    reports.push(report(injectionInfo, pod === 'false' ? canary.sourced : namespaceObject,
       `${problem}, so the pods of Canary ${namespace}/${canary.name} get no Istio sidecar.`,
       pod === 'false' ? `remove ${INJECT}: "false" from the pod template.` : `label the Namespace: metadata.labels: {istio-injection: enabled}`));
   }
-  return findings;
+  return reports;
 }
 
 /**
@@ -83,10 +85,10 @@ function folderOf(sourced: SourcedObject): string | undefined {
   return file.slice(0, Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'), 0));
 }
 
-function checkOrder(context: LintContext): Finding[] {
+function checkOrder(context: LintContext): Report[] {
   const { index } = context;
-  const findings: Finding[] = [];
-  if (index.namespaceObjects.length === 0) return findings;
+  const reports: Report[] = [];
+  if (index.namespaceObjects.length === 0) return reports;
   // The first Namespace of each name and folder. Folders given separately may well be applied separately
   // (the namespace first), so only objects of the Namespace's own folder count.
   const namespaceOrder = new Map<string, number>();
@@ -116,16 +118,16 @@ function checkOrder(context: LintContext): Finding[] {
     if (!earliest || namespaceOrder.get(key) !== namespaceObject.source.order) continue;
     const count = before.get(key) ?? 0;
     const where = earliest.source.file ? ` in ${earliest.source.file}` : '';
-    findings.push(finding(orderInfo, namespaceObject,
-      `Namespace ${name} comes after ${count} object${count === 1 ? '' : 's'} in it in \`kubectl apply -f\` order (the first: ${describeObject(earliest.object)}${where}).`,
+    reports.push(report(orderInfo, namespaceObject,
+      `Namespace ${name} comes after ${plural(count, 'object')} in it in \`kubectl apply -f\` order (the first: ${idOf(earliest.object)}${where}).`,
       namespaceObject.source.file && namespaceObject.source.file !== earliest.source.file
         ? `move the Namespace into a file that sorts before ${earliest.source.file}, e.g. 00-namespace.yaml, or to the top of that file.`
         : 'move the Namespace document above the objects in it.'));
   }
-  return findings;
+  return reports;
 }
 
-function check(context: LintContext): Finding[] {
+function check(context: LintContext): Report[] {
   return [...checkCanaryNamespaces(context), ...checkOrder(context)];
 }
 

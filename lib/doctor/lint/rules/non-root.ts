@@ -1,5 +1,7 @@
-import { asList, asMap, asNumber, describeObject, finding, LintContext, podSpecOf, RuleInfo, RuleSet } from '../../model/manifest-index';
-import { Finding } from '../../model/object';
+import { idOf } from '../../model/object';
+import { podSpecOf } from '../../model/workload';
+import { asList, asMap, asNumber, asString } from '../../model/yaml';
+import { LintContext, report, Report, RuleInfo, RuleSet } from '../rule';
 
 const namedUserInfo: RuleInfo = {
   id: 'non-root-named-user',
@@ -34,8 +36,8 @@ function repository(image: string): string {
   return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
 }
 
-function check(context: LintContext): Finding[] {
-  const findings: Finding[] = [];
+function check(context: LintContext): Report[] {
+  const reports: Report[] = [];
   for (const sourced of context.index.objects) {
     const podSpec = podSpecOf(sourced.object);
     if (!podSpec) continue;
@@ -46,24 +48,24 @@ function check(context: LintContext): Finding[] {
       const runAsNonRoot = own.runAsNonRoot ?? podContext.runAsNonRoot;
       if (runAsNonRoot !== true) return;
       const runAsUser = own.runAsUser ?? podContext.runAsUser;
-      const image = typeof container.image === 'string' ? container.image : '';
-      const name = typeof container.name === 'string' ? container.name : `#${position + 1}`;
-      const subject = `${describeObject(sourced.object)} container "${name}" (${image || 'no image'})`;
+      const image = asString(container.image) ?? '';
+      const name = asString(container.name) ?? `#${position + 1}`;
+      const subject = `${idOf(sourced.object)} container "${name}" (${image || 'no image'})`;
       if (asNumber(runAsUser) === 0) {
-        findings.push(finding(namedUserInfo, sourced, `${subject} sets runAsNonRoot: true with runAsUser: 0 (root); the kubelet refuses to start it.`,
+        reports.push(report(namedUserInfo, sourced, `${subject} sets runAsNonRoot: true with runAsUser: 0 (root); the kubelet refuses to start it.`,
           'set runAsUser to a non-zero user id, e.g. 10001.'));
         return;
       }
       if (asNumber(runAsUser) !== undefined) return;
       const known = NAMED_USER_IMAGES.includes(repository(image));
-      findings.push(finding(known ? namedUserInfo : unverifiedInfo, sourced,
+      reports.push(report(known ? namedUserInfo : unverifiedInfo, sourced,
         known
           ? `${subject} sets runAsNonRoot: true without a numeric runAsUser, and that image declares a named user, so the kubelet cannot verify it is not root.`
           : `${subject} sets runAsNonRoot: true without a numeric runAsUser; if the image declares a named user, the kubelet refuses to start it.`,
         'set a numeric runAsUser (e.g. runAsUser: 10001) in the container or pod securityContext.'));
     });
   }
-  return findings;
+  return reports;
 }
 
 export const nonRootRules: RuleSet = { rules: [namedUserInfo, unverifiedInfo], check };

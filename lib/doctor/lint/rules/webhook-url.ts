@@ -1,8 +1,8 @@
-import { CanaryView, finding, LintContext, RuleInfo, RuleSet, WebhookView } from '../../model/manifest-index';
+import { CanaryView, WebhookView } from '../../model/canary-view';
 import { HostResolution, hostLike, missingBackend, resolveHost, suggestServiceUrl, tlsMismatch } from '../../model/services';
 import { listNames } from '../../util/suggest';
-import { Finding } from '../../model/object';
 import { HttpUrl, parseUrl, withHost } from '../../util/urls';
+import { canaryRules, LintContext, report, Report, RuleInfo, RuleSet } from '../rule';
 
 const unresolvedInfo: RuleInfo = {
   id: 'webhook-url-unresolved',
@@ -95,7 +95,7 @@ function checkResolution(context: LintContext, canary: CanaryView, hook: Webhook
   };
 }
 
-function checkHook(context: LintContext, canary: CanaryView, hook: WebhookView): Finding[] {
+function checkHook(context: LintContext, canary: CanaryView, hook: WebhookView): Report[] {
   // A webhook without url is rejected by the API server: webhook-invalid reports it.
   if (hook.url === undefined || hook.url.trim() === '') return [];
   const url = parseUrl(hook.url.trim());
@@ -112,19 +112,16 @@ function checkHook(context: LintContext, canary: CanaryView, hook: WebhookView):
     // Flagger, not the Canary, makes the call: a bare host resolves in Flagger's own namespace.
     const resolved = resolveHost(context.index, url.host, canary.flagger.namespace);
     if (resolved.kind === 'external') {
-      return [finding(externalInfo, canary.sourced, `${describeUrl(hook)} is outside the cluster; it was not checked.`,
+      return [report(externalInfo, canary.sourced, `${describeUrl(hook)} is outside the cluster; it was not checked.`,
         'make sure Flagger can reach it; in-cluster Services are written svc.namespace.')];
     }
     problem = checkResolution(context, canary, hook, url, resolved);
   }
   if (!problem) return [];
   const consequence = NON_BLOCKING[hook.type];
-  if (consequence) return [finding(nonBlockingInfo, canary.sourced, `${hook.type} ${problem.message} ${consequence}`, problem.hint)];
-  return [finding(unresolvedInfo, canary.sourced, problem.message, problem.hint)];
+  if (consequence) return [report(nonBlockingInfo, canary.sourced, `${hook.type} ${problem.message} ${consequence}`, problem.hint)];
+  return [report(unresolvedInfo, canary.sourced, problem.message, problem.hint)];
 }
 
-function check(context: LintContext): Finding[] {
-  return context.index.canaries.flatMap((canary) => canary.webhooks.flatMap((hook) => checkHook(context, canary, hook)));
-}
 
-export const webhookUrlRules: RuleSet = { rules: [unresolvedInfo, nonBlockingInfo, externalInfo], check };
+export const webhookUrlRules: RuleSet = canaryRules([unresolvedInfo, nonBlockingInfo, externalInfo], (canary, context) => canary.webhooks.flatMap((hook) => checkHook(context, canary, hook)));
