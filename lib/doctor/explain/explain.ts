@@ -11,6 +11,7 @@ import { CanaryReport, ExplainedMessage, ExplainOptions, ExplainReport } from '.
 import { buildRuns, storyOf } from './runs';
 import { verdictOf } from './verdict';
 
+/** Explains parsed logs and events, read together: each canary's runs, verdict and problems, and every recognised message. */
 export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = {}): ExplainReport {
   const xref = options.crossReference;
   const settings = {
@@ -52,6 +53,7 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
   };
 }
 
+/** One canary's report from its messages: runs, problems (what failed the last run first) and verdict. */
 function canaryReport(
   key: string, messages: ExplainedMessage[], described: DescribedCanary | undefined, threshold: number | undefined, combined: readonly LogEntry[],
 ): CanaryReport {

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments, Tags, visit } from 'yaml';
 import { KubeObject, SourcedObject } from '../model/object';
+import { isMap } from '../model/yaml';
+import { typeName } from '../util/text';
 
 /** A manifest that cannot be read or parsed. `line` is 1-based. */
 export class ManifestError extends Error {
@@ -21,16 +23,6 @@ function kubectlTags(tags: Tags): Tags {
   return tags.filter((tag) => (typeof tag === 'string'
     ? !['intTime', 'floatTime', 'timestamp'].includes(tag)
     : tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp'));
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  return `a ${typeof value}`;
 }
 
 /**
@@ -63,8 +55,8 @@ export function parseManifests(text: string, file: string, startOrder = 0): Sour
     const contentStart = document.contents?.range?.[0] ?? document.range[0];
     const line = lineCounter.linePos(contentStart).line;
     const where = `document ${documentNumber} (line ${line})`;
-    if (!isMapping(value)) {
-      throw new ManifestError(file, `${where} is ${describe(value)}, not a Kubernetes object (a mapping with apiVersion and kind).`, line);
+    if (!isMap(value)) {
+      throw new ManifestError(file, `${where} is ${typeName(value)}, not a Kubernetes object (a mapping with apiVersion and kind).`, line);
     }
     if (typeof value.kind !== 'string' || value.kind === '') {
       if (path.basename(file) === 'construct-metadata.json') {
@@ -79,7 +71,7 @@ export function parseManifests(text: string, file: string, startOrder = 0): Sour
       items.forEach((item: unknown, index: number) => {
         const itemStart = itemNodes[index]?.range?.[0];
         const itemLine = itemStart !== undefined ? lineCounter.linePos(itemStart).line : line;
-        if (!isMapping(item) || typeof item.kind !== 'string' || item.kind === '') {
+        if (!isMap(item) || typeof item.kind !== 'string' || item.kind === '') {
           throw new ManifestError(file, `item ${index + 1} of the List in ${where} is not a Kubernetes object with a kind.`, itemLine);
         }
         objects.push({ object: item as KubeObject, source: { file, line: itemLine, order: startOrder + objects.length } });

@@ -15,7 +15,7 @@ export interface KubeObject {
     readonly annotations?: Record<string, string>;
     readonly [key: string]: unknown;
   };
-  readonly [key: string]: any;
+  readonly [key: string]: unknown;
 }
 
 /** Where an object came from. All fields are optional: objects from a construct tree have no file. */

@@ -5,9 +5,14 @@
  * without crashing.
  */
 
+/** Whether a value is a mapping (an object that is not a list). */
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** A mapping, or an empty one for anything else. */
 export function asMap(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
+  return isMap(value) ? value : {};
 }
 
 /** A list, or an empty one for anything else. */

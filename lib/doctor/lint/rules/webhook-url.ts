@@ -40,7 +40,8 @@ interface Problem {
   readonly hint: string;
 }
 
-function describeUrl(hook: WebhookView): string {
+/** `webhook "load-test" URL http://...`: the subject of the messages. */
+function urlSubject(hook: WebhookView): string {
   return `webhook "${hook.name}" URL ${hook.url}`;
 }
 
@@ -56,7 +57,7 @@ function checkResolution(context: LintContext, canary: CanaryView, hook: Webhook
   if (resolved.kind === 'external') return undefined;
   if (resolved.kind === 'loopback') {
     return {
-      message: `${describeUrl(hook)} points at ${url.host}, which is the Flagger pod itself: Flagger calls webhooks from its own pod.`,
+      message: `${urlSubject(hook)} points at ${url.host}, which is the Flagger pod itself: Flagger calls webhooks from its own pod.`,
       hint: 'use the Service of the loadtester, e.g. http://flagger-loadtester.<namespace>/.',
     };
   }
@@ -67,7 +68,7 @@ function checkResolution(context: LintContext, canary: CanaryView, hook: Webhook
       const local = index.service(canary.namespace, resolved.name) || index.generatedService(canary.namespace, resolved.name);
       const where = flagger.deployment ? `Flagger's namespace ${flagger.namespace}` : `Flagger's namespace (${flagger.namespace} with the Istio install)`;
       return {
-        message: `${describeUrl(hook)} has no namespace, and Flagger calls webhooks from its own pod, so "${resolved.name}" resolves in ${where}, `
+        message: `${urlSubject(hook)} has no namespace, and Flagger calls webhooks from its own pod, so "${resolved.name}" resolves in ${where}, `
           + `where it is not a Service of the manifests (${inList}).`,
         hint: local
           ? `write the namespace: ${withHost(url, `${resolved.name}.${canary.namespace}`, url.port)}`
@@ -76,21 +77,21 @@ function checkResolution(context: LintContext, canary: CanaryView, hook: Webhook
     }
     const suggestion = suggestServiceUrl(index, url, resolved.name, resolved.namespace);
     return {
-      message: `${describeUrl(hook)} names Service ${resolved.namespace}/${resolved.name}, which is not in the manifests (${inList}).`,
+      message: `${urlSubject(hook)} names Service ${resolved.namespace}/${resolved.name}, which is not in the manifests (${inList}).`,
       hint: suggestion ? `did you mean ${suggestion} ?` : `add Service ${resolved.namespace}/${resolved.name} to the manifests, or point the webhook at an existing Service.`,
     };
   }
   if (resolved.anyPort || resolved.ports.includes(url.effectivePort)) {
     const tls = tlsMismatch(url, resolved);
-    if (tls) return { message: `${describeUrl(hook)}: ${tls}.`, hint: `use ${withHost({ ...url, scheme: 'http' }, url.host, url.effectivePort)}` };
+    if (tls) return { message: `${urlSubject(hook)}: ${tls}.`, hint: `use ${withHost({ ...url, scheme: 'http' }, url.host, url.effectivePort)}` };
     const missing = resolved.service ? missingBackend(index, resolved.service, url.effectivePort) : undefined;
-    return missing ? { message: `${describeUrl(hook)}: ${missing.message}.`, hint: missing.hint } : undefined;
+    return missing ? { message: `${urlSubject(hook)}: ${missing.message}.`, hint: missing.hint } : undefined;
   }
   const ports = [...new Set(resolved.ports)];
   const owner = resolved.service ? `Service ${resolved.namespace}/${resolved.name}` : `Service ${resolved.namespace}/${resolved.name} (created by Flagger for Canary ${resolved.generated?.canary.name})`;
   const portWord = url.port === undefined ? `the ${url.scheme} default port ${url.effectivePort}` : `port ${url.effectivePort}`;
   return {
-    message: `${describeUrl(hook)} uses ${portWord}, but ${owner} exposes ${ports.length === 1 ? 'only port' : 'ports'} ${ports.join(', ') || 'none'}.`,
+    message: `${urlSubject(hook)} uses ${portWord}, but ${owner} exposes ${ports.length === 1 ? 'only port' : 'ports'} ${ports.join(', ') || 'none'}.`,
     hint: ports.length > 0 ? `use ${suggestPort(url, resolved.bare ? url.host : hostLike(url.host, resolved.name, resolved.namespace), ports)}` : `add a port to ${owner}.`,
   };
 }
@@ -104,15 +105,15 @@ function checkHook(context: LintContext, canary: CanaryView, hook: WebhookView):
     const noScheme = !/^[a-z][a-z0-9+.-]*:\/\//i.test(hook.url.trim());
     problem = {
       message: noScheme
-        ? `${describeUrl(hook)} has no http:// or https:// scheme; Flagger's HTTP client rejects it ("unsupported protocol scheme").`
-        : `${describeUrl(hook)} is not a valid http or https URL.`,
+        ? `${urlSubject(hook)} has no http:// or https:// scheme; Flagger's HTTP client rejects it ("unsupported protocol scheme").`
+        : `${urlSubject(hook)} is not a valid http or https URL.`,
       hint: noScheme ? `write it as http://${hook.url.trim()}` : 'write an http:// or https:// URL of a Service, e.g. http://flagger-loadtester.<namespace>/.',
     };
   } else {
     // Flagger, not the Canary, makes the call: a bare host resolves in Flagger's own namespace.
     const resolved = resolveHost(context.index, url.host, canary.flagger.namespace);
     if (resolved.kind === 'external') {
-      return [report(externalInfo, canary.sourced, `${describeUrl(hook)} is outside the cluster; it was not checked.`,
+      return [report(externalInfo, canary.sourced, `${urlSubject(hook)} is outside the cluster; it was not checked.`,
         'make sure Flagger can reach it; in-cluster Services are written svc.namespace.')];
     }
     problem = checkResolution(context, canary, hook, url, resolved);
