@@ -11,7 +11,8 @@ import { cleanMessage, ParsedLog } from './entry';
 import { readEventsTable } from './events';
 import { readKlog } from './klog';
 import { ParseState } from './state';
-import { looksLikeJson, readZapConsole, readZapJson } from './zap';
+import { readZapConsole } from './zap-console';
+import { looksLikeJson, readZapJson } from './zap-json';
 
 export type { DescribedCanary, EntryFormat, EntryLevel, LogEntry, ParsedLog, SkippedCounts } from './entry';
 export { isEvent, normaliseTime, parseKubectlAge, splitCanaryRef } from './entry';
