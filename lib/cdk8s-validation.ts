@@ -14,10 +14,11 @@
  * the synthesized manifest files, and fails `cdk8s synth` when the submitted report is a failure.
  * The contract is declared structurally below so the plugin has no runtime dependency on cdk8s-cli.
  */
-import { parseGoDuration } from './doctor/duration';
-import { lint } from './doctor/lint';
-import { loadManifests, ManifestError } from './doctor/manifests';
-import { Finding, SourcedObject } from './doctor/types';
+import { loadManifests, ManifestError } from './doctor/input/manifests';
+import { lint } from './doctor/lint/engine';
+import { Finding } from './doctor/lint/rule';
+import { SourcedObject } from './doctor/model/object';
+import { parseGoDuration } from './doctor/util/duration';
 
 /** Properties of `FlaggerDoctorValidation`, from `properties:` in `cdk8s.yaml`. */
 export interface FlaggerDoctorValidationProps {

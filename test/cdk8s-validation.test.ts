@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Validation, ValidationContext as ValidationContextClass } from 'cdk8s-cli/lib/plugins/validation';
 import { FlaggerDoctorValidation } from '../lib/cdk8s-validation';
-import { lint } from '../lib/doctor/lint';
-import { fromObjects } from '../lib/doctor/manifests';
+import { lint } from '../lib/doctor/lint/engine';
+import { fromObjects } from '../lib/doctor/input/manifests';
 import { Json, referenceObjects } from './support/objects';
 
 // cdk8s-cli exports its plugin API as `cdk8s-cli/plugins`; its types live under lib/.

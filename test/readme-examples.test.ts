@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { transformSync } from 'esbuild';
-import { RULES } from '../lib/doctor/lint';
+import { RULES } from '../lib/doctor/lint/engine';
 import { PROJECT_ROOT } from './support/project-copy';
 
 /**

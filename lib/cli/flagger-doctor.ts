@@ -23,9 +23,9 @@ Exit codes: 0 ok, 1 lint errors (plan: no Canary), 2 bad usage or unreadable inp
 
 function commands(): Record<string, () => Command> {
   return {
-    lint: () => require('./lint-command').lintCommand,
-    plan: () => require('./plan-command').planCommand,
-    explain: () => require('./explain-command').explainCommand,
+    lint: () => require('./commands/lint').lintCommand,
+    plan: () => require('./commands/plan').planCommand,
+    explain: () => require('./commands/explain').explainCommand,
   };
 }
 

@@ -38,3 +38,39 @@ describe('flagger-doctor dispatch', () => {
     expect(result).toEqual({ code: 2, stdout: '', stderr });
   });
 });
+
+describe('one argument parser for every command', () => {
+  const COMMANDS = ['lint', 'plan', 'explain'];
+  const CASES: Array<[string[], string]> = [
+    // A value written apart that starts with a dash is a missing value (as node:util parseArgs has it)...
+    [['--format', '--json', 'x.yaml'], '--format needs a value.'],
+    [['--format', '-j', 'x.yaml'], '--format needs a value.'],
+    // ...and so is an empty one...
+    [['--format=', 'x.yaml'], '--format needs a value.'],
+    // ...while an attached value is taken as written.
+    [['--format=-j', 'x.yaml'], "--format must be text or json, not '-j'."],
+    [['--format', 'json', '--bogus=1', 'x.yaml'], "unknown option '--bogus=1'."],
+    [['--help=yes'], "unknown option '--help=yes'."],
+    [['-hx'], "unknown option '-hx'."],
+  ];
+  test.each(COMMANDS.flatMap((command) => CASES.map(([args, error]) => [command, args, error] as const)))('%s %j: %s', async (command, args, error) => {
+    const result = await run([command, ...args]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe(`flagger-doctor ${command}: ${error}`);
+  });
+
+  test.each([['lint'], ['plan']])('%s: --scrape-interval followed by an option has no value', async (command) => {
+    const result = await run([command, '--scrape-interval', '--format', 'json', 'x.yaml']);
+    expect(result.stderr.split('\n')[0]).toBe(`flagger-doctor ${command}: --scrape-interval needs a value.`);
+  });
+
+  test.each(COMMANDS)('%s -h prints the usage, and -- ends the options', async (command) => {
+    const help = await run([command, '-h']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(new RegExp(`^Usage: flagger-doctor ${command} `));
+    const afterDashes = await run([command, '--', '--format']);
+    expect(afterDashes.code).toBe(2);
+    expect(afterDashes.stderr).toMatch(/--format: cannot read|cannot read --format/);
+  });
+});

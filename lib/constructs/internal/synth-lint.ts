@@ -1,8 +1,9 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { parseGoDuration } from '../../doctor/duration';
-import { lint } from '../../doctor/lint';
-import { Finding, SourcedObject } from '../../doctor/types';
+import { lint } from '../../doctor/lint/engine';
+import { Finding } from '../../doctor/lint/rule';
+import { SourcedObject } from '../../doctor/model/object';
+import { parseGoDuration } from '../../doctor/util/duration';
 import { renderedForValidation } from '../../synth/app-synthesizer';
 import { outputOf, renderCharts, resolveDependencies } from '../../synth/render';
 

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseLogInput } from '../../../lib/doctor/log-input';
-import { RULES } from '../../../lib/doctor/lint';
-import { CATALOGUE, matchMessage } from '../../../lib/doctor/messages';
+import { parseLogInput } from '../../../lib/doctor/input/logs';
+import { RULES } from '../../../lib/doctor/lint/engine';
+import { CATALOGUE, matchMessage } from '../../../lib/doctor/explain/catalogue';
 
 /**
  * The fixtures hold one realistic Flagger message per wording (v1.44.0 and

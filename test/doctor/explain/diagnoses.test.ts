@@ -1,5 +1,5 @@
-import { Diagnosis, DiagnosisContext, matchMessage } from '../../../lib/doctor/messages';
-import { classifyWebhookError } from '../../../lib/doctor/messages/webhook-error';
+import { Diagnosis, DiagnosisContext, matchMessage } from '../../../lib/doctor/explain/catalogue';
+import { classifyWebhookError } from '../../../lib/doctor/explain/catalogue/webhook-error';
 
 /** Diagnoses a message about canary podinfo in namespace test, as Flagger's Istio install would run it. */
 function diagnose(message: string, fields: Record<string, string> = {}): { id: string; diagnosis: Diagnosis } {

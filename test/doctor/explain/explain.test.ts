@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CanaryReport, explain, ExplainReport, messageJson, TimelineItem } from '../../../lib/doctor/explain';
-import { parseLogInput } from '../../../lib/doctor/log-input';
+import { explain } from '../../../lib/doctor/explain/explain';
+import { messageJson } from '../../../lib/doctor/explain/json';
+import { CanaryReport, ExplainReport, TimelineItem } from '../../../lib/doctor/explain/report';
+import { parseLogInput } from '../../../lib/doctor/input/logs';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

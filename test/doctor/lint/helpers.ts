@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { lint } from '../../../lib/doctor/lint';
-import { parseManifests } from '../../../lib/doctor/manifests';
-import { Finding, SourcedObject } from '../../../lib/doctor/types';
+import { parseManifests } from '../../../lib/doctor/input/manifests';
+import { lint } from '../../../lib/doctor/lint/engine';
+import { Finding } from '../../../lib/doctor/lint/rule';
+import { SourcedObject } from '../../../lib/doctor/model/object';
 import { REFERENCE_DIR } from '../../support/reference';
 
 export { REFERENCE_DIR };

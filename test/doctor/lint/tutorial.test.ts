@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import { FlaggerTutorialChart } from '../../../lib';
-import { lint } from '../../../lib/doctor/lint';
-import { parseManifests } from '../../../lib/doctor/manifests';
-import { SourcedObject } from '../../../lib/doctor/types';
+import { lint } from '../../../lib/doctor/lint/engine';
+import { parseManifests } from '../../../lib/doctor/input/manifests';
+import { SourcedObject } from '../../../lib/doctor/model/object';
 import { dist, REFERENCE_FILES, REFERENCE_DIR, TEST_NAMESPACE_YAML } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,0 +1,95 @@
+/**
+ * The one argument parser of the CLI's subcommands, on node:util's `parseArgs`: `--name value` or
+ * `--name=value` for each option (all of them take a value and may repeat), `-h`/`--help`, positional
+ * words, and `--` to end the options. A value written apart that starts with `-` is taken for a
+ * missing value, as `parseArgs` does in strict mode: `--format --manifests x` says that --format needs
+ * a value, and `--manifests=-x` passes a value that starts with a dash.
+ */
+import { parseArgs } from 'node:util';
+import { SCRAPE_INTERVAL_MS } from '../doctor/flagger/defaults';
+import { parseScrapeInterval, SCRAPE_INTERVAL_SYNTAX } from '../doctor/flagger/prometheus';
+import { UsageError } from './io';
+
+/** An option that takes a value; `check` throws a UsageError for a value it refuses. */
+export interface OptionSpec {
+  readonly check?: (value: string) => void;
+}
+
+export interface CommandArgs {
+  readonly help: boolean;
+  readonly positionals: readonly string[];
+  /** The values of each option, in the order given. */
+  readonly values: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * Parses a subcommand's arguments. The first bad one throws a UsageError; those that need the usage
+ * to be understood end with `usage`, which the CLI replaces with a pointer to `--help`.
+ */
+export function parseCommandArgs(args: readonly string[], options: Readonly<Record<string, OptionSpec>>, usage: string): CommandArgs {
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(Object.keys(options).map((name) => [name, { type: 'string', multiple: true } as const])),
+    },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  let help = false;
+  const positionals: string[] = [];
+  const values: Record<string, string[]> = Object.fromEntries(Object.keys(options).map((name) => [name, []]));
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positionals.push(token.value);
+    } else if (token.kind === 'option') {
+      const spec = token.name === 'help' ? undefined : options[token.name];
+      if (token.name === 'help' && token.value === undefined) {
+        help = true;
+        continue;
+      }
+      if (!spec) throw new UsageError(`unknown option '${args[token.index]}'.\n\n${usage}`);
+      const value = token.value;
+      if (value === undefined || value === '' || (!token.inlineValue && value.length > 1 && value.startsWith('-'))) {
+        throw new UsageError(`--${token.name} needs a value.\n\n${usage}`);
+      }
+      spec.check?.(value);
+      values[token.name].push(value);
+    }
+  }
+  return { help, positionals, values };
+}
+
+/** The last value given to an option, if any. */
+export function lastValue(args: CommandArgs, name: string): string | undefined {
+  const given = args.values[name] ?? [];
+  return given[given.length - 1];
+}
+
+export type Format = 'text' | 'json';
+
+/** `--format text|json`. */
+export const FORMAT_OPTION: OptionSpec = {
+  check: (value) => {
+    if (value !== 'text' && value !== 'json') throw new UsageError(`--format must be text or json, not '${value}'.`);
+  },
+};
+
+/** The output format: the last `--format`, text by default. */
+export function formatOf(args: CommandArgs): Format {
+  return lastValue(args, 'format') === 'json' ? 'json' : 'text';
+}
+
+/** `--scrape-interval DURATION`. */
+export const SCRAPE_INTERVAL_OPTION: OptionSpec = {
+  check: (value) => {
+    if (parseScrapeInterval(value) === undefined) throw new UsageError(`--scrape-interval must be ${SCRAPE_INTERVAL_SYNTAX}, not '${value}'.`);
+  },
+};
+
+/** The Prometheus scrape interval in milliseconds: the last `--scrape-interval`, 15s by default. */
+export function scrapeIntervalOf(args: CommandArgs): number {
+  const value = lastValue(args, 'scrape-interval');
+  return (value === undefined ? undefined : parseScrapeInterval(value)) ?? SCRAPE_INTERVAL_MS;
+}

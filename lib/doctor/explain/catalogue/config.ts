@@ -1,0 +1,180 @@
+/**
+ * Configuration mistakes that stop Flagger before any analysis
+ * (pkg/canary/*_controller.go, pkg/router/istio.go, scheduler.go).
+ */
+import { checks } from './checks';
+import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
+
+function getQueryDiagnosis(c: DiagnosisContext): Diagnosis {
+  const kind = c.fields.objectKind.toLowerCase();
+  const dot = c.fields.object.lastIndexOf('.');
+  const name = dot > 0 ? c.fields.object.slice(0, dot) : c.fields.object;
+  const namespace = dot > 0 ? c.fields.object.slice(dot + 1) : c.namespace;
+  const notFound = /not found/.test(c.fields.error ?? '');
+  if (kind === 'horizontalpodautoscaler') {
+    return {
+      summary: `Flagger could not read the HorizontalPodAutoscaler ${name} in ${namespace} named by spec.autoscalerRef${notFound ? ': it does not exist' : ''}.`,
+      causes: [
+        { text: 'autoscalerRef.name does not match the HPA\'s name, or the HPA is in another namespace.', checks: [checks.getObject(c, 'hpa', name, namespace), checks.canaryYaml(c)] },
+        { text: 'autoscalerRef.apiVersion is not one the cluster serves for HPAs (Flagger 1.44 reads autoscaling/v2).', checks: [{ command: 'kubectl api-versions | grep autoscaling', look: 'autoscaling/v2' }] },
+      ],
+      fix: 'Make spec.autoscalerRef name the HPA that scales the target (kind HorizontalPodAutoscaler, apiVersion autoscaling/v2), or remove autoscalerRef.',
+    };
+  }
+  if (kind === 'configmap' || kind === 'secret') {
+    return {
+      summary: `The target's pod spec references the ${kind} ${name}, and Flagger could not read it in ${namespace}${notFound ? ': it does not exist' : ''}. Flagger tracks referenced ConfigMaps and Secrets and copies them for the primary.`,
+      causes: [{ text: `The ${kind} is missing, or named differently.`, checks: [checks.getObject(c, kind, name, namespace)] }],
+      fix: `Create the ${kind}, or fix the reference in the target's pod spec.`,
+    };
+  }
+  if (kind === 'virtualservice' || kind === 'destinationrule') {
+    return {
+      summary: `Flagger could not read the ${c.fields.objectKind} ${name} it manages: ${c.fields.error}.`,
+      causes: [
+        { text: 'The Istio CRDs are missing or Flagger\'s RBAC does not allow reading them.', checks: [{ command: `kubectl get crd ${kind === 'virtualservice' ? 'virtualservices' : 'destinationrules'}.networking.istio.io`, look: 'the CRD exists' }] },
+      ],
+      fix: 'Install Istio\'s CRDs before Flagger, and use Flagger\'s own install for its RBAC.',
+    };
+  }
+  return {
+    summary: `Flagger could not read the ${c.fields.objectKind} ${name} in ${namespace}${notFound ? ': it does not exist' : ''}${c.fields.objectKind.toLowerCase().startsWith('dep') || kind === 'daemonset' ? ', which spec.targetRef names' : ''}.`,
+    causes: [
+      { text: 'spec.targetRef.name or kind does not match the workload, or the workload is in another namespace than the Canary (it must be in the same one).', checks: [checks.getObject(c, kind.startsWith('dep') ? 'deploy' : kind, name, namespace), checks.canaryYaml(c)] },
+      { text: 'The Canary was applied before the workload; Flagger retries, so this clears once the workload exists.', checks: [checks.describeCanary(c, 'whether the error keeps repeating')] },
+    ],
+    fix: 'Make spec.targetRef name the workload (kind Deployment, apiVersion apps/v1, same namespace as the Canary).',
+  };
+}
+
+/** Why Flagger could not create or update its DestinationRules or VirtualService, from the API server's answer. */
+function routerDiagnosis(c: DiagnosisContext): Diagnosis {
+  const error = c.fields.error ?? '';
+  const what = c.fields.step === 'reconcileDestinationRule' ? 'a DestinationRule' : 'the VirtualService';
+  const resource = c.fields.step === 'reconcileDestinationRule' ? 'destinationrules.networking.istio.io' : 'virtualservices.networking.istio.io';
+  const causes: Cause[] = [];
+  if (/admission webhook|denied the request|validation/i.test(error)) {
+    causes.push({ text: 'Istio\'s validating webhook rejected the object: a field from the Canary\'s spec.service (trafficPolicy, match, retries, corsPolicy, headers) is invalid.', checks: [checks.canaryYaml(c)] });
+  }
+  if (/forbidden|cannot (?:create|update|get)/i.test(error)) {
+    causes.push({ text: 'Flagger\'s RBAC does not allow it: an install without Flagger\'s ClusterRole for networking.istio.io.', checks: [{ command: `kubectl auth can-i update ${resource} -n ${c.namespace} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }] });
+  }
+  causes.push({
+    text: 'The Istio CRDs are missing, or the cluster does not serve networking.istio.io/v1beta1 ("the server could not find the requested resource").',
+    checks: [{ command: `kubectl get crd ${resource} -o jsonpath='{.spec.versions[*].name}'`, look: 'v1beta1 among the served versions' }],
+  });
+  return {
+    summary: `Flagger could not create or update ${what} of the canary (${c.fields.step} failed): ${error}. It retries every interval; nothing moves until it succeeds.`,
+    causes,
+    fix: 'Fix what the API server refused (the text after "failed:"): the Canary\'s spec.service fields, Flagger\'s RBAC, or the Istio installation.',
+  };
+}
+
+export const CONFIG_MESSAGES: readonly MessageSpec[] = [
+  {
+    id: 'selector-labels',
+    kind: 'config',
+    role: 'block', lintRules: ['selector-label-missing'],
+    patterns: [
+      /^(?<objectKind>deployment|daemonset) (?<object>\S+) spec\.selector\.matchLabels must contain one of \[(?<labels>[^\]]*)\]'?$/,
+      // Flagger 0.x
+      /^invalid label selector! (?<objectKind>Deployment|DaemonSet) (?<object>\S+) spec\.selector\.matchLabels must contain selector '(?<labels>[^']*)'$/,
+    ],
+    headline: () => 'target\'s selector lacks the label Flagger needs',
+    diagnose: (c) => ({
+      summary: `${c.fields.object}'s spec.selector.matchLabels has none of the labels Flagger uses to build the primary's selector (${c.fields.labels || 'app, name, app.kubernetes.io/name'}). Flagger stops here.`,
+      causes: [{ text: 'The selector uses another label key (e.g. component or k8s-app).', checks: [checks.selectorOf(c, c.fields.objectKind.toLowerCase() === 'daemonset' ? 'ds' : 'deploy', c.fields.object.split('.')[0])] }],
+      fix: 'Add an app: <name> (or app.kubernetes.io/name) label to the selector and the pod template, or start Flagger with -selector-labels listing your label. A Deployment\'s selector is immutable: delete and recreate it.',
+    }),
+  },
+  {
+    id: 'get-query-error',
+    kind: 'config',
+    role: 'block', lintRules: ['target-ref-invalid', 'autoscaler-ref-invalid'],
+    patterns: [
+      /^(?<objectKind>deployment|deplyoment|daemonset|damonset|service|HorizontalPodAutoscaler(?: v2)?|Keda ScaledObject|configmap|secret|VirtualService|DestinationRule|Knative Service) (?<object>\S+) get query (?:error|failed)(?: ?: | )(?<error>[\s\S]*)$/,
+      // Flagger 0.x
+      /^(?<objectKind>deployment) (?<object>\S+) (?<error>not found)$/,
+      /^(?<objectKind>deployment) (?<object>\S+) query error (?<error>[\s\S]*)$/,
+    ],
+    headline: (c) => `cannot read ${c.fields.objectKind} ${c.fields.object}`,
+    problemKey: (c) => `${c.fields.objectKind}/${c.fields.object}`,
+    diagnose: getQueryDiagnosis,
+  },
+  {
+    id: 'virtualservice-routes-missing',
+    kind: 'config',
+    role: 'block', lintRules: ['virtualservice-takeover'],
+    patterns: [/^VirtualService (?<object>\S+) does not contain routes for (?<primary>\S+)-primary and (?<canaryHost>\S+)-canary$/],
+    headline: () => 'VirtualService lost Flagger\'s routes',
+    diagnose: (c) => ({
+      summary: `Flagger owns the VirtualService ${c.fields.object} and expects routes to ${c.fields.primary}-primary and ${c.fields.canaryHost}-canary, but they are gone: something else rewrote it.`,
+      causes: [
+        { text: 'Your manifests (or Helm chart) also define a VirtualService with the canary\'s name, and every apply overwrites Flagger\'s.', checks: [checks.virtualService(c, c.fields.object.split('.')[0])] },
+        { text: 'A GitOps tool reverts Flagger\'s changes to the VirtualService.', checks: [{ command: `kubectl -n ${c.namespace} get virtualservice ${c.fields.object.split('.')[0]} -o jsonpath='{.metadata.managedFields[*].manager}'`, look: 'managers other than flagger' }] },
+      ],
+      fix: 'Do not ship a VirtualService named like the canary: let Flagger generate it from spec.service, or use delegation (service.delegation: true plus a root VirtualService with another name).',
+    }),
+  },
+  {
+    id: 'delegation-with-hosts',
+    kind: 'config',
+    role: 'block', lintRules: ['delegation-broken'],
+    patterns: [/^VirtualService (?<object>\S+) cannot have hosts and gateways when delegation enabled$/],
+    headline: () => 'delegation enabled together with hosts or gateways',
+    diagnose: (c) => ({
+      summary: 'service.delegation: true makes Flagger\'s VirtualService a delegate, and Istio forbids hosts and gateways on a delegate.',
+      causes: [{ text: 'spec.service has hosts or gateways and delegation: true.', checks: [checks.canaryYaml(c)] }],
+      fix: 'Remove spec.service.hosts and spec.service.gateways, and put them on the root VirtualService that delegates to the canary.',
+    }),
+  },
+  {
+    id: 'router-reconcile-failed',
+    kind: 'config',
+    role: 'block',
+    // Only what no family recognises inside the wrapper (matchMessage tries the wrapped message first).
+    patterns: [/^(?<step>reconcile(?:DestinationRule|VirtualService)) failed: (?<error>[\s\S]*)$/],
+    headline: (c) => `${c.fields.step} failed`,
+    problemKey: (c) => c.fields.step,
+    diagnose: routerDiagnosis,
+  },
+  {
+    id: 'scale-down-failed',
+    kind: 'config',
+    role: 'block',
+    patterns: [/^scaling down canary (?<objectKind>\S+) (?<object>\S+) failed: (?<error>[\s\S]*)$/],
+    headline: (c) => `cannot scale ${c.fields.object} to zero`,
+    diagnose: (c) => ({
+      summary: `At initialization Flagger scales ${c.fields.object} to zero once the primary runs, and the update failed: ${c.fields.error}. Flagger retries every interval; the canary stays Initializing.`,
+      causes: [
+        { text: 'Something else owns the replica count and fights back, or an admission policy (Gatekeeper, Kyverno) refuses 0 replicas.', checks: [checks.describeDeployment(c, c.fields.object.split('.')[0]), checks.namespaceEvents(c, 'admission denials for the Deployment')] },
+        { text: 'Flagger\'s RBAC does not allow updating the workload.', checks: [{ command: `kubectl auth can-i update deployments -n ${c.namespace} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }] },
+      ],
+      fix: 'Let Flagger own the target\'s replicas (no HPA or GitOps tool re-applying spec.replicas on it) and allow it through admission policies.',
+    }),
+  },
+  {
+    id: 'duplicate-target',
+    kind: 'config',
+    role: 'block', lintRules: ['duplicate-canary-target'],
+    patterns: [/^Bad things will happen! Found more than one canary with the same target (?<target>\S+)$/],
+    headline: (c) => `more than one canary targets ${c.fields.target}`,
+    diagnose: (c) => ({
+      summary: `At least two Canaries target ${c.fields.target}; they fight over the same Deployment, primary and routes.`,
+      causes: [{ text: 'A renamed Canary was applied without deleting the old one, or two charts both ship a Canary.', checks: [checks.canariesForTarget()] }],
+      fix: 'Delete all but one Canary for the target.',
+    }),
+  },
+  {
+    id: 'cross-namespace-reference',
+    kind: 'config',
+    role: 'block',
+    patterns: [/^(?:error syncing '(?<syncKey>[^']+)': )?(?:invalid canary spec: )?can't access (?<what>[\w ]+) (?<referenced>\S+), cross-namespace references are blocked$/],
+    headline: (c) => `cross-namespace reference to ${c.fields.what} ${c.fields.referenced} blocked`,
+    diagnose: (c) => ({
+      summary: `Flagger runs with -no-cross-namespace-refs, so the Canary may not reference ${c.fields.what} ${c.fields.referenced} in another namespace.`,
+      causes: [{ text: 'A templateRef or providerRef names another namespace.', checks: [checks.canaryYaml(c), checks.flaggerArgs(c, '-no-cross-namespace-refs')] }],
+      fix: `Copy the ${c.fields.what} into ${c.namespace}, or run Flagger without -no-cross-namespace-refs.`,
+    }),
+  },
+];
