@@ -8,6 +8,8 @@ import { PROJECT_ROOT } from '../support/project-copy';
 export interface PackResult {
   readonly filename: string;
   readonly version: string;
+  /** The tarball's SHA-512, as in a lockfile. */
+  readonly integrity: string;
   /** Bytes of the .tgz. */
   readonly size: number;
   /** Bytes of the files in it. */
