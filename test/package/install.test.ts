@@ -9,8 +9,9 @@ import { builtProjectCopy, pack, PackResult, run } from './packed-project';
 
 /**
  * The packed tarball installed into a fresh cdk8s TypeScript app, offline from npm's cache, with the
- * README's example as the app and the README's cdk8s.yaml: the real `npm install`, `cdk8s synth`
- * (with the validation plugin), `tsc`, `node`, `kubectl` and the installed `flagger-doctor`.
+ * README's example as main.ts, the README's cdk8s.yaml and `cdk8s init`'s tsconfig.json: the real
+ * `npm install`, `cdk8s synth` (with the validation plugin), `tsc`, `node`, `kubectl` and the installed
+ * `flagger-doctor`.
  * One install for the whole file; it takes a minute or two.
  */
 jest.setTimeout(300_000);
@@ -31,11 +32,6 @@ const USE_IT = 'Use it in your cdk8s app';
 const EXAMPLE = readmeBlocks(USE_IT, 'ts')[0];
 const CDK8S_YAML = readmeBlocks(USE_IT, 'yaml').find((block) => block.includes('validations:'))!;
 
-const TSCONFIG = {
-  compilerOptions: { target: 'ES2020', module: 'commonjs', lib: ['es2020'], strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] },
-  include: ['main.ts'],
-};
-
 let work: string;
 let app: string;
 let installSeconds: number;
@@ -46,7 +42,7 @@ function sibling(name: string, main: string, cdk8sYaml: string): string {
   const dir = path.join(work, name);
   fs.mkdirSync(dir);
   fs.symlinkSync(path.join(app, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+  fs.copyFileSync(path.join(app, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
   fs.writeFileSync(path.join(dir, 'main.ts'), main);
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), cdk8sYaml);
   return dir;
@@ -94,7 +90,6 @@ beforeAll(() => {
   const devDependencies = Object.fromEntries(['cdk8s-cli', 'typescript', 'ts-node', '@types/node'].map((name) => [name, lockedVersion(name)]));
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, dependencies, devDependencies }, null, 2));
   fs.writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify(consumerLockfile('consumer-app', dependencies, devDependencies, { manifest: pkg, integrity: packed.integrity }), null, 2));
-  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
   fs.writeFileSync(path.join(app, 'main.ts'), EXAMPLE);
   fs.writeFileSync(path.join(app, 'cdk8s.yaml'), CDK8S_YAML);
 
@@ -106,6 +101,8 @@ beforeAll(() => {
     throw new Error(`npm install --offline failed in ${app}.${hint}\n${install.stderr}`);
   }
   console.log(`npm install --offline of the tarball and the cdk8s toolchain: ${installSeconds.toFixed(1)} s`);
+  // The tsconfig.json of `cdk8s init typescript-app`, which type-checks main.ts and our typings (lib es2016, strict).
+  fs.copyFileSync(path.join(app, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json'), path.join(app, 'tsconfig.json'));
 
   synth = cdk8sSynth(app);
 });
