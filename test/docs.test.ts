@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from './support/project-copy';
  * commands of this project they name, and their links.
  */
 const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+const { withRuleTable } = require('../scripts/docs.js') as { withRuleTable: (text: string, rules: typeof RULES) => string };
 
 const DOC_FILES = ['README.md', ...fs.readdirSync(path.join(PROJECT_ROOT, 'docs')).filter((file) => file.endsWith('.md')).sort().map((file) => `docs/${file}`)];
 const docs = DOC_FILES.map((file) => ({ file, text: fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8') }));
@@ -92,6 +93,13 @@ describe('cdk8s.yaml snippets', () => {
 });
 
 describe('docs/lint.md', () => {
+  test('its rule table is the one `npm run docs` generates from the rules', () => {
+    const lintDoc = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'lint.md'), 'utf8');
+    if (withRuleTable(lintDoc, RULES) !== lintDoc) {
+      throw new Error('The rule table of docs/lint.md is stale: run `npm run docs` and commit docs/lint.md.');
+    }
+  });
+
   test.each(RULES.map((rule) => [rule.id, rule.severity]))('lists %s as %s', (id, severity) => {
     const lintDoc = fs.readFileSync(path.join(PROJECT_ROOT, 'docs', 'lint.md'), 'utf8');
     expect(lintDoc.split('\n').find((line) => line.startsWith(`| \`${id}\` |`))).toContain(`| ${severity === 'info' ? 'note' : severity} |`);
