@@ -4,7 +4,7 @@
  * ```yaml
  * # cdk8s.yaml
  * validations:
- *   - package: flagger-istio-cdk8s
+ *   - package: ./node_modules/flagger-istio-cdk8s
  *     version: 0.1.0
  *     class: FlaggerDoctorValidation
  *     properties: { scrapeInterval: 15s, failOn: error }
@@ -13,7 +13,10 @@
  * cdk8s-cli constructs the class with `properties`, calls `validate(context)` after synthesis with
  * the synthesized manifest files, and fails `cdk8s synth` when the submitted report is a failure.
  * The contract is declared structurally below so the plugin has no runtime dependency on cdk8s-cli.
+ * docs/validation-plugin.md describes the set-up.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { loadManifests, ManifestError } from './doctor/input/manifests';
 import { lint } from './doctor/lint/engine';
 import { Finding } from './doctor/lint/rule';
@@ -35,6 +38,15 @@ export interface FlaggerDoctorValidationProps {
    * @default 'error'
    */
   readonly failOn?: 'error' | 'warning' | 'never';
+
+  /**
+   * Keep the `construct-metadata.json` that cdk8s-cli has the app write next to the manifests.
+   * By default the plugin deletes it once cdk8s-cli has read it, because `kubectl apply -f dist/`
+   * and `flagger-doctor lint dist/` refuse a file that is not a Kubernetes object.
+   *
+   * @default false
+   */
+  readonly keepConstructMetadata?: boolean;
 }
 
 /** A resource named in a violation, as cdk8s-cli's `ValidationViolatingResource`. */
@@ -64,17 +76,18 @@ export interface ValidationContextLike {
 }
 
 const FAIL_ON = ['error', 'warning', 'never'] as const;
-const PROPERTIES = ['scrapeInterval', 'failOn'];
+const PROPERTIES = ['scrapeInterval', 'failOn', 'keepConstructMetadata'];
 
 /** Lints the synthesized manifests of a cdk8s app with flagger-doctor's rules. */
 export class FlaggerDoctorValidation {
   private readonly scrapeIntervalMs: number;
   private readonly failOn: 'error' | 'warning' | 'never';
+  private readonly keepConstructMetadata: boolean;
 
   constructor(props: FlaggerDoctorValidationProps = {}) {
     const unknown = Object.keys(props ?? {}).filter((key) => !PROPERTIES.includes(key));
     if (unknown.length > 0) {
-      throw new Error(`FlaggerDoctorValidation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((key) => `'${key}'`).join(', ')} in cdk8s.yaml; the properties are ${PROPERTIES.join(' and ')}.`);
+      throw new Error(`FlaggerDoctorValidation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((key) => `'${key}'`).join(', ')} in cdk8s.yaml; the properties are ${PROPERTIES.slice(0, -1).join(', ')} and ${PROPERTIES[PROPERTIES.length - 1]}.`);
     }
     const scrapeInterval = props.scrapeInterval ?? '15s';
     const scrapeIntervalMs = typeof scrapeInterval === 'string' ? parseGoDuration(scrapeInterval) : undefined;
@@ -85,11 +98,17 @@ export class FlaggerDoctorValidation {
     if (!FAIL_ON.includes(failOn)) {
       throw new Error(`FlaggerDoctorValidation: properties.failOn is ${JSON.stringify(failOn)}; use one of ${FAIL_ON.join(', ')}.`);
     }
+    const keepConstructMetadata = props.keepConstructMetadata ?? false;
+    if (typeof keepConstructMetadata !== 'boolean') {
+      throw new Error(`FlaggerDoctorValidation: properties.keepConstructMetadata is ${JSON.stringify(keepConstructMetadata)}; use true or false.`);
+    }
     this.scrapeIntervalMs = scrapeIntervalMs;
     this.failOn = failOn;
+    this.keepConstructMetadata = keepConstructMetadata;
   }
 
   public async validate(context: ValidationContextLike): Promise<void> {
+    if (!this.keepConstructMetadata) removeConstructMetadata(context);
     let objects: SourcedObject[];
     try {
       objects = loadManifests(context.manifests);
@@ -122,6 +141,63 @@ export class FlaggerDoctorValidation {
       failOn: this.failOn,
     });
   }
+}
+
+const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
+
+type RecordedMetadata = { readonly [resourceName: string]: { readonly path?: unknown } };
+
+/**
+ * Deletes the construct-metadata.json that cdk8s-cli had the app write into its output folder, so
+ * that the folder holds only manifests. cdk8s-cli is done with the file by now: it loads every
+ * validation plugin, handing each the metadata read from that file, before it calls any validate().
+ * The file is the nearest one at or above the folder that holds every manifest (the output folder).
+ * It is deleted only when it maps exactly the resources to the construct paths that cdk8s-cli passed
+ * in the context, so a file of that name that cdk8s-cli did not read is never touched.
+ */
+function removeConstructMetadata(context: ValidationContextLike): void {
+  // cdk8s-cli's ValidationContext carries the metadata it read, keyed by resource name.
+  const recorded = (context as { readonly metadata?: unknown }).metadata;
+  if (context.manifests.length === 0 || typeof recorded !== 'object' || recorded === null || Object.keys(recorded).length === 0) return;
+  const file = nearestConstructMetadata(commonDirectory(context.manifests.map((manifest) => path.resolve(manifest))));
+  if (!file || !holdsMetadata(file, recorded as RecordedMetadata)) return;
+  try {
+    fs.rmSync(file);
+  } catch (error) {
+    context.logger.log(`FlaggerDoctorValidation: could not delete ${path.relative(process.cwd(), file)} (${(error as Error).message}); `
+      + 'kubectl apply -f refuses that folder while it is there, so delete it yourself.');
+  }
+}
+
+/** The deepest folder that holds every file (at any depth). */
+function commonDirectory(files: readonly string[]): string {
+  const holds = (dir: string, file: string) => !path.relative(dir, file).startsWith('..');
+  let common = path.dirname(files[0]);
+  for (const file of files) {
+    while (!holds(common, file)) common = path.dirname(common);
+  }
+  return common;
+}
+
+function nearestConstructMetadata(start: string): string | undefined {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, CONSTRUCT_METADATA_FILE);
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function holdsMetadata(file: string, recorded: RecordedMetadata): boolean {
+  let resources: unknown;
+  try {
+    resources = JSON.parse(fs.readFileSync(file, 'utf8')).resources;
+  } catch {
+    return false;
+  }
+  if (typeof resources !== 'object' || resources === null) return false;
+  const written = Object.entries(resources as RecordedMetadata);
+  return written.length === Object.keys(recorded).length
+    && written.every(([name, resource]) => Object.prototype.hasOwnProperty.call(recorded, name) && recorded[name]?.path === resource?.path);
 }
 
 function countNames(objects: readonly SourcedObject[]): Map<string, number> {

@@ -61,8 +61,11 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(workdir, { recursive: true, force: true }));
 
-/** A cdk8s app in its own folder that synthesizes `objects` as plain ApiObjects in the chart `tutorial`. */
-function writeApp(name: string, objects: Json[], properties: Record<string, unknown> = {}): string {
+/**
+ * A cdk8s app in its own folder that synthesizes `objects` as plain ApiObjects in the chart `tutorial`.
+ * `version` is the plugin entry's version line, `null` to leave it out.
+ */
+function writeApp(name: string, objects: Json[], properties: Record<string, unknown> = {}, version: string | null = '0.1.0'): string {
   const dir = path.join(workdir, name);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'objects.json'), JSON.stringify(objects));
@@ -80,7 +83,7 @@ function writeApp(name: string, objects: Json[], properties: Record<string, unkn
     'app: node app.js',
     'validations:',
     `  - package: ${JSON.stringify(pluginFile)}`,
-    '    version: 0.1.0',
+    ...(version === null ? [] : [`    version: ${JSON.stringify(version)}`]),
     '    class: FlaggerDoctorValidation',
     `    properties: ${JSON.stringify(properties)}`,
     '',
@@ -119,6 +122,8 @@ describe('FlaggerDoctorValidation in the real cdk8s synth', () => {
     expect(result.output).toContain(`Manifest Path: ${path.join('dist', 'tutorial.k8s.yaml')}`);
     // Errors are listed before warnings.
     expect(result.output.indexOf(`error: ${expected[0].rule}`)).toBeLessThan(result.output.indexOf('warning: '));
+    // The construct path came from construct-metadata.json, which the plugin deleted afterwards, failure or not.
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['tutorial.k8s.yaml']);
   });
 
   test('passes the correct tutorial set, reporting its warnings without failing', () => {
@@ -133,8 +138,30 @@ describe('FlaggerDoctorValidation in the real cdk8s synth', () => {
     expect(result.status).toBe(0);
     expect(result.output).toMatch(/Validations ended succesfully/);
     for (const warning of warnings) expect(result.output).toContain(`warning: ${warning.rule}`);
-    // The caveat: with validations configured, cdk8s-cli has the app write construct-metadata.json next to the manifests.
+    // The warnings still name their construct paths, read from construct-metadata.json before the plugin deleted it.
+    expect(result.output).toContain('Construct Path: tutorial/Canary-podinfo-release');
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['tutorial.k8s.yaml']);
+  });
+
+  test('keepConstructMetadata: true leaves construct-metadata.json next to the manifests', () => {
+    const dir = writeApp('keep', appObjects(), { keepConstructMetadata: true });
+    const result = synth(dir);
+    expect(result.status).toBe(0);
     expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(['construct-metadata.json', 'tutorial.k8s.yaml']);
+  });
+
+  // cdk8s-cli checks the version before it loads any plugin, so the plugin cannot explain this itself;
+  // docs/validation-plugin.md does, quoting these messages.
+  test('without a version cdk8s-cli crashes with the TypeError the docs explain', () => {
+    const result = synth(writeApp('no-version', appObjects(), {}, null));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("TypeError: Cannot read properties of undefined (reading 'trim')");
+  });
+
+  test('a version range is refused by cdk8s-cli with its own message', () => {
+    const result = synth(writeApp('range', appObjects(), {}, '^0.1.0'));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('Cannot be a range.');
   });
 
   test('with CDK8S_RECORD_CONSTRUCT_METADATA=false there is no construct-metadata.json, and no construct path', () => {
@@ -221,13 +248,61 @@ describe('FlaggerDoctorValidation against cdk8s-cli’s ValidationContext', () =
 
   test.each([
     [{ failOn: 'warnings' }, /properties\.failOn is "warnings"; use one of error, warning, never/],
+    [{ keepConstructMetadata: 'yes' }, /properties\.keepConstructMetadata is "yes"; use true or false/],
     [{ scrapeInterval: '0s' }, /properties\.scrapeInterval is "0s"/],
-    [{ scrape: '15s' }, /unknown property 'scrape'/],
+    [{ scrape: '15s' }, /unknown property 'scrape' in cdk8s.yaml; the properties are scrapeInterval, failOn and keepConstructMetadata/],
   ])('rejects properties %j', (props, message) => {
     expect(() => new FlaggerDoctorValidation(props as never)).toThrow(message);
   });
 
   test('accepts its documented properties', () => {
-    expect(() => new FlaggerDoctorValidation({ scrapeInterval: '30s', failOn: 'warning' })).not.toThrow();
+    expect(() => new FlaggerDoctorValidation({ scrapeInterval: '30s', failOn: 'warning', keepConstructMetadata: true })).not.toThrow();
+  });
+});
+
+describe('FlaggerDoctorValidation deletes only the construct-metadata.json cdk8s-cli read', () => {
+  const metadata = { 'podinfo': { path: 'app/podinfo/deployment' }, 'flagger-loadtester': { path: 'app/tester/service' } };
+  const metadataFile = (resources: Record<string, { path: string }>) => JSON.stringify({ version: '1.0.0', resources });
+
+  /** An output folder with manifests under `manifestDirs` and construct-metadata.json at its top, as `written`. */
+  function outputFolder(name: string, manifestDirs: string[], written: string): { outdir: string; manifests: string[] } {
+    const outdir = path.join(workdir, 'outputs', name);
+    const manifests = manifestDirs.map((dir, index) => {
+      fs.mkdirSync(path.join(outdir, dir), { recursive: true });
+      const file = path.join(outdir, dir, `chart${index}.k8s.yaml`);
+      fs.writeFileSync(file, referenceObjects('kustomize-tester.yaml').map((object) => JSON.stringify(object)).join('\n---\n'));
+      return file;
+    });
+    fs.writeFileSync(path.join(outdir, 'construct-metadata.json'), written);
+    return { outdir, manifests };
+  }
+
+  async function validate(manifests: string[], recorded: Record<string, { path: string }>, props = {}): Promise<void> {
+    await new FlaggerDoctorValidation(props).validate(new ValidationContext(manifests, 'flagger-istio-cdk8s', '0.1.0', recorded, false));
+  }
+
+  test('deletes it from the output folder, also above per-chart folders', async () => {
+    const flat = outputFolder('flat', ['.'], metadataFile(metadata));
+    const perChart = outputFolder('per-chart', ['podinfo', 'tester'], metadataFile(metadata));
+    const nested = outputFolder('nested', ['only-chart'], metadataFile(metadata));
+    for (const { manifests } of [flat, perChart, nested]) await validate(manifests, metadata);
+    for (const { outdir } of [flat, perChart, nested]) expect(fs.existsSync(path.join(outdir, 'construct-metadata.json'))).toBe(false);
+  });
+
+  test.each([
+    ['other resources', metadataFile({ podinfo: { path: 'app/podinfo/deployment' } }), metadata],
+    ['other construct paths', metadataFile({ ...metadata, podinfo: { path: 'elsewhere/podinfo' } }), metadata],
+    ['not JSON', '{"version":', metadata],
+    ['no metadata in the context (CDK8S_RECORD_CONSTRUCT_METADATA=false)', metadataFile({}), {}],
+  ])('keeps a file that holds %s', async (name, written, recorded) => {
+    const { outdir, manifests } = outputFolder(name.replace(/\W+/g, '-'), ['.'], written);
+    await validate(manifests, recorded);
+    expect(fs.readFileSync(path.join(outdir, 'construct-metadata.json'), 'utf8')).toBe(written);
+  });
+
+  test('keepConstructMetadata: true keeps it', async () => {
+    const { outdir, manifests } = outputFolder('kept', ['.'], metadataFile(metadata));
+    await validate(manifests, metadata, { keepConstructMetadata: true });
+    expect(fs.existsSync(path.join(outdir, 'construct-metadata.json'))).toBe(true);
   });
 });
