@@ -168,3 +168,12 @@ export class Sandbox {
 export function indexOfCall(calls: readonly string[], pattern: RegExp): number {
   return calls.findIndex((call) => pattern.test(call));
 }
+
+/** Flagger's log as JSON lines (zap's format), one per `[canary, msg]`, a minute apart. */
+export function flaggerLog(...lines: Array<[string, string]>): string {
+  return lines
+    .map(([canary, msg], index) => JSON.stringify({
+      level: 'info', ts: `2024-06-01T10:0${index}:00.000Z`, caller: 'controller/events.go:33', msg, canary,
+    }))
+    .join('\n') + '\n';
+}

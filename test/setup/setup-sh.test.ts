@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { indexOfCall, RunResult, Sandbox, SandboxOptions, SETUP_SH, STUBS_DIR } from './sandbox';
+import { flaggerLog, indexOfCall, RunResult, Sandbox, SandboxOptions, SETUP_SH, STUBS_DIR } from './sandbox';
 
 // The real setup.sh runs against stub docker, kind, kubectl, istioctl, npm and git (test/setup/stubs/),
 // with a PATH that holds nothing else of the machine but a few core utilities and node.
@@ -21,14 +21,6 @@ const CONTEXT = 'kind-istio-flagger';
 const FAULTS_SCRIPT = 'for path in status/500 delay/1; do nohup hey -z "$1" -c 2 -q 5 "$2/$path" >/dev/null 2>&1 & done';
 /** Phases of a Canary that Flagger initializes on the second poll. */
 const INITIALIZING = { STUB_CANARY_PHASES: 'Initializing Initialized' };
-
-function flaggerLog(...lines: Array<[string, string]>): string {
-  return lines
-    .map(([canary, msg], index) => JSON.stringify({
-      level: 'info', ts: `2024-06-01T10:0${index}:00.000Z`, caller: 'controller/events.go:33', msg, canary,
-    }))
-    .join('\n') + '\n';
-}
 
 function kubectlCalls(result: RunResult): string[] {
   return result.calls.filter((call) => call.startsWith('kubectl '));
