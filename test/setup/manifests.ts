@@ -44,3 +44,18 @@ export function renamedManifests(): string {
   new IngressRoute(chart, 'route', { canary, gateway, hosts: [RENAMED.host] });
   return toYaml(Testing.synth(chart));
 }
+
+/** The tutorial in the tutorial's own routing: the Canary's VirtualService is bound to the Gateway. */
+export function gatewayRoutedManifests(host: string): string {
+  return toYaml(Testing.synth(new FlaggerTutorialChart(Testing.app(), 'podinfo', { routing: 'gateway', host })));
+}
+
+/** podinfo and its Canary with no load tester and no webhooks. */
+export function withoutLoadTesterManifests(): string {
+  const chart = new Chart(Testing.app(), 'bare');
+  const namespace = new MeshNamespace(chart, 'namespace');
+  const podinfo = new Podinfo(chart, 'podinfo', { namespace });
+  const canary = new Canary(chart, 'canary', { target: podinfo.deployment, autoscaler: podinfo.autoscaler });
+  new IngressRoute(chart, 'route', { canary, gateway: new IstioGateway(chart, 'gateway'), hosts: ['app.example.com'] });
+  return toYaml(Testing.synth(chart));
+}
