@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Sandbox, SandboxOptions } from './sandbox';
+import { RAW_CONTROL, Sandbox, SandboxOptions, visible } from './sandbox';
 
 // Every setting of setup.sh, given hostile or out-of-range values: each is refused up front with exit 2
 // and one sentence naming the variable, the value (escaped) and what is allowed, before any tool runs.
@@ -14,20 +14,6 @@ function sandbox(options?: SandboxOptions): Sandbox {
 afterEach(() => {
   while (sandboxes.length > 0) sandboxes.pop()!.cleanup();
 });
-
-/** Any control character except the newline that ends a line: none may reach the terminal raw. */
-export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-
-/** How setup.sh shows a string: control characters made visible, the rest as it is. */
-export function visible(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
-    if (char === '\n') return '\\n';
-    if (char === '\r') return '\\r';
-    if (char === '\t') return '\\t';
-    const code = char.charCodeAt(0);
-    return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
 
 /** Refused by every setting: shell syntax, a forged line, terminal escapes, an option, a path. */
 const HOSTILE = [

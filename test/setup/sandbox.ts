@@ -177,3 +177,17 @@ export function flaggerLog(...lines: Array<[string, string]>): string {
     }))
     .join('\n') + '\n';
 }
+
+/** Any control character except the newline that ends a line: none may reach the terminal raw. */
+export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+/** How setup.sh shows a string: control characters made visible, the rest as it is. */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\r') return '\\r';
+    if (char === '\t') return '\\t';
+    const code = char.charCodeAt(0);
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
