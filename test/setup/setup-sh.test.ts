@@ -132,6 +132,20 @@ describe('setup.sh up', () => {
     }
   });
 
+  test('warns that a kind older than v0.24.0 does not enforce NetworkPolicy, and carries on', () => {
+    // GIVEN kind v0.23.0, whose default CNI ignores NetworkPolicy (v0.24.0 and newer enforce it)
+    const old = sandbox().run([], { ...INITIALIZING, STUB_KIND_VERSION: 'v0.23.0' });
+
+    // THEN up still succeeds, and says what that means for the load tester's lock-down
+    expect(old.status).toBe(0);
+    expect(old.stderr).toBe('warning: kind v0.23 does not enforce NetworkPolicy (kind v0.24.0 and newer do): the cluster accepts the load tester\'s NetworkPolicy in dist/ but ignores it. Everything else works.\n');
+
+    // AND a newer kind gets no warning
+    for (const version of ['v0.24.0', 'v0.33.0']) {
+      expect(sandbox().run([], { ...INITIALIZING, STUB_KIND_VERSION: version }).stderr).toBe('');
+    }
+  });
+
   test('stops before changing anything when istioctl prints no version', () => {
     // GIVEN an istioctl whose version cannot be read
     const box = sandbox();
