@@ -250,60 +250,63 @@ number_between() {
   [[ "$1" =~ ^[1-9][0-9]{0,5}$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
 }
 
-# allowed_values NAME VALUE: prints what NAME allows when VALUE is not one of them; prints nothing when it is.
-allowed_values() {
+# refuse_value NAME VALUE: sets REFUSED to what NAME allows when VALUE is not one of them, else to "".
+# (A variable, not output: it runs for every setting on every start, and a command substitution forks.)
+REFUSED=""
+refuse_value() {
   local LC_ALL=C
   local name="$1" value="$2"
+  REFUSED=""
   case "$name" in
     APP_NAMESPACE | ISTIO_NAMESPACE | LOADTESTER_NAMESPACE | CANARY_NAME | PODINFO_DEPLOYMENT | PODINFO_CONTAINER | CANARY_SERVICE | LOADTESTER_NAME)
       [[ "$value" =~ $RE_DNS_LABEL ]] ||
-        say "a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
+        REFUSED="a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
       ;;
     CLUSTER_NAME)
       [[ "$value" =~ $RE_CLUSTER_NAME ]] ||
-        say "lower-case letters, digits, '.' and '-', starting and ending with a letter or digit, at most 50 characters"
+        REFUSED="lower-case letters, digits, '.' and '-', starting and ending with a letter or digit, at most 50 characters"
       ;;
     APP_HOST)
       [[ "$value" =~ $RE_HOST && ${#value} -le 253 ]] ||
-        say "a DNS host name such as app.example.com: lower-case labels of letters, digits and '-' joined by '.'"
+        REFUSED="a DNS host name such as app.example.com: lower-case labels of letters, digits and '-' joined by '.'"
       ;;
     INGRESS_PORT | PODINFO_PORT)
-      number_between "$value" 1 65535 || say "a port number from 1 to 65535"
+      number_between "$value" 1 65535 || REFUSED="a port number from 1 to 65535"
       ;;
     INGRESS_NODE_PORT)
-      number_between "$value" 30000 32767 || say "in Kubernetes' NodePort range 30000-32767"
+      number_between "$value" 30000 32767 || REFUSED="in Kubernetes' NodePort range 30000-32767"
       ;;
     ROLLOUT_TIMEOUT | CANARY_TIMEOUT | WATCH_TIMEOUT | WATCH_START_TIMEOUT)
-      number_between "$value" 1 86400 || say "a whole number of seconds from 1 to 86400"
+      number_between "$value" 1 86400 || REFUSED="a whole number of seconds from 1 to 86400"
       ;;
     POLL_INTERVAL)
-      number_between "$value" 1 3600 || say "a whole number of seconds from 1 to 3600"
+      number_between "$value" 1 3600 || REFUSED="a whole number of seconds from 1 to 3600"
       ;;
     FAIL_DURATION)
       [[ "$value" =~ $RE_GO_DURATION && ${#value} -le 24 && "$value" == *[1-9]* ]] ||
-        say "a Go duration above zero such as 90s, 10m or 1h30m (units h, m, s, ms, us, ns; at most 24 characters)"
+        REFUSED="a Go duration above zero such as 90s, 10m or 1h30m (units h, m, s, ms, us, ns; at most 24 characters)"
       ;;
     ISTIO_RELEASE)
       [ -z "$value" ] || [[ "$value" =~ $RE_ISTIO_RELEASE ]] ||
-        say "empty (derived from istioctl), master, a branch such as release-1.29, or a tag such as 1.29.2"
+        REFUSED="empty (derived from istioctl), master, a branch such as release-1.29, or a tag such as 1.29.2"
       ;;
     FLAGGER_VERSION)
-      [[ "$value" =~ $RE_FLAGGER_VERSION ]] || say "a Flagger release tag such as v1.44.0, or main"
+      [[ "$value" =~ $RE_FLAGGER_VERSION ]] || REFUSED="a Flagger release tag such as v1.44.0, or main"
       ;;
     KIND_NODE_IMAGE)
       [ -z "$value" ] || [[ "$value" =~ $RE_NODE_IMAGE && ${#value} -le 255 ]] ||
-        say "empty (kind's default) or an image reference such as kindest/node:v1.33.1@sha256:<64 hex digits>"
+        REFUSED="empty (kind's default) or an image reference such as kindest/node:v1.33.1@sha256:<64 hex digits>"
       ;;
     PODINFO_IMAGE)
       [[ "$value" =~ $RE_IMAGE_REPOSITORY && ${#value} -le 255 ]] ||
-        say "an image repository without a tag, such as ghcr.io/stefanprodan/podinfo"
+        REFUSED="an image repository without a tag, such as ghcr.io/stefanprodan/podinfo"
       ;;
     TRIGGER_TAG)
       [[ "$value" =~ $RE_IMAGE_TAG ]] ||
-        say "an image tag: letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128 characters"
+        REFUSED="an image tag: letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128 characters"
       ;;
     PROJECT_DIR)
-      [ -d "$value" ] || say "an existing directory (the project whose dist/ is applied)"
+      [ -d "$value" ] || REFUSED="an existing directory (the project whose dist/ is applied)"
       ;;
   esac
 }
@@ -312,7 +315,8 @@ allowed_values() {
 # SOURCE says where a value read from dist/ came from.
 check_setting() {
   local name="$1" value="$2" source="${3:-}" allowed
-  allowed=$(allowed_values "$name" "$value")
+  refuse_value "$name" "$value"
+  allowed="$REFUSED"
   [ -n "$allowed" ] || return 0
   if [ -n "$source" ]; then
     printf "setup.sh: %s is '%s' in %s, but it must be %s; fix the app or set %s.\n" \
