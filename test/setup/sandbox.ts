@@ -2,19 +2,26 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { tutorialManifests } from './manifests';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const SETUP_SH = path.join(PROJECT_ROOT, 'setup.sh');
 export const STUBS_DIR = path.join(__dirname, 'stubs');
 
-/** The tools setup.sh drives; each is replaced by a stub that records its arguments. */
-export const STUBBED_TOOLS = ['docker', 'kind', 'kubectl', 'istioctl', 'npm', 'git'] as const;
+/**
+ * The tools setup.sh drives; each is replaced by a stub that records its arguments. `sleep` returns at
+ * once, so that a poll loop costs no waiting; the timeouts still run on the real clock.
+ */
+export const STUBBED_TOOLS = ['docker', 'kind', 'kubectl', 'istioctl', 'npm', 'git', 'sleep'] as const;
 export type StubbedTool = (typeof STUBBED_TOOLS)[number];
 
 /** Real utilities the script and the stubs need. Nothing else of the machine is on PATH. */
 const REAL_UTILITIES = [
-  'bash', 'basename', 'cat', 'cut', 'date', 'dirname', 'grep', 'head', 'mkdir', 'mv', 'rm', 'sed', 'sleep', 'tail', 'awk',
+  'bash', 'basename', 'cat', 'cp', 'cut', 'date', 'dirname', 'grep', 'head', 'ln', 'mkdir', 'mv', 'rm', 'sed', 'tail', 'awk',
 ];
+
+/** This project's node_modules: what `npm ci` gives a sandbox project (setup.sh reads dist/ with its yaml). */
+const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
 
 function findExecutable(name: string): string {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -39,8 +46,15 @@ export interface SandboxOptions {
    * arguments; `real` is this project's own, to check the contract between setup.sh and the doctor.
    */
   readonly doctor?: boolean | 'fake' | 'real';
-  /** The project already has node_modules/. */
+  /** The project already has node_modules/ (a link to this project's). */
   readonly nodeModules?: boolean;
+  /**
+   * The project has been synthesized: node_modules/ and dist/ with `manifests`, as after `./setup.sh up`.
+   * Commands other than `up` read the app's names from dist/.
+   */
+  readonly synthesized?: boolean;
+  /** What `npm run synth` writes to dist/ (and what dist/ holds when `synthesized`); default the tutorial's. */
+  readonly manifests?: string;
 }
 
 export interface RunResult {
@@ -63,6 +77,9 @@ export class Sandbox {
   readonly bin: string;
   readonly log: string;
 
+  /** The manifests `npm run synth` writes into the project's dist/. */
+  readonly manifests: string;
+
   constructor(options: SandboxOptions = {}) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'setup-sh-'));
     this.project = path.join(this.root, 'project');
@@ -83,7 +100,12 @@ export class Sandbox {
       const node = options.oldNode ? path.join(STUBS_DIR, 'node-too-old') : process.execPath;
       fs.symlinkSync(node, path.join(this.bin, 'node'));
     }
-    if (options.nodeModules) fs.mkdirSync(path.join(this.project, 'node_modules'));
+    this.manifests = this.file('synth.k8s.yaml', options.manifests ?? tutorialManifests());
+    if (options.nodeModules || options.synthesized) fs.symlinkSync(NODE_MODULES, path.join(this.project, 'node_modules'));
+    if (options.synthesized) {
+      fs.mkdirSync(path.join(this.project, 'dist'));
+      fs.copyFileSync(this.manifests, path.join(this.project, 'dist', 'app.k8s.yaml'));
+    }
     if (options.doctor) {
       fs.mkdirSync(path.join(this.project, 'bin'));
       const doctor = path.join(this.project, 'bin', 'flagger-doctor.js');
@@ -114,7 +136,8 @@ export class Sandbox {
         PROJECT_DIR: this.project,
         STUB_LOG: this.log,
         STUB_STATE: this.state,
-        POLL_INTERVAL: '0',
+        STUB_NODE_MODULES: NODE_MODULES,
+        STUB_SYNTH_MANIFESTS: this.manifests,
         ...env,
       },
     });
@@ -144,4 +167,27 @@ export class Sandbox {
 /** Index of the first call that matches `pattern`, or -1. */
 export function indexOfCall(calls: readonly string[], pattern: RegExp): number {
   return calls.findIndex((call) => pattern.test(call));
+}
+
+/** Flagger's log as JSON lines (zap's format), one per `[canary, msg]`, a minute apart. */
+export function flaggerLog(...lines: Array<[string, string]>): string {
+  return lines
+    .map(([canary, msg], index) => JSON.stringify({
+      level: 'info', ts: `2024-06-01T10:0${index}:00.000Z`, caller: 'controller/events.go:33', msg, canary,
+    }))
+    .join('\n') + '\n';
+}
+
+/** Any control character except the newline that ends a line: none may reach the terminal raw. */
+export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+/** How setup.sh shows a string: control characters made visible, the rest as it is. */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (char) => {
+    if (char === '\n') return '\\n';
+    if (char === '\r') return '\\r';
+    if (char === '\t') return '\\t';
+    const code = char.charCodeAt(0);
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { indexOfCall, RunResult, Sandbox, SandboxOptions, SETUP_SH, STUBS_DIR } from './sandbox';
+import { flaggerLog, indexOfCall, RunResult, Sandbox, SandboxOptions, SETUP_SH, STUBS_DIR } from './sandbox';
 
 // The real setup.sh runs against stub docker, kind, kubectl, istioctl, npm and git (test/setup/stubs/),
 // with a PATH that holds nothing else of the machine but a few core utilities and node.
@@ -17,16 +17,10 @@ afterEach(() => {
 });
 
 const CONTEXT = 'kind-istio-flagger';
+/** The script `fail` runs in the load tester pod with `sh -c`, the duration and the URL as its arguments. */
+const FAULTS_SCRIPT = 'for path in status/500 delay/1; do nohup hey -z "$1" -c 2 -q 5 "$2/$path" >/dev/null 2>&1 & done';
 /** Phases of a Canary that Flagger initializes on the second poll. */
 const INITIALIZING = { STUB_CANARY_PHASES: 'Initializing Initialized' };
-
-function flaggerLog(...lines: Array<[string, string]>): string {
-  return lines
-    .map(([canary, msg], index) => JSON.stringify({
-      level: 'info', ts: `2024-06-01T10:0${index}:00.000Z`, caller: 'controller/events.go:33', msg, canary,
-    }))
-    .join('\n') + '\n';
-}
 
 function kubectlCalls(result: RunResult): string[] {
   return result.calls.filter((call) => call.startsWith('kubectl '));
@@ -135,6 +129,20 @@ describe('setup.sh up', () => {
       expect(addons).toEqual([
         `kubectl --context ${CONTEXT} apply -f https://raw.githubusercontent.com/istio/istio/${release}/samples/addons/prometheus.yaml`,
       ]);
+    }
+  });
+
+  test('warns that a kind older than v0.24.0 does not enforce NetworkPolicy, and carries on', () => {
+    // GIVEN kind v0.23.0, whose default CNI ignores NetworkPolicy (v0.24.0 and newer enforce it)
+    const old = sandbox().run([], { ...INITIALIZING, STUB_KIND_VERSION: 'v0.23.0' });
+
+    // THEN up still succeeds, and says what that means for the load tester's lock-down
+    expect(old.status).toBe(0);
+    expect(old.stderr).toBe('warning: kind v0.23 does not enforce NetworkPolicy (kind v0.24.0 and newer do): the cluster accepts the load tester\'s NetworkPolicy in dist/ but ignores it. Everything else works.\n');
+
+    // AND a newer kind gets no warning
+    for (const version of ['v0.24.0', 'v0.33.0']) {
+      expect(sandbox().run([], { ...INITIALIZING, STUB_KIND_VERSION: version }).stderr).toBe('');
     }
   });
 
@@ -379,18 +387,18 @@ describe('setup.sh up: a failing step stops the run', () => {
 
     // WHEN setup.sh waits for the canary with no time left
     const result = box.run([], {
-      STUB_CANARY_PHASES: 'Initializing', CANARY_TIMEOUT: '0', STUB_FLAGGER_LOG: log, STUB_EVENTS: events,
+      STUB_CANARY_PHASES: 'Initializing', CANARY_TIMEOUT: '1', STUB_FLAGGER_LOG: log, STUB_EVENTS: events,
     });
 
     // THEN it names what it waited for, shows this canary's events and log lines, and their explanation
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/timed out after 0s waiting for Canary test\/podinfo to reach phase Initialized \(last phase: Initializing\)/);
+    expect(result.stderr).toMatch(/timed out after 1s waiting for Canary test\/podinfo to reach phase Initialized \(last phase: Initializing\)/);
     expect(result.calls).toContainEqual(expect.stringMatching(/ -n test get events --field-selector involvedObject\.kind=Canary,involvedObject\.name=podinfo /));
     expect(result.calls).toContainEqual(expect.stringMatching(/ -n istio-system logs deployment\/flagger /));
     expect(result.stdout).toContain('podinfo-primary.test not ready: waiting for rollout to finish');
     expect(result.stdout).toContain('does not contain routes for podinfo-primary');
     expect(result.stdout).not.toContain('other.prod');
-    expect(result.calls).toContain('flagger-doctor explain --manifests dist');
+    expect(result.calls).toContain(`flagger-doctor explain --manifests ${path.join(box.project, 'dist')}`);
     expect(result.stdout).toMatch(/DOCTOR DIAGNOSIS of \d+ lines/);
   });
 
@@ -401,7 +409,7 @@ describe('setup.sh up: a failing step stops the run', () => {
 
     // WHEN the canary wait times out
     const result = box.run([], {
-      STUB_CANARY_PHASES: 'Initializing', CANARY_TIMEOUT: '0', STUB_FLAGGER_LOG: log, STUB_DOCTOR_BROKEN: '1',
+      STUB_CANARY_PHASES: 'Initializing', CANARY_TIMEOUT: '1', STUB_FLAGGER_LOG: log, STUB_DOCTOR_BROKEN: '1',
     });
 
     // THEN the raw lines are there, and the missing explanation is admitted
@@ -413,9 +421,10 @@ describe('setup.sh up: a failing step stops the run', () => {
 
 describe('setup.sh trigger', () => {
   const existing = { STUB_KIND_CLUSTERS: 'istio-flagger', STUB_CANARY_PHASES: 'Initialized' };
+  const synthesized = () => sandbox({ synthesized: true });
 
   test('sets the tutorial image tag 6.0.2 by default', () => {
-    const result = sandbox().run(['trigger'], existing);
+    const result = synthesized().run(['trigger'], existing);
 
     expect(result.status).toBe(0);
     expect(result.calls).toContain(
@@ -425,7 +434,7 @@ describe('setup.sh trigger', () => {
   });
 
   test('sets the tag it is given', () => {
-    const result = sandbox().run(['trigger', '6.1.0'], existing);
+    const result = synthesized().run(['trigger', '6.1.0'], existing);
 
     expect(result.status).toBe(0);
     expect(result.calls).toContain(
@@ -435,7 +444,7 @@ describe('setup.sh trigger', () => {
 
   test('says so when the tag is already running, instead of a change Flagger would ignore', () => {
     // GIVEN podinfo already runs 6.0.2
-    const result = sandbox().run(['trigger'], { ...existing, STUB_PODINFO_IMAGE: 'ghcr.io/stefanprodan/podinfo:6.0.2' });
+    const result = synthesized().run(['trigger'], { ...existing, STUB_PODINFO_IMAGE: 'ghcr.io/stefanprodan/podinfo:6.0.2' });
 
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('podinfo already runs ghcr.io/stefanprodan/podinfo:6.0.2');
@@ -443,7 +452,7 @@ describe('setup.sh trigger', () => {
   });
 
   test('rejects a malformed tag without touching the cluster', () => {
-    const result = sandbox().run(['trigger', 'not a tag;'], existing);
+    const result = synthesized().run(['trigger', 'not a tag;'], existing);
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("'not a tag;' is not a valid image tag");
@@ -451,7 +460,7 @@ describe('setup.sh trigger', () => {
   });
 
   test('refuses to run without the cluster', () => {
-    const result = sandbox().run(['trigger'], { STUB_CANARY_PHASES: 'Initialized' });
+    const result = synthesized().run(['trigger'], { STUB_CANARY_PHASES: 'Initialized' });
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("there is no kubectl context 'kind-istio-flagger'");
@@ -464,7 +473,7 @@ describe('setup.sh watch', () => {
 
   test('follows a promotion and exits 0', () => {
     // GIVEN an analysis that advances and succeeds
-    const box = sandbox();
+    const box = sandbox({ synthesized: true });
     const result = box.run(['watch'], {
       ...cluster, STUB_CANARY_PHASES: 'Progressing|0|0 Progressing|10|0 Progressing|20|1 Promoting|0|0 Succeeded|0|0',
     });
@@ -482,7 +491,7 @@ describe('setup.sh watch', () => {
 
   test('follows a rollback and exits 1 with the explanation', () => {
     // GIVEN an analysis that fails
-    const box = sandbox({ doctor: true });
+    const box = sandbox({ synthesized: true, doctor: true });
     const log = box.file('flagger.log', flaggerLog(
       ['podinfo.test', 'Starting canary analysis for podinfo.test'],
       ['podinfo.test', 'Halt podinfo.test advancement success rate 61.00% < 99%'],
@@ -500,8 +509,7 @@ describe('setup.sh watch', () => {
 
   test("prints each of this canary's Flagger messages once, with flagger-doctor's summary", () => {
     // GIVEN Flagger's log, which kubectl returns whole at every poll, mentions this canary and another
-    const box = sandbox({ doctor: true });
-    fs.mkdirSync(path.join(box.project, 'dist'));
+    const box = sandbox({ synthesized: true, doctor: true });
     const log = box.file('flagger.log', flaggerLog(
       ['podinfo.test', 'Advance podinfo.test canary weight 10'],
       ['other.prod', 'Advance other.prod canary weight 10'],
@@ -523,7 +531,7 @@ describe('setup.sh watch', () => {
 
   test('with the real flagger-doctor, a rollback is summarised line by line and diagnosed', () => {
     // GIVEN the project's own doctor and the tutorial's failing run
-    const box = sandbox({ doctor: 'real' });
+    const box = sandbox({ synthesized: true, doctor: 'real' });
     const log = box.file('flagger.log', flaggerLog(
       ['podinfo.test', 'New revision detected! Scaling up podinfo.test'],
       ['podinfo.test', 'Halt podinfo.test advancement external check load-test failed POST http://flagger-loadtestr.test/ giving up after 1 attempt(s): Post "http://flagger-loadtestr.test/": dial tcp: lookup flagger-loadtestr.test on 10.96.0.10:53: no such host'],
@@ -543,7 +551,7 @@ describe('setup.sh watch', () => {
 
   test('prints the raw messages when flagger-doctor is not there', () => {
     // GIVEN a project without bin/flagger-doctor.js
-    const box = sandbox();
+    const box = sandbox({ synthesized: true });
     const log = box.file('flagger.log', flaggerLog(['podinfo.test', 'Halt podinfo.test advancement request duration 1.2s > 500ms']));
     const result = box.run(['watch'], {
       ...cluster, STUB_CANARY_PHASES: 'Progressing|10|1 Succeeded|0|0', STUB_FLAGGER_LOG: log,
@@ -556,21 +564,21 @@ describe('setup.sh watch', () => {
 
   test('exits 2 when no analysis starts', () => {
     // GIVEN a canary that finished long ago and nothing new
-    const result = sandbox().run(['watch'], { ...cluster, STUB_CANARY_PHASES: 'Succeeded|0|0', WATCH_START_TIMEOUT: '0' });
+    const result = sandbox({ synthesized: true }).run(['watch'], { ...cluster, STUB_CANARY_PHASES: 'Succeeded|0|0', WATCH_START_TIMEOUT: '1' });
 
     expect(result.status).toBe(2);
-    expect(result.stdout).toContain('No canary analysis started within 0s; Canary test/podinfo is Succeeded');
+    expect(result.stdout).toContain('No canary analysis started within 1s; Canary test/podinfo is Succeeded');
   });
 
   test('exits 124 when the analysis outlasts WATCH_TIMEOUT', () => {
-    const result = sandbox().run(['watch'], { ...cluster, STUB_CANARY_PHASES: 'Progressing|10|0', WATCH_TIMEOUT: '0' });
+    const result = sandbox({ synthesized: true }).run(['watch'], { ...cluster, STUB_CANARY_PHASES: 'Progressing|10|0', WATCH_TIMEOUT: '1' });
 
     expect(result.status).toBe(124);
-    expect(result.stdout).toContain('Still Progressing after 0s');
+    expect(result.stdout).toContain('Still Progressing after 1s');
   });
 
   test('exits 2 when there is no cluster', () => {
-    const result = sandbox().run(['watch'], { STUB_CANARY_PHASES: 'Failed|0|5' });
+    const result = sandbox({ synthesized: true }).run(['watch'], { STUB_CANARY_PHASES: 'Failed|0|5' });
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("there is no kubectl context 'kind-istio-flagger'");
@@ -578,7 +586,7 @@ describe('setup.sh watch', () => {
   });
 
   test('exits 2 when there is no canary', () => {
-    const result = sandbox().run(['watch'], cluster);
+    const result = sandbox({ synthesized: true }).run(['watch'], cluster);
 
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('cannot read Canary test/podinfo');
@@ -590,7 +598,7 @@ describe('setup.sh fail', () => {
 
   test('starts a revision, sends 500s and slow requests to the canary, and exits 0 on the rollback', () => {
     // GIVEN a settled canary that Flagger then analyses and rolls back
-    const box = sandbox();
+    const box = sandbox({ synthesized: true });
     const result = box.run(['fail'], {
       ...cluster, STUB_CANARY_PHASES: 'Succeeded Succeeded Progressing|0|0 Progressing|10|2 Failed|0|5',
     });
@@ -601,14 +609,13 @@ describe('setup.sh fail', () => {
     const faults = indexOfCall(result.calls, / -n test exec deployment\/flagger-loadtester -- sh -c /);
     expect(restart).toBeGreaterThanOrEqual(0);
     expect(faults).toBeGreaterThan(restart);
-    const faultCall = result.calls[faults];
-    expect(faultCall).toContain('hey -z 10m -c 2 -q 5 http://podinfo-canary.test:9898/status/500');
-    expect(faultCall).toContain('hey -z 10m -c 2 -q 5 http://podinfo-canary.test:9898/delay/1');
+    // The duration and the URL are the shell's arguments $1 and $2, never part of its script
+    expect(result.calls[faults]).toBe(`kubectl --context ${CONTEXT} -n test exec deployment/flagger-loadtester -- sh -c ${FAULTS_SCRIPT} sh 10m http://podinfo-canary.test:9898`);
     expect(result.stdout).toContain('failed: Flagger rolled back');
   });
 
   test('uses the image tag it is given as the new revision', () => {
-    const result = sandbox().run(['fail', '6.0.3'], {
+    const result = sandbox({ synthesized: true }).run(['fail', '6.0.3'], {
       ...cluster, STUB_CANARY_PHASES: 'Succeeded Progressing|0|0 Failed|0|5',
     });
 
@@ -620,31 +627,31 @@ describe('setup.sh fail', () => {
   });
 
   test('injects the faults into an analysis already running, without a new revision', () => {
-    const result = sandbox().run(['fail'], { ...cluster, STUB_CANARY_PHASES: 'Progressing|20|0 Progressing|20|0 Failed|0|5' });
+    const result = sandbox({ synthesized: true }).run(['fail'], { ...cluster, STUB_CANARY_PHASES: 'Progressing|20|0 Progressing|20|0 Failed|0|5' });
 
     expect(result.status).toBe(0);
     expect(result.calls.filter((call) => /rollout restart|set image/.test(call))).toEqual([]);
-    expect(result.calls).toContainEqual(expect.stringContaining('/status/500'));
+    expect(result.calls).toContain(`kubectl --context ${CONTEXT} -n test exec deployment/flagger-loadtester -- sh -c ${FAULTS_SCRIPT} sh 10m http://podinfo-canary.test:9898`);
   });
 
   test('exits 1 when the canary is promoted despite the faults', () => {
-    const result = sandbox().run(['fail'], { ...cluster, STUB_CANARY_PHASES: 'Succeeded Progressing|0|0 Succeeded|0|0' });
+    const result = sandbox({ synthesized: true }).run(['fail'], { ...cluster, STUB_CANARY_PHASES: 'Succeeded Progressing|0|0 Succeeded|0|0' });
 
     expect(result.status).toBe(1);
   });
 
   test('names the step when Flagger never starts the analysis', () => {
-    const result = sandbox().run(['fail'], { ...cluster, STUB_CANARY_PHASES: 'Succeeded', WATCH_START_TIMEOUT: '0' });
+    const result = sandbox({ synthesized: true }).run(['fail'], { ...cluster, STUB_CANARY_PHASES: 'Succeeded', WATCH_START_TIMEOUT: '1' });
 
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('step "Wait for Flagger to start the analysis (up to 0s)" failed');
+    expect(result.stderr).toContain('step "Wait for Flagger to start the analysis (up to 1s)" failed');
     expect(result.calls.filter((call) => call.includes(' exec '))).toEqual([]);
   });
 });
 
 describe('setup.sh status and down', () => {
   test('status summarises the pieces and the canary', () => {
-    const box = sandbox();
+    const box = sandbox({ synthesized: true });
     const result = box.run(['status'], {
       STUB_KIND_CLUSTERS: 'istio-flagger', STUB_CANARY_PHASES: 'Progressing|30|1', STUB_DOCKER_PORT: '8080',
     });
@@ -661,28 +668,28 @@ describe('setup.sh status and down', () => {
   });
 
   test('status without a cluster says how to create one', () => {
-    const result = sandbox().run(['status']);
+    const result = sandbox({ synthesized: true }).run(['status']);
 
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('run ./setup.sh to create the cluster');
   });
 
   test('down deletes the cluster', () => {
-    const result = sandbox().run(['down'], { STUB_KIND_CLUSTERS: 'istio-flagger' });
+    const result = sandbox({ synthesized: true }).run(['down'], { STUB_KIND_CLUSTERS: 'istio-flagger' });
 
     expect(result.status).toBe(0);
     expect(result.calls).toContain('kind delete cluster --name istio-flagger');
   });
 
   test('down deletes the cluster CLUSTER_NAME names', () => {
-    const result = sandbox().run(['down'], { STUB_KIND_CLUSTERS: 'istio-flagger demo', CLUSTER_NAME: 'demo' });
+    const result = sandbox({ synthesized: true }).run(['down'], { STUB_KIND_CLUSTERS: 'istio-flagger demo', CLUSTER_NAME: 'demo' });
 
     expect(result.status).toBe(0);
     expect(result.calls.filter((call) => call.startsWith('kind delete'))).toEqual(['kind delete cluster --name demo']);
   });
 
   test('down without a cluster deletes nothing and succeeds', () => {
-    const result = sandbox().run(['down']);
+    const result = sandbox({ synthesized: true }).run(['down']);
 
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('there is no kind cluster named istio-flagger; nothing to delete');
@@ -714,7 +721,7 @@ describe('setup.sh usage', () => {
     const result = sandbox().run([], { INGRESS_NODE_PORT: '8080' });
 
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('INGRESS_NODE_PORT must be in Kubernetes\' NodePort range 30000-32767, not 8080');
+    expect(result.stderr).toBe("setup.sh: INGRESS_NODE_PORT is '8080', but it must be in Kubernetes' NodePort range 30000-32767.\n");
     expect(result.calls).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Stands in for bin/flagger-doctor.js in a test project: records its arguments and answers `explain`
-// with recognisable text. STUB_DOCTOR_BROKEN=1 makes it fail like a doctor that cannot run.
+// with recognisable text. With --format json it keeps the real doctor's contract: one entry per recognised
+// message (here: Halt and Rolling back), with the input line it came from, its time, message and summary.
+// STUB_DOCTOR_BROKEN=1 makes it fail like a doctor that cannot run.
 'use strict';
 const fs = require('fs');
 
@@ -10,15 +12,18 @@ if (process.env.STUB_DOCTOR_BROKEN) {
   process.stderr.write('flagger-doctor: cannot start\n');
   process.exit(3);
 }
-const lines = fs.readFileSync(0, 'utf8').split('\n').filter((line) => line.trim() !== '');
+const input = fs.readFileSync(0, 'utf8').split('\n');
+const lines = input.filter((line) => line.trim() !== '');
 if (args.includes('--format')) {
   const entries = [];
-  for (const line of lines) {
-    let message = line;
-    try { message = JSON.parse(line).msg; } catch (error) { /* plain text line */ }
-    if (/Halt|Rolling back/.test(message)) entries.push({ message, summary: `DOCTOR SUMMARY of "${message}"` });
-  }
-  process.stdout.write(JSON.stringify(entries));
+  input.forEach((line, index) => {
+    let entry = { msg: line, ts: null };
+    try { entry = JSON.parse(line); } catch (error) { /* plain text line */ }
+    if (/Halt|Rolling back/.test(entry.msg)) {
+      entries.push({ line: index + 1, time: entry.ts, message: entry.msg, summary: `DOCTOR SUMMARY of "${entry.msg}"` });
+    }
+  });
+  process.stdout.write(JSON.stringify(entries, null, 2));
 } else {
   process.stdout.write(`DOCTOR DIAGNOSIS of ${lines.length} lines\n`);
 }
