@@ -3,6 +3,8 @@
 // `npm run lint`: the checks that need more than Node and npm, or more time than `npm test` should take.
 //   - shellcheck over setup.sh and the shell stubs its tests run (Debian: apt-get install shellcheck)
 //   - tsc --noEmit over the tests (tsconfig.dev.json) and the JavaScript scripts (tsconfig.scripts.json)
+//   - jsii over the main entry, lib/index.ts, so the construct API stays publishable to Python, Java,
+//     Go and .NET (scripts/jsii-check.js)
 // Every check runs; the exit code is 1 when any failed.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -33,6 +35,11 @@ const CHECKS = [
     name: 'tsc (scripts)',
     command: process.execPath,
     args: () => [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', path.join(ROOT, 'tsconfig.scripts.json')],
+  },
+  {
+    name: 'jsii (lib/index.ts)',
+    command: process.execPath,
+    args: () => [path.join(ROOT, 'scripts', 'jsii-check.js')],
   },
 ];
 
