@@ -47,6 +47,17 @@ export enum LoadTesterRunner {
   KUBECTL = 'kubectl',
 }
 
+/** Which of the Canary's Services a load test sends its requests to. */
+export enum LoadTestRoute {
+  /** `<name>-canary`: only the new version, whatever the routing. Metrics get traffic at every step. */
+  CANARY_SERVICE = 'canary',
+  /**
+   * `<name>`, the apex: through Flagger's VirtualService, like live traffic, so it is split by
+   * weight, matched by A/B conditions (send their `headers`) or mirrored.
+   */
+  APEX_SERVICE = 'apex',
+}
+
 /** Options of `acceptanceTest`. */
 export interface AcceptanceTestOptions {
   /**
@@ -88,11 +99,26 @@ export interface LoadTestOptions {
   readonly name?: string;
 
   /**
-   * Path on the canary Service that `hey` requests.
+   * Path on the Service that `hey` requests.
    *
    * @default "/"
    */
   readonly path?: string;
+
+  /**
+   * The Service `hey` requests.
+   *
+   * @default LoadTestRoute.CANARY_SERVICE
+   */
+  readonly route?: LoadTestRoute;
+
+  /**
+   * Request headers `hey` sends (`hey -H`), e.g. the header or cookie of an A/B test with
+   * `route: LoadTestRoute.APEX_SERVICE`.
+   *
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
 
   /**
    * Requests per second per worker (`hey -q`).

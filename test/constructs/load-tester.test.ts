@@ -1,5 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import { Canary, IngressRoute, LINT_CONTEXT_DISABLE, IstioGateway, LoadTester, LoadTesterGate, LoadTesterGateAction, LoadTesterRunner, MeshNamespace, Podinfo, WebhookType } from '../../lib';
+import { Canary, IngressRoute, LINT_CONTEXT_DISABLE, IstioGateway, LoadTestRoute, LoadTester, LoadTesterGate, LoadTesterGateAction, LoadTesterRunner, MeshNamespace, Podinfo, WebhookType } from '../../lib';
 import { ExternalObjects } from '../../lib/constructs/internal/external-objects';
 import { findObject, Json, newChart, referenceObjects, Testing } from '../support/objects';
 import { validateStrictly } from '../support/schemas';
@@ -240,6 +240,11 @@ describe('LoadTester', () => {
     expect(without.map((webhook) => webhook.name)).toEqual(['acceptance-test', 'load-test']);
   });
 
+  test('the load test may go through the apex Service, sending an A/B test\'s header', () => {
+    const { webhooks: apex } = build({ route: LoadTestRoute.APEX_SERVICE, headers: { 'x-canary': 'insider', 'Cookie': 'canary=always' }, warmUp: false });
+    expect(apex[1].metadata.cmd).toBe("hey -z 1m55s -q 10 -c 2 -H 'x-canary: insider' -H 'Cookie: canary=always' http://podinfo.test:9898/");
+  });
+
   test('the load test duration follows the canary interval', () => {
     const { webhooks: slower } = build({}, {}, Duration.minutes(2));
     expect(slower[2].metadata.cmd).toBe('hey -z 3m55s -q 10 -c 2 http://podinfo-canary.test:9898/');
@@ -267,6 +272,9 @@ describe('LoadTester', () => {
     [{ name: 'Load Test' }, /canary: loadTest.name is "Load Test"/],
     [{ timeout: Duration.millis(1500) }, /canary: loadTest.timeout is 1.5s; use a whole number of seconds/],
     [{ name: 'x'.repeat(60) }, /canary: loadTest.name is "x{60}-warmup"/],
+    [{ headers: { 'x-a': "b'; id" } }, /canary: loadTest.headers\["x-a"\] is "b'; id"; use letters, digits, spaces/],
+    [{ headers: { 'x a': 'b' } }, /canary: loadTest.headers is "x a"; use a header name/],
+    [{ route: 'pod' as any }, /canary: loadTest.route is "pod"; use LoadTestRoute.CANARY_SERVICE or LoadTestRoute.APEX_SERVICE/],
   ])('the load test rejects %j with the field and the fix', (options, message) => {
     expect(() => build(options)).toThrow(message);
   });

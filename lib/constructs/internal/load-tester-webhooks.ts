@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { CanaryWebhookConfig, CanaryWebhookContext, ICanaryWebhook, WebhookType } from '../canary-webhook';
-import type {
-  AcceptanceTestOptions, LoadTestOptions, LoadTesterCommandOptions, LoadTesterGateOptions, LoadTesterRollbackGateOptions,
+import {
+  AcceptanceTestOptions, LoadTestOptions, LoadTestRoute, LoadTesterCommandOptions, LoadTesterGateOptions, LoadTesterRollbackGateOptions,
 } from '../load-tester';
-import { canaryServiceUrl, checkPath } from './urls';
+import { apexServiceUrl, canaryServiceUrl, checkPath } from './urls';
 import { canaryDuration, checkDnsLabel, checkInteger, goDuration, invalidProp } from './validate';
 
 // The webhooks that call Flagger's loadtester, shared by the LoadTester construct and the
@@ -77,8 +77,21 @@ export function loadTest(tester: LoadTesterEndpoint, options: LoadTestOptions): 
         `it must be longer than the analysis interval (${interval}s), or the metric windows go without traffic; omit it for ${2 * interval - 5}s.`);
     }
     const name = checkDnsLabel(scope, `${field}.name`, options.name ?? 'load-test');
+    const route = options.route ?? LoadTestRoute.CANARY_SERVICE;
+    if (!Object.values(LoadTestRoute).includes(route)) {
+      throw invalidProp(scope, `${field}.route`, route, 'use LoadTestRoute.CANARY_SERVICE or LoadTestRoute.APEX_SERVICE.');
+    }
+    const url = route === LoadTestRoute.APEX_SERVICE ? apexServiceUrl(context, path) : canaryServiceUrl(context, path);
+    const headers = Object.entries(options.headers ?? {}).map(([header, value]) => {
+      // The command runs in a shell: keep each header inside its single quotes.
+      if (!/^[A-Za-z0-9-]+$/.test(header)) throw invalidProp(scope, `${field}.headers`, header, 'use a header name of letters, digits and "-".');
+      if (typeof value !== 'string' || !/^[\w .,;=/:+*@()-]*$/.test(value)) {
+        throw invalidProp(scope, `${field}.headers["${header}"]`, value, 'use letters, digits, spaces and . , ; = / : + * @ ( ) _ - only; it is passed to a shell.');
+      }
+      return `-H '${header}: ${value}' `;
+    }).join('');
     const metadata = {
-      cmd: `hey -z ${goDuration(scope, `${field}.duration`, duration)} -q ${rate} -c ${concurrency} ${canaryServiceUrl(context, path)}`,
+      cmd: `hey -z ${goDuration(scope, `${field}.duration`, duration)} -q ${rate} -c ${concurrency} ${headers}${url}`,
       logCmdOutput: 'true',
     };
     const timeout = options.timeout ?? Duration.seconds(5);

@@ -12,6 +12,11 @@ export function canaryServiceUrl(context: CanaryWebhookContext, path = '/'): str
   return `http://${context.serviceName}-canary.${context.namespace}:${context.port}${path}`;
 }
 
+/** The in-cluster URL of the Canary's apex Service, routed by Flagger's VirtualService. */
+export function apexServiceUrl(context: CanaryWebhookContext, path = '/'): string {
+  return `http://${context.serviceName}.${context.namespace}:${context.port}${path}`;
+}
+
 /** An absolute URL path without spaces or quotes. */
 export function checkPath(scope: IConstruct, field: string, path: string): string {
   if (typeof path !== 'string' || !/^\/[\w./~%-]*$/.test(path)) {
