@@ -83,8 +83,8 @@ describe('caches follow the content of the sources', () => {
       const before = synth(tool);
       const from = before.includes('maxWeight: 50') ? 'maxWeight: 50' : 'maxWeight: 20';
       const to = from === 'maxWeight: 50' ? 'maxWeight: 20' : 'maxWeight: 50';
-      const source = 'lib/canary.ts';
-      edit(source, `analysis.maxWeight ?? ${from.slice(-2)}`, `analysis.maxWeight ?? ${to.slice(-2)}`, keepMtime);
+      const source = 'lib/constructs/canary-strategy.ts';
+      edit(source, `options.maxWeight ?? ${from.slice(-2)}`, `options.maxWeight ?? ${to.slice(-2)}`, keepMtime);
       const manifests = synth(tool);
       expect(manifests).toContain(to);
       expect(manifests).not.toContain(from);
