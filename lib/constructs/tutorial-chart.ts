@@ -1,13 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Canary, CanaryAnalysisOptions } from './canary';
-import { TrafficPolicy } from './canary-routing';
 import { CanaryStrategy } from './canary-strategy';
 import { IngressRoute } from './ingress-route';
 import { IIstioGateway, IstioGateway } from './istio-gateway';
 import { LoadTester } from './load-tester';
 import { MeshNamespace } from './mesh-namespace';
 import { Podinfo } from './podinfo';
+import { TrafficPolicy } from './traffic-policy';
 import { invalidProp } from './internal/validate';
 
 /** How external traffic reaches the tutorial's Canary. */

@@ -101,6 +101,7 @@ describe('Canary routing (spec.service)', () => {
       targetPortName: 'http',
       metricsServer: 'http://prometheus.monitoring:9090',
     }));
+    expect(canary.spec.service).toMatchSnapshot();
     expect(canary.spec.service).toMatchObject({
       apex: { annotations: { 'external-dns.alpha.kubernetes.io/hostname': 'podinfo.example.com' } },
       primary: { labels: { role: 'primary' } },

@@ -94,6 +94,7 @@ describe('CanaryStrategy', () => {
       revertOnDeletion: true,
       suspend: false,
     }));
+    expect(canary.spec).toMatchSnapshot();
     expect(canary.spec).toMatchObject({ skipAnalysis: false, revertOnDeletion: true, suspend: false });
     expect(canary.spec.analysis.stepWeightPromotion).toBe(25);
     expect(canary.spec.analysis.sessionAffinity).toEqual({

@@ -33,6 +33,7 @@ describe('CanaryTarget', () => {
   test('a cdk8s-plus DaemonSet, without an autoscaler', () => {
     const objects = synthWith((chart) => ({ target: CanaryTarget.fromDaemonSet(daemonSet(chart)) }));
     const canary = findObject(objects, 'Canary', 'node-agent');
+    expect(canary).toMatchSnapshot();
     expect(canary.spec.targetRef).toEqual({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-agent' });
     expect(canary.spec).not.toHaveProperty('autoscalerRef');
   });

@@ -128,6 +128,7 @@ describe('LoadTester', () => {
       tester.confirmPromotion({ gate: LoadTesterGate.HALT, name: 'hold' }),
       tester.rollbackGate(),
     ]);
+    expect(canary.spec.analysis.webhooks).toMatchSnapshot();
     expect(canary.spec.analysis.webhooks).toEqual([
       { name: 'rollout-gate', type: 'confirm-rollout', url: 'http://flagger-loadtester.test/gate/check' },
       { name: 'traffic-increase-gate', type: 'confirm-traffic-increase', url: 'http://flagger-loadtester.test/gate/approve', muteAlert: true },

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { CanaryWebhookConfig, CanaryWebhookContext, ICanaryWebhook, WebhookType } from '../canary-webhook';
 import {
   AcceptanceTestOptions, LoadTestOptions, LoadTestRoute, LoadTesterCommandOptions, LoadTesterGateOptions, LoadTesterRollbackGateOptions,
-} from '../load-tester';
+} from '../load-tester-options';
 import { apexServiceUrl, canaryServiceUrl, checkPath } from './urls';
 import { canaryDuration, checkDnsLabel, checkInteger, goDuration, invalidProp } from './validate';
 

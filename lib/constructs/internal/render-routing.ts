@@ -2,9 +2,9 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import * as flagger from '../../../imports/flagger.app';
 import {
-  CanaryRetryOptions, CorsPolicy, CookieSameSite, H2UpgradePolicy, HeaderOperation, HeaderOperations, HttpRewrite,
-  LoadBalancer, ServiceMetadata, SessionAffinity, TlsMode, TrafficPolicy,
+  CanaryRetryOptions, CorsPolicy, CookieSameSite, HeaderOperation, HeaderOperations, HttpRewrite, ServiceMetadata, SessionAffinity,
 } from '../canary-routing';
+import { H2UpgradePolicy, LoadBalancer, TlsMode, TrafficPolicy } from '../traffic-policy';
 import { StringMatch } from '../http-match';
 import { checkInteger, invalidProp, istioDuration } from './validate';
 
