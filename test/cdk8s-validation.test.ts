@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Validation, ValidationContext as ValidationContextClass } from 'cdk8s-cli/lib/plugins/validation';
-import { FlaggerDoctorValidation } from '../lib/cdk8s-validation';
+import { FailOn, FlaggerDoctorValidation } from '../lib/cdk8s-validation';
 import { lint } from '../lib/doctor/lint/engine';
 import { fromObjects } from '../lib/doctor/input/manifests';
 import { Json, referenceObjects } from './support/objects';
@@ -256,7 +256,7 @@ describe('FlaggerDoctorValidation against cdk8s-cli’s ValidationContext', () =
   });
 
   test('accepts its documented properties', () => {
-    expect(() => new FlaggerDoctorValidation({ scrapeInterval: '30s', failOn: 'warning', keepConstructMetadata: true })).not.toThrow();
+    expect(() => new FlaggerDoctorValidation({ scrapeInterval: '30s', failOn: FailOn.WARNING, keepConstructMetadata: true })).not.toThrow();
   });
 });
 

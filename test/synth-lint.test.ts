@@ -56,7 +56,7 @@ describe('flagger-doctor lint at synth time', () => {
     const chart = new Chart(app, 'bare');
     const namespace = new MeshNamespace(chart, 'ns');
     const podinfo = new Podinfo(chart, 'podinfo', { namespace });
-    new Canary(chart, 'canary', { target: podinfo.deployment, autoscaler: podinfo.autoscaler });
+    new Canary(chart, 'canary', { target: podinfo.canaryTarget, autoscaler: podinfo.canaryAutoscaler });
     expect(() => Testing.synth(chart)).toThrow(/\[bare\/canary\] Canary\/test\/podinfo \(bare\/canary\/Resource\): error delegation-broken/);
   });
 

@@ -23,7 +23,7 @@ describe('npm run synth (scripts/synth.js)', () => {
     expect(fs.readdirSync(dist())).toEqual(['podinfo.k8s.yaml']);
     const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(dist(), 'podinfo.k8s.yaml'), 'utf8')).map((d) => d.toJS());
     expect(objects[0].kind).toBe('Namespace');
-    expect(objects).toHaveLength(8);
+    expect(objects).toHaveLength(10);
   });
 
   test('is byte-identical across runs', () => {
@@ -59,7 +59,7 @@ describe('npm run synth (scripts/synth.js)', () => {
     const main = path.join(project, 'main.ts');
     const good = fs.readFileSync(main, 'utf8');
     fs.writeFileSync(main, good.replace("new FlaggerTutorialChart(app, 'podinfo');",
-      "new FlaggerTutorialChart(app, 'podinfo', { analysis: { stepWeight: 10, maxWeight: 50, threshold: 5, interval: require('cdk8s').Duration.minutes(1) } }).canary.apiObject.addJsonPatch(require('cdk8s').JsonPatch.replace('/spec/analysis/webhooks/2/url', 'http://flagger-loadtestr.test/'));"));
+      "require('cdk8s').ApiObject.of(new FlaggerTutorialChart(app, 'podinfo', { analysis: { stepWeight: 10, maxWeight: 50, threshold: 5, interval: require('cdk8s').Duration.minutes(1) } }).canary).addJsonPatch(require('cdk8s').JsonPatch.replace('/spec/analysis/webhooks/2/url', 'http://flagger-loadtestr.test/'));"));
     try {
       const result = synth();
       expect(result.status).toBe(1);

@@ -1,5 +1,5 @@
 import { App, Duration } from 'cdk8s';
-import { FlaggerTutorialChart, IstioGateway } from '../lib';
+import { FlaggerTutorialChart, IstioGateway, TutorialRouting } from '../lib';
 import { findObject, kinds, Testing } from './support/objects';
 import { validateStrictly } from './support/schemas';
 
@@ -13,7 +13,7 @@ describe('FlaggerTutorialChart', () => {
 
   test('holds every object of the tutorial, and the Namespace first', () => {
     expect(kinds(objects)).toEqual([
-      'Namespace', 'Gateway', 'Deployment', 'HorizontalPodAutoscaler', 'Deployment', 'Service', 'Canary', 'VirtualService',
+      'Namespace', 'Gateway', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Deployment', 'Service', 'NetworkPolicy', 'Canary', 'VirtualService',
     ]);
   });
 
@@ -46,7 +46,7 @@ describe('FlaggerTutorialChart', () => {
   });
 
   test('gateway routing reproduces the tutorial mode with no VirtualService of ours', () => {
-    const tutorial = Testing.synth(new FlaggerTutorialChart(Testing.app(), 'podinfo', { routing: 'gateway' }));
+    const tutorial = Testing.synth(new FlaggerTutorialChart(Testing.app(), 'podinfo', { routing: TutorialRouting.GATEWAY }));
     expect(kinds(tutorial)).not.toContain('VirtualService');
     expect(findObject(tutorial, 'Canary', 'podinfo').spec.service).toMatchObject({ gateways: ['istio-system/public-gateway', 'mesh'], hosts: ['app.example.com'] });
     expect(validateStrictly(tutorial)).toEqual([]);
@@ -90,8 +90,8 @@ describe('FlaggerTutorialChart', () => {
   test.each([
     [{ namespace: 'Test' }, /podinfo\/namespace: name is "Test"/],
     [{ host: 'not a host' }, /podinfo\/route: hosts\[0\] is "not a host"/],
-    [{ routing: 'gateway' as const, host: 'not a host' }, /podinfo\/canary: hosts\[0\] is "not a host"/],
-    [{ routing: 'ingress' as any }, /podinfo: routing is "ingress"; use "delegation" or "gateway"/],
+    [{ routing: TutorialRouting.GATEWAY, host: 'not a host' }, /podinfo\/canary: hosts\[0\] is "not a host"/],
+    [{ routing: 'ingress' as any }, /podinfo: routing is "ingress"; use TutorialRouting.DELEGATION or TutorialRouting.GATEWAY/],
     [{ podinfoImage: '' }, /podinfo\/podinfo: image is ""/],
     [{ analysis: { threshold: -1 } }, /podinfo\/canary: analysis.threshold is -1/],
   ])('rejects %j with the construct path, the field and the fix', (props, message) => {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as istio from '../../imports/networking.istio.io';
 import { Canary } from './canary';
-import { IstioGateway } from './istio-gateway';
+import { IIstioGateway } from './istio-gateway';
 import { checkDnsLabel, checkHostname, invalidProp } from './internal/validate';
 
 /** Properties of an `IngressRoute`. */
@@ -9,8 +9,8 @@ export interface IngressRouteProps {
   /** The Canary whose VirtualService receives the traffic. It must use delegation. */
   readonly canary: Canary;
 
-  /** The Gateway the external hosts arrive through. */
-  readonly gateway: IstioGateway;
+  /** The Gateway the external hosts arrive through: an `IstioGateway`, or `IstioGateway.fromName(...)`. */
+  readonly gateway: IIstioGateway;
 
   /**
    * External hosts.
@@ -39,12 +39,13 @@ export interface IngressRouteProps {
 /**
  * The root VirtualService you own: it binds hosts to a Gateway and delegates every request to the
  * VirtualService Flagger generates for a Canary (Istio delegation). Flagger keeps rewriting its own
- * VirtualService's weights; this one is never touched.
+ * VirtualService's weights; this one is never touched. The object is `ApiObject.of(route)`.
  */
 export class IngressRoute extends Construct {
+  /** Name of the root VirtualService. */
   public readonly name: string;
+  /** Namespace of the root VirtualService, the Canary's. */
   public readonly namespace: string;
-  public readonly apiObject: istio.VirtualService;
 
   constructor(scope: Construct, id: string, props: IngressRouteProps) {
     super(scope, id);
@@ -62,9 +63,10 @@ export class IngressRoute extends Construct {
     if (hosts.length === 0) throw invalidProp(this, 'hosts', hosts, 'list at least one host, e.g. ["app.example.com"].');
     hosts.forEach((host, index) => {
       checkHostname(this, `hosts[${index}]`, host);
-      if (!props.gateway.hosts.some((served) => hostMatches(served, host))) {
+      const served = props.gateway.hosts;
+      if (served !== undefined && !served.some((pattern) => hostMatches(pattern, host))) {
         throw invalidProp(this, `hosts[${index}]`, host,
-          `${props.gateway.node.path} serves only ${props.gateway.hosts.join(', ')}, so Istio would drop this route; add the host to the Gateway's hosts or use one it serves.`);
+          `${props.gateway.node.path} serves only ${served.join(', ')}, so Istio would drop this route; add the host to the Gateway's hosts or use one it serves.`);
       }
     });
     const gateways = [props.gateway.reference];
@@ -74,7 +76,7 @@ export class IngressRoute extends Construct {
       allHosts.push(`${canary.name}.${canary.namespace}.svc.cluster.local`);
     }
 
-    this.apiObject = new istio.VirtualService(this, 'Resource', {
+    new istio.VirtualService(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         hosts: allHosts,

@@ -1,8 +1,10 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
+import { k8s } from 'cdk8s-plus-25';
 import { Construct } from 'constructs';
-import { MeshNamespace } from './mesh-namespace';
-import { finishWorkload, nonRootPod, restrictedContainer } from './internal/pod-security';
+import { CanaryAutoscaler, CanaryTarget } from './canary-target';
+import { IMeshNamespace } from './mesh-namespace';
+import { finishWorkload, limitEphemeralStorage, nonRootPod, restrictedContainer } from './internal/pod-security';
 import { checkDnsLabel, checkInteger, invalidProp } from './internal/validate';
 
 /** The image the tutorial starts from. The trigger, `podinfod=ghcr.io/stefanprodan/podinfo:6.0.2`, needs another tag. */
@@ -11,7 +13,7 @@ export const PODINFO_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.0.0';
 /** Properties of `Podinfo`. */
 export interface PodinfoProps {
   /** The mesh namespace the workload runs in. */
-  readonly namespace: MeshNamespace;
+  readonly namespace: IMeshNamespace;
 
   /**
    * Name of the Deployment, the HPA and the `app` label. Flagger derives `<name>-primary`
@@ -66,7 +68,10 @@ export interface PodinfoProps {
 }
 
 /** Ports of podinfo's container, as in Flagger's `kustomize/podinfo`. */
-export const PODINFO_PORTS = { http: 9898, httpMetrics: 9797, grpc: 9999 } as const;
+const PODINFO_PORTS = { http: 9898, httpMetrics: 9797, grpc: 9999 } as const;
+
+/** Size limit of each of podinfo's two `emptyDir` volumes, `/data` and `/tmp`. */
+const SCRATCH_SIZE = Size.mebibytes(64);
 
 /**
  * podinfo, the tutorial's application: a Deployment and its HPA, as in Flagger's `kustomize/podinfo`.
@@ -75,14 +80,20 @@ export const PODINFO_PORTS = { http: 9898, httpMetrics: 9797, grpc: 9999 } as co
  * otherwise fight them. Its selector is `app: <name>`, one of the labels Flagger accepts.
  */
 export class Podinfo extends Construct {
+  /** Name of the Deployment, the HPA and the `app` label. */
   public readonly name: string;
+  /** Namespace of the Deployment and the HPA. */
   public readonly namespace: string;
   /** Name of the container, as `kubectl set image` needs it. */
   public readonly containerName = 'podinfod';
   /** The port Flagger's Services and the load test use. */
-  public readonly httpPort = PODINFO_PORTS.http;
+  public readonly httpPort: number = PODINFO_PORTS.http;
+  /** podinfo's Deployment. */
   public readonly deployment: kplus.Deployment;
+  /** podinfo's HorizontalPodAutoscaler. */
   public readonly autoscaler: kplus.HorizontalPodAutoscaler;
+  /** The PodDisruptionBudget of the primary's pods, which serve the traffic. */
+  public readonly disruptionBudget: ApiObject;
 
   constructor(scope: Construct, id: string, props: PodinfoProps) {
     super(scope, id);
@@ -101,8 +112,10 @@ export class Podinfo extends Construct {
     const runAsUser = checkInteger(this, 'runAsUser', props.runAsUser ?? 10001, 1, 2147483647, 'a non-root numeric user');
 
     const labels = { app: this.name };
-    const data = kplus.Volume.fromEmptyDir(this, 'data', 'data');
-    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp');
+    // The root filesystem is read-only; podinfo writes only to these. A size limit keeps a runaway
+    // writer from filling the node's disk: the kubelet evicts the pod instead.
+    const data = kplus.Volume.fromEmptyDir(this, 'data', 'data', { sizeLimit: SCRATCH_SIZE });
+    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: SCRATCH_SIZE });
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: this.name, namespace: this.namespace, labels },
       select: false,
@@ -160,9 +173,36 @@ export class Podinfo extends Construct {
     });
 
     this.autoscaler.node.addDependency(this.deployment);
-    finishWorkload(this.deployment, labels).addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', 5));
+    const workload = finishWorkload(this.deployment, labels);
+    workload.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', 5));
+    // Both emptyDirs (2 x 64Mi) count against the limit, and so does the log, which the kubelet
+    // rotates at 5 x 10Mi by default: 256Mi holds all of them. The request is what podinfo writes
+    // in practice, a few megabytes, with room to spare.
+    limitEphemeralStorage(workload, 1, Size.mebibytes(32), Size.mebibytes(256));
     // The cluster's defaults, as in the reference HPA: cdk8s-plus writes its own copy of them.
     ApiObject.of(this.autoscaler).addJsonPatch(JsonPatch.remove('/spec/behavior'));
+
+    // Flagger serves traffic from the pods of `<name>-primary`, which it labels `app: <name>-primary`;
+    // the pods of this Deployment are the canary, scaled to zero between runs. So the budget guards
+    // the primary. maxUnavailable rather than minAvailable: a drain never blocks, even at one replica.
+    this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: `${this.name}-primary`, namespace: this.namespace, labels },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: { app: `${this.name}-primary` } },
+      },
+    });
+    this.disruptionBudget.node.addDependency(this.autoscaler);
     props.namespace.addToNamespace(this);
+  }
+
+  /** The Deployment as a Canary's target. */
+  public get canaryTarget(): CanaryTarget {
+    return CanaryTarget.fromDeployment(this.deployment);
+  }
+
+  /** The HPA as a Canary's autoscaler. */
+  public get canaryAutoscaler(): CanaryAutoscaler {
+    return CanaryAutoscaler.fromHorizontalPodAutoscaler(this.autoscaler);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
-import { Canary, CanaryMetric, CanaryProps, IngressRoute, IstioGateway, LoadTester, MeshNamespace, Podinfo } from '../../lib';
+import { ApiObject } from 'cdk8s';
+import { Canary, CanaryAutoscaler, CanaryMetric, CanaryProps, CanaryStrategy, CanaryTarget, IngressRoute, IstioGateway, LoadTester, MeshNamespace, Podinfo, TlsMode } from '../../lib';
 import { findObject, Json, newChart, referenceObjects, Testing } from '../support/objects';
 import { validateStrictly } from '../support/schemas';
 
@@ -14,8 +15,8 @@ function synthCanary(overrides: Overrides = {}): { canary: Json; construct: Cana
   const loadTester = new LoadTester(chart, 'tester', { namespace });
   const extra = typeof overrides === 'function' ? overrides({ podinfo, gateway, loadTester }) : overrides;
   const construct = new Canary(chart, 'canary', {
-    target: podinfo.deployment,
-    autoscaler: podinfo.autoscaler,
+    target: podinfo.canaryTarget,
+    autoscaler: podinfo.canaryAutoscaler,
     webhooks: [loadTester.acceptanceTest(), loadTester.loadTest()],
     ...extra,
   });
@@ -35,7 +36,8 @@ describe('Canary', () => {
   test('is a flagger.app/v1beta1 Canary named after its target, in its namespace', () => {
     expect(canary.apiVersion).toBe('flagger.app/v1beta1');
     expect(canary.metadata).toEqual({ name: 'podinfo', namespace: 'test' });
-    expect(construct.serviceNames).toEqual({ apex: 'podinfo', primary: 'podinfo-primary', canary: 'podinfo-canary' });
+    expect([construct.apexServiceName, construct.primaryServiceName, construct.canaryServiceName]).toEqual(['podinfo', 'podinfo-primary', 'podinfo-canary']);
+    expect(ApiObject.of(construct).kind).toBe('Canary');
   });
 
   test('targetRef, autoscalerRef and progressDeadlineSeconds are the tutorial\'s, derived from the constructs', () => {
@@ -44,10 +46,20 @@ describe('Canary', () => {
     expect(canary.spec.progressDeadlineSeconds).toBe(reference.spec.progressDeadlineSeconds);
   });
 
-  test('service port, targetPort, traffic policy and retries are the tutorial\'s', () => {
-    for (const field of ['port', 'targetPort', 'trafficPolicy', 'retries']) {
+  test('service port, targetPort and retries are the tutorial\'s', () => {
+    for (const field of ['port', 'targetPort', 'retries']) {
       expect(canary.spec.service[field]).toEqual(reference.spec.service[field]);
     }
+  });
+
+  test('TLS is left to Istio\'s automatic mTLS, and the tutorial\'s DISABLE stays reachable', () => {
+    // GIVEN the tutorial, which turns mesh mTLS to podinfo off
+    expect(reference.spec.service.trafficPolicy).toEqual({ tls: { mode: 'DISABLE' } });
+    // THEN by default there is no traffic policy at all
+    expect(canary.spec.service).not.toHaveProperty('trafficPolicy');
+    // AND the tutorial's value is one prop away
+    const { canary: tutorial } = synthCanary({ trafficPolicy: { tls: { mode: TlsMode.DISABLE } } });
+    expect(tutorial.spec.service.trafficPolicy).toEqual(reference.spec.service.trafficPolicy);
   });
 
   test('by default Flagger\'s VirtualService is a delegate: no hosts, no gateways', () => {
@@ -82,12 +94,13 @@ describe('Canary', () => {
   test('analysis, metrics, ports and policies can be overridden', () => {
     const { canary: custom } = synthCanary({
       port: 80,
-      targetPort: 'http',
-      tlsMode: 'ISTIO_MUTUAL',
+      targetPortName: 'http',
+      trafficPolicy: { tls: { mode: TlsMode.ISTIO_MUTUAL } },
       progressDeadline: Duration.minutes(10),
       retries: { attempts: 1, perTryTimeout: Duration.seconds(3), retryOn: '5xx' },
+      strategy: CanaryStrategy.weights([1, 5, 25, 50]),
       analysis: {
-        interval: Duration.seconds(30), threshold: 2, stepWeights: [1, 5, 25, 50],
+        interval: Duration.seconds(30), threshold: 2,
         metrics: [CanaryMetric.requestSuccessRate({ min: 99.9, interval: Duration.minutes(2) }), CanaryMetric.requestDuration({ max: Duration.seconds(1) })],
       },
       webhooks: [],
@@ -117,13 +130,26 @@ describe('Canary', () => {
 
   test('a missing target is named, not a TypeError', () => {
     const chart = newChart();
-    expect(() => new Canary(chart, 'canary', { target: undefined as any })).toThrow(/canary: target is undefined; pass the cdk8s-plus-25 Deployment Flagger should take over/);
+    expect(() => new Canary(chart, 'canary', { target: undefined as any })).toThrow(/canary: target is undefined; pass the workload Flagger should take over, e.g. CanaryTarget.fromDeployment/);
+  });
+
+  test('JavaScript callers of the first release may still pass the cdk8s-plus Deployment and HPA themselves', () => {
+    const { canary: legacy } = synthCanary(({ podinfo }) => ({ target: podinfo.deployment as any, autoscaler: podinfo.autoscaler as any }));
+    expect(legacy.spec.targetRef).toEqual(canary.spec.targetRef);
+    expect(legacy.spec.autoscalerRef).toEqual(canary.spec.autoscalerRef);
+  });
+
+  test('the deprecated analysis weights still work, and clash with a strategy', () => {
+    const { canary: legacy } = synthCanary({ analysis: { stepWeights: [5, 10, 50] } });
+    expect(legacy.spec.analysis.stepWeights).toEqual([5, 10, 50]);
+    expect(() => synthCanary({ strategy: CanaryStrategy.progressive(), analysis: { maxWeight: 30 } }))
+      .toThrow(/canary: analysis.maxWeight is 30; the strategy sets the weights; move them into it/);
   });
 
   test('a target without container ports is refused with the fix', () => {
     const chart = newChart();
     const deployment = new kplus.Deployment(chart, 'bare', { metadata: { namespace: 'test' }, containers: [{ image: 'nginx' }] });
-    expect(() => new Canary(chart, 'canary', { target: deployment })).toThrow(/canary: targetPort is 9898; test\/bare declares no container ports; give its container a port/);
+    expect(() => new Canary(chart, 'canary', { target: CanaryTarget.fromDeployment(deployment) })).toThrow(/canary: targetPort is 9898; test\/bare declares no container ports; give its container a port/);
   });
 
   test('webhooks alone may gate a canary with no metrics', () => {
@@ -134,25 +160,26 @@ describe('Canary', () => {
   test('a target without a namespace is refused', () => {
     const chart = newChart();
     const deployment = new kplus.Deployment(chart, 'bare', { containers: [{ image: 'nginx', portNumber: 80 }] });
-    expect(() => new Canary(chart, 'canary', { target: deployment, port: 80 })).toThrow(/canary: target.metadata.namespace is undefined; create the target Deployment with metadata.namespace/);
+    expect(() => new Canary(chart, 'canary', { target: CanaryTarget.fromDeployment(deployment), port: 80 })).toThrow(/canary: target.metadata.namespace is undefined; create test\/bare with metadata.namespace/);
   });
 
   test('an autoscaler of another workload is refused', () => {
     expect(() => synthCanary(() => {
       const chart = newChart();
       const other = new Podinfo(chart, 'other', { namespace: new MeshNamespace(chart, 'ns') });
-      return { autoscaler: other.autoscaler };
-    })).toThrow(/canary: autoscaler is "test\/other\/Autoscaler"; that HPA scales another workload/);
+      return { autoscaler: CanaryAutoscaler.fromHorizontalPodAutoscaler(other.autoscaler) };
+    })).toThrow(/canary: autoscaler is "test\/other\/Autoscaler"; that autoscaler scales test\/other\/Deployment; pass the one whose target is test\/podinfo\/Deployment/);
   });
 
   test.each<[string, Overrides, RegExp]>([
     ['port', { port: 0 }, /canary: port is 0; use a whole number from 1 to 65535/],
     ['targetPort number', { targetPort: 8080 }, /canary: targetPort is 8080; test\/podinfo\/Deployment exposes 9898 \(http\), 9797 \(http-metrics\), 9999 \(grpc\)/],
-    ['targetPort name', { targetPort: 'web' }, /canary: targetPort is "web"; .* exposes 9898 \(http\)/],
+    ['targetPort name', { targetPortName: 'web' }, /canary: targetPortName is "web"; .* exposes 9898 \(http\)/],
+    ['targetPort as a string', { targetPort: 'http' as any }, /canary: targetPort is "http"; a port name goes in targetPortName/],
     ['interval', { analysis: { interval: Duration.millis(500) } }, /canary: analysis.interval is 0.5s; use a whole number of seconds/],
     ['interval under 10s', { analysis: { interval: Duration.seconds(5) } }, /canary: analysis.interval is 5s; use a whole number of seconds, at least 10s/],
     ['empty metrics without webhooks', { analysis: { metrics: [] }, webhooks: [] }, /canary: analysis.metrics is \[\]; list at least one metric \(or add a webhook that checks the canary\)/],
-    ['tlsMode', { tlsMode: 'STRICT' as any }, /canary: tlsMode is "STRICT"; use "DISABLE", or "ISTIO_MUTUAL"/],
+    ['tls mode', { trafficPolicy: { tls: { mode: 'STRICT' as any } } }, /canary: trafficPolicy.tls.mode is "STRICT"; use TlsMode.ISTIO_MUTUAL, DISABLE, SIMPLE or MUTUAL, or leave tls unset/],
     ['threshold', { analysis: { threshold: 0 } }, /canary: analysis.threshold is 0; use a whole number from 1/],
     ['maxWeight', { analysis: { maxWeight: 101 } }, /canary: analysis.maxWeight is 101; use a whole number from 1 to 100/],
     ['stepWeight', { analysis: { stepWeight: 0 } }, /canary: analysis.stepWeight is 0/],
@@ -166,7 +193,7 @@ describe('Canary', () => {
     ['metric max', { analysis: { metrics: [CanaryMetric.requestDuration({ max: Duration.millis(0) })] } }, /canary: analysis.metrics\[0\].max is 0/],
     ['metric interval', { analysis: { metrics: [CanaryMetric.requestDuration({ interval: Duration.millis(100) })] } }, /canary: analysis.metrics\[0\].interval is 0.1s/],
     ['duplicate metric', { analysis: { metrics: [CanaryMetric.requestDuration(), CanaryMetric.requestDuration()] } }, /canary: analysis.metrics is \["request-duration","request-duration"\]; "request-duration" is listed twice/],
-    ['duplicate webhook', ({ loadTester }) => ({ webhooks: [loadTester.loadTest({ warmUp: false }), loadTester.loadTest({ warmUp: false })] }), /canary: webhooks is \["load-test","load-test"\]; two webhooks are named "load-test"/],
+    ['duplicate webhook', ({ loadTester }) => ({ webhooks: [loadTester.loadTest({ warmUp: false }), loadTester.loadTest({ warmUp: false })] }), /canary: webhooks is \["load-test","load-test"\]; "load-test" is listed twice; give each a distinct name option/],
     ['hosts without gateways', { hosts: ['app.example.com'] }, /canary: hosts is \["app.example.com"\]; hosts need gateways/],
     ['includeMesh without gateways', { includeMesh: false }, /canary: includeMesh is false; includeMesh applies only with gateways/],
     ['empty gateways', { gateways: [] }, /canary: gateways is \[\]; list at least one IstioGateway/],

@@ -7,8 +7,8 @@ function build(props: Partial<IngressRouteProps> = {}, gatewayMode = false, gate
   const gateway = new IstioGateway(chart, 'gw', { hosts: gatewayHosts });
   const podinfo = new Podinfo(chart, 'podinfo', { namespace });
   const canary = new Canary(chart, 'canary', {
-    target: podinfo.deployment,
-    autoscaler: podinfo.autoscaler,
+    target: podinfo.canaryTarget,
+    autoscaler: podinfo.canaryAutoscaler,
     ...(gatewayMode ? { gateways: [gateway], hosts: ['app.example.com'] } : {}),
   });
   const route = new IngressRoute(chart, 'route', { canary, gateway, ...props });
@@ -59,6 +59,22 @@ describe('IngressRoute', () => {
   test('a wildcard Gateway host accepts the hosts under it', () => {
     const { objects } = build({ hosts: ['shop.example.com'] }, false, ['*.example.com']);
     expect(findObject(objects, 'VirtualService', 'podinfo-root').spec.hosts[0]).toBe('shop.example.com');
+  });
+
+  test('binds to a Gateway another team owns, checking the hosts it is known to serve', () => {
+    // GIVEN the mesh team's Gateway, referenced by name
+    const chart = newChart();
+    const namespace = new MeshNamespace(chart, 'ns');
+    const podinfo = new Podinfo(chart, 'podinfo', { namespace });
+    const canary = new Canary(chart, 'canary', { target: podinfo.canaryTarget, autoscaler: podinfo.canaryAutoscaler });
+    const edge = IstioGateway.fromName(chart, 'edge', { namespace: 'mesh-ingress', name: 'edge', hosts: ['*.example.com'] });
+    // WHEN
+    new IngressRoute(chart, 'route', { canary, gateway: edge, hosts: ['shop.example.com'] });
+    // THEN
+    expect(() => new IngressRoute(chart, 'other', { canary, gateway: edge, hosts: ['shop.example.org'], name: 'other' }))
+      .toThrow(/test\/other: hosts\[0\] is "shop.example.org"; test\/edge serves only \*.example.com/);
+    const unknownHosts = IstioGateway.fromName(chart, 'any', { namespace: 'mesh-ingress', name: 'any' });
+    new IngressRoute(chart, 'anywhere', { canary, gateway: unknownHosts, hosts: ['shop.example.org'], name: 'anywhere' });
   });
 
   test('refuses a Canary that routes through its own gateways', () => {

@@ -1,4 +1,5 @@
 import { MeshNamespace, PODINFO_IMAGE, Podinfo } from '../../lib';
+import { validateStrictly } from '../support/schemas';
 import { findObject, Json, newChart, referenceObjects, Testing } from '../support/objects';
 
 function synthPodinfo(props: Partial<ConstructorParameters<typeof Podinfo>[2]> = {}): { objects: Json[]; podinfo: Podinfo } {
@@ -29,10 +30,27 @@ describe('Podinfo', () => {
 
   test.each(['command', 'ports', 'livenessProbe', 'readinessProbe', 'resources', 'env', 'imagePullPolicy'])(
     'container %s carries the reference facts', (field) => {
-      // failureThreshold: 3 is the Kubernetes default that cdk8s-plus writes out
-      const withoutDefaults = (value: Json) => JSON.parse(JSON.stringify(value, (key, v) => (key === 'failureThreshold' && v === 3 ? undefined : v)));
+      // failureThreshold: 3 is the Kubernetes default that cdk8s-plus writes out; ephemeral-storage is our hardening
+      const withoutDefaults = (value: Json) => JSON.parse(JSON.stringify(value, (key, v) => (key === 'failureThreshold' && v === 3 ? undefined : key === 'ephemeral-storage' ? undefined : v)));
       expect(withoutDefaults(container[field])).toEqual(referenceContainer[field]);
     });
+
+  test('ephemeral storage is requested and limited; the limit holds both emptyDirs and the rotated log', () => {
+    expect(container.resources.requests['ephemeral-storage']).toBe('32Mi');
+    expect(container.resources.limits['ephemeral-storage']).toBe('256Mi');
+  });
+
+  test('a PodDisruptionBudget guards the primary\'s pods, which Flagger labels app: podinfo-primary and which serve the traffic', () => {
+    const budget = findObject(objects, 'PodDisruptionBudget', 'podinfo-primary');
+    expect(budget.apiVersion).toBe('policy/v1');
+    expect(budget.metadata.namespace).toBe('test');
+    expect(budget.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { app: 'podinfo-primary' } } });
+    expect(podinfo.disruptionBudget.name).toBe('podinfo-primary');
+  });
+
+  test('every object validates strictly', () => {
+    expect(validateStrictly(objects)).toEqual([]);
+  });
 
   test('pod annotations, labels and selector match the reference; the selector uses app, which Flagger requires', () => {
     expect(deployment.spec.template.metadata).toEqual(referenceDeployment.spec.template.metadata);
@@ -67,10 +85,10 @@ describe('Podinfo', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  test('/data and /tmp are writable emptyDir volumes, as podinfo needs them', () => {
+  test('/data and /tmp are writable emptyDir volumes, as podinfo needs them, each limited to 64Mi', () => {
     const pod = deployment.spec.template.spec;
     expect(container.volumeMounts).toEqual([{ mountPath: '/data', name: 'data' }, { mountPath: '/tmp', name: 'tmp' }]);
-    expect(pod.volumes).toEqual([{ name: 'data', emptyDir: {} }, { name: 'tmp', emptyDir: {} }]);
+    expect(pod.volumes).toEqual([{ name: 'data', emptyDir: { sizeLimit: '64Mi' } }, { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
   });
 
   test('no cdk8s construct-address label leaks into the pod template', () => {

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { Canary, FlaggerTutorialChart, IngressRoute, IstioGateway, LoadTester, MeshNamespace, Podinfo } from '../../lib';
+import { Canary, CanaryAutoscaler, CanaryTarget, FlaggerTutorialChart, IngressRoute, IstioGateway, LoadTester, MeshNamespace, Podinfo, TutorialRouting } from '../../lib';
 
 // What `npm run synth` writes, made by the constructs themselves: setup.sh reads the app's names from it,
 // so the tests check setup.sh against the real output, not against a copy of its defaults.
@@ -35,8 +35,8 @@ export function renamedManifests(): string {
   const podinfo = new Podinfo(chart, 'web', { namespace, name: RENAMED.deployment, image: `${RENAMED.image}:1.2.3` });
   const loadTester = new LoadTester(chart, 'tester', { namespace, name: RENAMED.loadTester });
   const canary = new Canary(chart, 'canary', {
-    target: podinfo.deployment,
-    autoscaler: podinfo.autoscaler,
+    target: CanaryTarget.fromDeployment(podinfo.deployment),
+    autoscaler: CanaryAutoscaler.fromHorizontalPodAutoscaler(podinfo.autoscaler),
     port: Number(RENAMED.port),
     targetPort: podinfo.httpPort,
     webhooks: [loadTester.acceptanceTest(), loadTester.loadTest()],
@@ -47,7 +47,7 @@ export function renamedManifests(): string {
 
 /** The tutorial in the tutorial's own routing: the Canary's VirtualService is bound to the Gateway. */
 export function gatewayRoutedManifests(host: string): string {
-  return toYaml(Testing.synth(new FlaggerTutorialChart(Testing.app(), 'podinfo', { routing: 'gateway', host })));
+  return toYaml(Testing.synth(new FlaggerTutorialChart(Testing.app(), 'podinfo', { routing: TutorialRouting.GATEWAY, host })));
 }
 
 /** podinfo and its Canary with no load tester and no webhooks. */
@@ -55,7 +55,10 @@ export function withoutLoadTesterManifests(): string {
   const chart = new Chart(Testing.app(), 'bare');
   const namespace = new MeshNamespace(chart, 'namespace');
   const podinfo = new Podinfo(chart, 'podinfo', { namespace });
-  const canary = new Canary(chart, 'canary', { target: podinfo.deployment, autoscaler: podinfo.autoscaler });
+  const canary = new Canary(chart, 'canary', {
+    target: CanaryTarget.fromDeployment(podinfo.deployment),
+    autoscaler: CanaryAutoscaler.fromHorizontalPodAutoscaler(podinfo.autoscaler),
+  });
   new IngressRoute(chart, 'route', { canary, gateway: new IstioGateway(chart, 'gateway'), hosts: ['app.example.com'] });
   return toYaml(Testing.synth(chart));
 }

@@ -1,5 +1,6 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
+import { k8s } from 'cdk8s-plus-25';
 
 /** Pod-level security of our workloads: non-root, with the numeric user the kubelet can verify. */
 export function nonRootPod(runAsUser: number): kplus.PodSecurityContextProps {
@@ -27,4 +28,17 @@ export function finishWorkload(deployment: kplus.Deployment, labels: Record<stri
     workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/securityContext/capabilities`, { drop: ['ALL'] }));
   });
   return workload;
+}
+
+/**
+ * Sets the ephemeral-storage request and limit of every container in mebibytes. cdk8s-plus-25 can
+ * only write whole gibibytes, far more than a container with a read-only root filesystem writes.
+ * The patch runs before the L1's own rendering, which reads resource values as `k8s.Quantity`.
+ */
+export function limitEphemeralStorage(workload: ApiObject, containers: number, request: Size, limit: Size): void {
+  for (let index = 0; index < containers; index++) {
+    const resources = `/spec/template/spec/containers/${index}/resources`;
+    workload.addJsonPatch(JsonPatch.add(`${resources}/requests/ephemeral-storage`, k8s.Quantity.fromString(`${request.toMebibytes()}Mi`)));
+    workload.addJsonPatch(JsonPatch.add(`${resources}/limits/ephemeral-storage`, k8s.Quantity.fromString(`${limit.toMebibytes()}Mi`)));
+  }
 }

@@ -84,3 +84,15 @@ export function canaryDuration(scope: IConstruct, field: string, value: Duration
   const seconds = total % 60;
   return `${minutes ? `${minutes}m` : ''}${seconds || !minutes ? `${seconds}s` : ''}`;
 }
+
+/**
+ * Renders a duration for an Istio field (route timeout, retry perTryTimeout, outlier detection):
+ * whole seconds as `30s`, anything finer as milliseconds, `250ms`.
+ */
+export function istioDuration(scope: IConstruct, field: string, value: Duration, minMillis = 1): string {
+  const ms = value instanceof Duration ? value.toMilliseconds() : NaN;
+  if (!Number.isInteger(ms) || ms < minMillis) {
+    throw invalidProp(scope, field, value, `use a whole number of milliseconds, at least ${minMillis}ms, e.g. Duration.seconds(30).`);
+  }
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
