@@ -137,17 +137,27 @@ function stagedManifests(stage, { allowMetadata }) {
   return files;
 }
 
-/** Keeps a copy of a good dist/, with each file's SHA-1, for `npx cdk8s synth` to restore. */
-/** @param {string} dir */
-function rememberGood(dir) {
+/**
+ * Keeps a copy of a good dist/, with each file's SHA-1, for `npx cdk8s synth` to restore. The copy
+ * is made of hard links where it can be: synth replaces files in dist/ by renaming new ones over
+ * them, which leaves the linked ones as they were (and a file edited in place fails its hash, so it
+ * is never restored).
+ * @param {string} dir
+ * @param {Record<string, string>} hashes the SHA-1 of each manifest in `dir`
+ */
+function rememberGood(dir, hashes) {
   const staged = `${LAST_GOOD}.${process.pid}`;
   fs.rmSync(staged, { recursive: true, force: true });
   fs.mkdirSync(staged, { recursive: true });
   const files = {};
-  for (const file of fs.readdirSync(dir).filter((name) => MANIFEST.test(name))) {
-    const bytes = fs.readFileSync(path.join(dir, file));
-    fs.writeFileSync(path.join(staged, file), bytes);
-    files[file] = sha1(bytes);
+  for (const [file, hash] of Object.entries(hashes)) {
+    if (!MANIFEST.test(file)) continue;
+    try {
+      fs.linkSync(path.join(dir, file), path.join(staged, file));
+    } catch {
+      fs.copyFileSync(path.join(dir, file), path.join(staged, file));
+    }
+    files[file] = hash;
   }
   fs.writeFileSync(path.join(staged, LAST_GOOD_INDEX), JSON.stringify(files));
   fs.rmSync(LAST_GOOD, { recursive: true, force: true });
@@ -280,11 +290,13 @@ function synthToDist(options) {
         reportFailure(error, fs.existsSync(OUTDIR) ? 'dist/ was left as it was.' : 'nothing was written.');
         return;
       }
+      let hashes;
       try {
-        const { foreign } = publish(stage, OUTDIR, {
+        const { foreign, files: published } = publish(stage, OUTDIR, {
           state: stateOf(OUTDIR), force: options.force, forceHint: 'run npm run synth -- --force', label: 'dist/', looksSynthesized: (name) => MANIFEST.test(name), afterStep: failpoint,
         });
         if (foreign.length > 0) say(`synth: deleted from dist/ (--force): ${foreign.join(', ')}`);
+        hashes = published;
       } catch (error) {
         // The publish says what state dist/ is in; a half-done one is finished by the next synth.
         if (!isInterrupted(stateOf(OUTDIR))) fs.rmSync(stage, { recursive: true, force: true });
@@ -292,11 +304,11 @@ function synthToDist(options) {
         return;
       }
       try {
-        rememberGood(OUTDIR);
+        rememberGood(OUTDIR, hashes);
       } catch (error) {
         say(`synth: warning: could not keep a copy of dist/ for npx cdk8s synth to restore: ${describe(error)}`);
       }
-      say(`synth: ${files.map((file) => `dist/${file}`).join(', ')}`);
+      say(`synth: ${files.length <= 3 ? files.map((file) => `dist/${file}`).join(', ') : `${files.length} manifests in dist/ (dist/${files[0]} ... dist/${files[files.length - 1]})`}`);
       if (outcome.exitCode) process.exitCode = outcome.exitCode;
     } finally {
       release();
@@ -315,10 +327,10 @@ function synthForCdk8sCli() {
       const failure = appFailure(outcome, stage);
       if (failure !== undefined) throw failure;
       stagedManifests(stage, { allowMetadata: true });
-      publish(stage, outdir, {
+      const { files } = publish(stage, outdir, {
         state: stateOf(outdir), label, looksSynthesized: (name) => MANIFEST.test(name) || name === 'construct-metadata.json',
       });
-      if (isDist) rememberGood(outdir);
+      if (isDist) rememberGood(outdir, files);
     } catch (error) {
       fs.rmSync(stage, { recursive: true, force: true });
       let kept = '';

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { apiObjectsOf, outputOf, RenderedApp, renderCharts, resolveDependencies } from './render';
+import { helpersFor, YamlWriter } from './yaml-writer';
 
 const rendering = new WeakMap<App, RenderedApp>();
 
@@ -21,6 +22,17 @@ const KNOWN_OUTPUT_TYPES: readonly YamlOutputType[] = [
   YamlOutputType.FILE_PER_RESOURCE,
   YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
 ];
+
+/** Options of `AppSynthesizer.synth`. */
+export interface AppSynthesizerOptions {
+  /**
+   * Threads that serialize YAML beside the main thread (YAML serialization is most of the cost of
+   * a large synth). The output is the same with any number.
+   *
+   * @default - one per other processor, up to 3, for apps of 1500 objects or more; none below
+   */
+  readonly helperThreads?: number;
+}
 
 /**
  * Synthesizes a cdk8s app in time linear in its charts and objects, with the output of
@@ -49,8 +61,13 @@ export class AppSynthesizer {
    * Writes the app's manifests to `app.outdir`, as `app.synth()` does.
    *
    * @param app the app to synthesize
+   * @param options how to synthesize it
    */
-  public static synth(app: App): void {
+  public static synth(app: App, options: AppSynthesizerOptions = {}): void {
+    const helperThreads = options.helperThreads;
+    if (helperThreads !== undefined && (!Number.isInteger(helperThreads) || helperThreads < 0 || helperThreads > 64)) {
+      throw new Error(`AppSynthesizer.synth: helperThreads is ${JSON.stringify(helperThreads)}; use a whole number from 0 to 64.`);
+    }
     const recordConstructMetadata = recordsConstructMetadata(app);
     if (recordConstructMetadata === undefined || !KNOWN_OUTPUT_TYPES.includes(app.yamlOutputType)) {
       process.emitWarning(`this cdk8s (output type ${JSON.stringify(app.yamlOutputType)}) is not one AppSynthesizer knows; synthesizing with app.synth(), whose cost grows with the square of the number of charts.`, { code: 'FLAGGER_CDK8S_SYNTH_FALLBACK' });
@@ -58,11 +75,17 @@ export class AppSynthesizer {
       return;
     }
     fs.mkdirSync(app.outdir, { recursive: true });
-    const rendered = renderValidated(app);
-    const output = outputOf(rendered)!;
-    for (const folder of output.folders) fs.mkdirSync(path.join(app.outdir, folder), { recursive: true });
-    for (const { file, objects } of output.files) Yaml.save(path.join(app.outdir, file), objects.map((object) => object.json));
-    if (recordConstructMetadata) writeConstructMetadata(app, rendered);
+    const nodes = app.node.findAll();
+    const writer = new YamlWriter(helperThreads ?? helpersFor(nodes.filter((node) => node instanceof ApiObject).length));
+    try {
+      const rendered = renderValidated(app, nodes);
+      const output = outputOf(rendered)!;
+      for (const folder of output.folders) fs.mkdirSync(path.join(app.outdir, folder), { recursive: true });
+      writer.write(output.files.map(({ file, objects }) => ({ path: path.join(app.outdir, file), docs: objects.map((object) => object.json) })));
+      if (recordConstructMetadata) writeConstructMetadata(app, rendered);
+    } finally {
+      writer.close();
+    }
   }
 
   /**
@@ -71,7 +94,7 @@ export class AppSynthesizer {
    * @param app the app to synthesize
    */
   public static synthYaml(app: App): string {
-    const rendered = renderValidated(app);
+    const rendered = renderValidated(app, app.node.findAll());
     return Yaml.stringify(...rendered.charts.flatMap((chart) => chart.objects.map((object) => object.json)));
   }
 }
@@ -81,8 +104,7 @@ export class AppSynthesizer {
  * construct once, with the rendered objects at hand. When rendering throws, the validations run
  * first, so that an invalid construct is reported as `app.synth()` reports it.
  */
-function renderValidated(app: App): RenderedApp {
-  const nodes = app.node.findAll();
+function renderValidated(app: App, nodes: readonly IConstruct[]): RenderedApp {
   const hasDependantCharts = resolveDependencies(app, nodes);
   let rendered: RenderedApp;
   try {

@@ -1,1 +1,1 @@
-export { AppSynthesizer } from './app-synthesizer';
+export { AppSynthesizer, AppSynthesizerOptions } from './app-synthesizer';

@@ -43,13 +43,24 @@ function readJson(file) {
 }
 
 /**
- * What the last synth wrote into the output folder, file name to SHA-1; undefined without a record.
+ * What the last synth wrote into the output folder: file name to SHA-1, and to its stat right after
+ * the publish (so an unchanged file need not be read again); undefined without a record.
  * @param {string} state
- * @returns {Record<string, string> | undefined}
+ * @returns {{ files: Record<string, string>, stats: Record<string, string> } | undefined}
  */
 function readRecord(state) {
   const record = readJson(path.join(state, RECORD));
-  return record && typeof record.files === 'object' ? record.files : undefined;
+  return record && typeof record.files === 'object' ? { files: record.files, stats: record.stats ?? {} } : undefined;
+}
+
+/**
+ * A file's identity as stat tells it. Another write can share it only within the clock tick of
+ * synth's own rename, which a person editing a file cannot hit; then the content hash decides.
+ * @param {string} file
+ */
+function statKey(file) {
+  const stat = fs.statSync(file, { bigint: true });
+  return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
 }
 
 /** @param {string} outdir */
@@ -71,9 +82,10 @@ function foreignEntries(outdir, state, looksSynthesized) {
     if (!entry.isFile()) {
       foreign.push(`${entry.name}${entry.isDirectory() ? '/' : ''}`);
     } else if (record) {
-      const hash = record[entry.name];
+      const file = path.join(outdir, entry.name);
+      const hash = record.files[entry.name];
       if (hash === undefined) foreign.push(entry.name);
-      else if (sha1(fs.readFileSync(path.join(outdir, entry.name))) !== hash) foreign.push(`${entry.name} (changed since synth wrote it)`);
+      else if (record.stats[entry.name] !== statKey(file) && sha1(fs.readFileSync(file)) !== hash) foreign.push(`${entry.name} (changed since synth wrote it)`);
     } else if (!looksSynthesized(entry.name)) {
       foreign.push(entry.name);
     }
@@ -87,7 +99,7 @@ function foreignEntries(outdir, state, looksSynthesized) {
  * @param {string} stage
  * @param {string} outdir
  * @param {{ state: string, force?: boolean, forceHint?: string, label: string, looksSynthesized: (name: string) => boolean, afterStep?: (step: string) => void }} options
- * @returns {{ removed: string[], foreign: string[] }}
+ * @returns {{ removed: string[], foreign: string[], files: Record<string, string> }}
  */
 function publish(stage, outdir, { state, force = false, forceHint, label, looksSynthesized, afterStep = () => undefined }) {
   fs.mkdirSync(outdir, { recursive: true });
@@ -103,7 +115,7 @@ function publish(stage, outdir, { state, force = false, forceHint, label, looksS
   writeAtomically(path.join(state, JOURNAL), JSON.stringify(journal));
   afterStep('journal');
   applyJournal(state, journal, { label, afterStep });
-  return { removed: remove, foreign };
+  return { removed: remove, foreign, files };
 }
 
 /**
@@ -143,7 +155,8 @@ function applyJournal(state, journal, { label, afterStep = () => undefined }) {
     fs.rmSync(path.join(outdir, name), { recursive: true, force: true });
     afterStep(`remove:${name}`);
   }
-  writeAtomically(path.join(state, RECORD), JSON.stringify({ files: journal.files }));
+  const stats = Object.fromEntries(names.map((name) => [name, statKey(path.join(outdir, name))]));
+  writeAtomically(path.join(state, RECORD), JSON.stringify({ files: journal.files, stats }));
   afterStep('record');
   fs.rmSync(path.join(state, JOURNAL), { force: true });
   fs.rmSync(journal.stage, { recursive: true, force: true });
@@ -165,7 +178,7 @@ function finishInterrupted(state, label) {
   }
   if (!fs.existsSync(journal.stage) || !fs.existsSync(journal.outdir)) {
     // The staged files are gone; the ones already moved are synth's own, so record them.
-    const files = { ...(readRecord(state) ?? {}) };
+    const files = { ...(readRecord(state)?.files ?? {}) };
     for (const [name, hash] of Object.entries(journal.files)) files[name] = hash;
     writeAtomically(path.join(state, RECORD), JSON.stringify({ files }));
     fs.rmSync(journalFile, { force: true });
