@@ -8,6 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { bundle, checkCache, ROOT } = require('./bundle');
+const { synthScaling } = require('./bench-synth');
 
 const RUNS = Number(process.env.BENCH_RUNS || 10);
 const REFERENCE_DIR = path.join(ROOT, 'test', 'fixtures', 'reference', 'flagger-v1.44.0');
@@ -106,20 +107,13 @@ function cacheCheckCost(synthSeconds) {
 }
 
 function scaling() {
-  const entry = bundle('scripts/bench-scale.ts');
-  const counts = (process.env.BENCH_INSTANCES || '1,10,100,1000').split(',').map(Number);
-  console.log('\nsynthesis cost by chart instances (one fresh process each; time excludes Node start-up):');
-  console.log('  instances   objects      time   per instance   max RSS');
-  let first;
-  for (const instances of counts) {
-    const result = spawnSync(process.execPath, [entry], { encoding: 'utf8', env: { ...process.env, BENCH_INSTANCES: String(instances) } });
-    if (result.status !== 0) throw new Error(`scaling run with ${instances} instances failed: ${result.stderr}`);
-    const figures = JSON.parse(result.stdout);
-    first ??= figures;
-    const perInstance = figures.milliseconds / instances;
-    console.log(`  ${String(instances).padStart(9)} ${String(figures.objects).padStart(9)} ${`${figures.milliseconds.toFixed(0)} ms`.padStart(9)} ${`${perInstance.toFixed(1)} ms`.padStart(14)} ${`${figures.maxRssMiB.toFixed(0)} MiB`.padStart(9)}`
-      + `   (${(perInstance / (first.milliseconds / first.instances)).toFixed(2)}x the per-instance cost of ${first.instances})`);
-  }
+  const counts = (process.env.BENCH_CHARTS || '1,10,100,300,1000').split(',').map(Number);
+  synthScaling({
+    counts,
+    runs: Math.max(1, Math.min(RUNS, 3)),
+    upstreamMax: Number(process.env.BENCH_UPSTREAM_MAX || 300),
+    kustomizeMax: Number(process.env.BENCH_KUSTOMIZE_MAX || 300),
+  });
 }
 
 function doctor() {
