@@ -119,11 +119,81 @@ export interface LoadTesterServiceReference {
 }
 
 /**
+ * What every loadtester offers, deployed by this app (`LoadTester`) or shared by another team
+ * (`LoadTester.fromService`, `LoadTester.fromUrl`): the webhook builders that call it.
+ */
+export abstract class LoadTesterBase extends Construct implements ILoadTester {
+  /** The in-cluster URL Flagger's webhooks call, ending in "/". */
+  public abstract readonly url: string;
+  private servedNamespaces?: string[];
+
+  /**
+   * A `pre-rollout` webhook that posts to the canary Service and fails the rollout unless the
+   * response contains `expect`. It runs before any traffic is shifted.
+   */
+  public acceptanceTest(options: AcceptanceTestOptions = {}): ICanaryWebhook {
+    return webhooks.acceptanceTest(this.endpoint, options);
+  }
+
+  /**
+   * A `rollout` webhook that runs `hey` against the canary Service during the analysis, so the
+   * metrics have traffic to measure, and by default a `pre-rollout` warm-up that starts it one
+   * tick earlier. Its output goes to the loadtester's log (`logCmdOutput`).
+   */
+  public loadTest(options: LoadTestOptions = {}): ICanaryWebhook {
+    return webhooks.loadTest(this.endpoint, options);
+  }
+
+  /** A `confirm-rollout` webhook to one of the loadtester's gates: the canary is not scaled up until it opens. */
+  public confirmRollout(options: LoadTesterGateOptions = {}): ICanaryWebhook {
+    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_ROLLOUT, options, options.gate ?? LoadTesterGate.CHECK, 'rollout-gate');
+  }
+
+  /** A `confirm-traffic-increase` webhook to one of the loadtester's gates: each weight step waits for it. */
+  public confirmTrafficIncrease(options: LoadTesterGateOptions = {}): ICanaryWebhook {
+    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_TRAFFIC_INCREASE, options, options.gate ?? LoadTesterGate.CHECK, 'traffic-increase-gate');
+  }
+
+  /** A `confirm-promotion` webhook to one of the loadtester's gates: promotion waits for it, checks go on. */
+  public confirmPromotion(options: LoadTesterGateOptions = {}): ICanaryWebhook {
+    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_PROMOTION, options, options.gate ?? LoadTesterGate.CHECK, 'promotion-gate');
+  }
+
+  /** A `rollback` webhook to `/rollback/check`: the canary rolls back once an operator opens it. */
+  public rollbackGate(options: LoadTesterRollbackGateOptions = {}): ICanaryWebhook {
+    return webhooks.rollbackGate(this.endpoint, options);
+  }
+
+  /** A webhook of `type` that makes the loadtester run a command, e.g. `ghz` for a gRPC load test. */
+  public command(type: WebhookType, options: LoadTesterCommandOptions): ICanaryWebhook {
+    return webhooks.command(this.endpoint, type, options);
+  }
+
+  /**
+   * The shell command that performs `action` for the Canary `namespace/name` through this
+   * loadtester, e.g. opening its gate.
+   */
+  public abstract gateCommand(action: LoadTesterGateAction, canaryNamespace: string, canaryName: string): string;
+
+  /**
+   * The namespaces whose Canaries the loadtester serves, when known: a webhook for a Canary
+   * elsewhere is then refused at construction.
+   */
+  protected serveCanaryNamespaces(namespaces: string[]): void {
+    this.servedNamespaces = namespaces;
+  }
+
+  private get endpoint(): webhooks.LoadTesterEndpoint {
+    return { url: this.url, path: this.node.path, canaryNamespaces: this.servedNamespaces };
+  }
+}
+
+/**
  * Flagger's load tester: a Deployment and a Service, as in Flagger's `kustomize/tester`, locked down
  * with a NetworkPolicy, plus builders for the webhooks that call it. The webhooks' URLs come from
  * this construct's Service and from the Canary they are added to, so neither can be mistyped.
  */
-export class LoadTester extends Construct implements ILoadTester {
+export class LoadTester extends LoadTesterBase {
   /**
    * A loadtester another team runs, by the namespace and name of its Service. The Service is
    * recorded as an external object of the app, so the synth-time lint does not report it missing.
@@ -162,7 +232,6 @@ export class LoadTester extends Construct implements ILoadTester {
   public readonly service: kplus.Service;
   /** The namespaces whose Canaries it serves. */
   public readonly canaryNamespaces: string[];
-  private readonly endpoint: webhooks.LoadTesterEndpoint;
 
   constructor(scope: Construct, id: string, props: LoadTesterProps) {
     super(scope, id);
@@ -229,54 +298,12 @@ export class LoadTester extends Construct implements ILoadTester {
       throw invalidProp(this, 'networkPolicy', false, 'flaggerNamespace, flaggerPodLabels and istioNamespace only shape the NetworkPolicy; drop them, or keep networkPolicy on.');
     }
     props.namespace.addToNamespace(this);
-    this.endpoint = { url: this.url, path: this.node.path, canaryNamespaces: this.canaryNamespaces };
+    this.serveCanaryNamespaces(this.canaryNamespaces);
   }
 
   /** The in-cluster URL Flagger's webhooks call. */
   public get url(): string {
     return `http://${this.name}.${this.namespace}/`;
-  }
-
-  /**
-   * A `pre-rollout` webhook that posts to the canary Service and fails the rollout unless the
-   * response contains `expect`. It runs before any traffic is shifted.
-   */
-  public acceptanceTest(options: AcceptanceTestOptions = {}): ICanaryWebhook {
-    return webhooks.acceptanceTest(this.endpoint, options);
-  }
-
-  /**
-   * A `rollout` webhook that runs `hey` against the canary Service during the analysis, so the
-   * metrics have traffic to measure, and by default a `pre-rollout` warm-up that starts it one
-   * tick earlier. Its output goes to the loadtester's log (`logCmdOutput`).
-   */
-  public loadTest(options: LoadTestOptions = {}): ICanaryWebhook {
-    return webhooks.loadTest(this.endpoint, options);
-  }
-
-  /** A `confirm-rollout` webhook to one of the loadtester's gates: the canary is not scaled up until it opens. */
-  public confirmRollout(options: LoadTesterGateOptions = {}): ICanaryWebhook {
-    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_ROLLOUT, options, options.gate ?? LoadTesterGate.CHECK, 'rollout-gate');
-  }
-
-  /** A `confirm-traffic-increase` webhook to one of the loadtester's gates: each weight step waits for it. */
-  public confirmTrafficIncrease(options: LoadTesterGateOptions = {}): ICanaryWebhook {
-    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_TRAFFIC_INCREASE, options, options.gate ?? LoadTesterGate.CHECK, 'traffic-increase-gate');
-  }
-
-  /** A `confirm-promotion` webhook to one of the loadtester's gates: promotion waits for it, checks go on. */
-  public confirmPromotion(options: LoadTesterGateOptions = {}): ICanaryWebhook {
-    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_PROMOTION, options, options.gate ?? LoadTesterGate.CHECK, 'promotion-gate');
-  }
-
-  /** A `rollback` webhook to `/rollback/check`: the canary rolls back once an operator opens it. */
-  public rollbackGate(options: LoadTesterRollbackGateOptions = {}): ICanaryWebhook {
-    return webhooks.rollbackGate(this.endpoint, options);
-  }
-
-  /** A webhook of `type` that makes the loadtester run a command, e.g. `ghz` for a gRPC load test. */
-  public command(type: WebhookType, options: LoadTesterCommandOptions): ICanaryWebhook {
-    return webhooks.command(this.endpoint, type, options);
   }
 
   /**
@@ -320,43 +347,14 @@ export class LoadTester extends Construct implements ILoadTester {
   }
 }
 
-class ImportedLoadTester extends Construct implements ILoadTester {
+class ImportedLoadTester extends LoadTesterBase {
   public readonly url: string;
-  private readonly endpoint: webhooks.LoadTesterEndpoint;
 
   constructor(scope: Construct, id: string, resolve: (self: IConstruct) => { url: string; canaryNamespaces?: string[] }) {
     super(scope, id);
     const { url, canaryNamespaces } = resolve(this);
     this.url = url;
-    this.endpoint = { url, path: this.node.path, canaryNamespaces };
-  }
-
-  public acceptanceTest(options: AcceptanceTestOptions = {}): ICanaryWebhook {
-    return webhooks.acceptanceTest(this.endpoint, options);
-  }
-
-  public loadTest(options: LoadTestOptions = {}): ICanaryWebhook {
-    return webhooks.loadTest(this.endpoint, options);
-  }
-
-  public confirmRollout(options: LoadTesterGateOptions = {}): ICanaryWebhook {
-    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_ROLLOUT, options, options.gate ?? LoadTesterGate.CHECK, 'rollout-gate');
-  }
-
-  public confirmTrafficIncrease(options: LoadTesterGateOptions = {}): ICanaryWebhook {
-    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_TRAFFIC_INCREASE, options, options.gate ?? LoadTesterGate.CHECK, 'traffic-increase-gate');
-  }
-
-  public confirmPromotion(options: LoadTesterGateOptions = {}): ICanaryWebhook {
-    return webhooks.gate(this.endpoint, WebhookType.CONFIRM_PROMOTION, options, options.gate ?? LoadTesterGate.CHECK, 'promotion-gate');
-  }
-
-  public rollbackGate(options: LoadTesterRollbackGateOptions = {}): ICanaryWebhook {
-    return webhooks.rollbackGate(this.endpoint, options);
-  }
-
-  public command(type: WebhookType, options: LoadTesterCommandOptions): ICanaryWebhook {
-    return webhooks.command(this.endpoint, type, options);
+    if (canaryNamespaces) this.serveCanaryNamespaces(canaryNamespaces);
   }
 
   public gateCommand(action: LoadTesterGateAction, canaryNamespace: string, canaryName: string): string {
