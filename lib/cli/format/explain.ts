@@ -5,15 +5,15 @@
  * they stay copy-pasteable.
  */
 import { checkLine } from '../../doctor/explain/json';
-import { CanaryReport, ExplainReport, Problem, Run, TimelineItem } from '../../doctor/explain/report';
+import { CanaryReport, EARLIER_RUNS, ExplainReport, Problem, Run, TIMELINE_ENDS, TimelineItem } from '../../doctor/explain/report';
 import { LogEntry } from '../../doctor/input/logs';
 import { plural } from '../../doctor/util/text';
 import { wrapWords } from './wrap';
 
-/** Longest timeline printed in full; longer ones keep their start and end. */
-const MAX_TIMELINE = 40;
-/** Earlier runs listed before the last one's timeline. */
-const MAX_EARLIER_RUNS = 10;
+/** Longest timeline printed in full; longer ones keep their start and end (what a streamed report keeps). */
+const MAX_TIMELINE = 2 * TIMELINE_ENDS;
+/** Earlier runs listed before the last one's timeline (what a streamed report keeps). */
+const MAX_EARLIER_RUNS = EARLIER_RUNS;
 
 const OUTCOME_LABEL: Record<string, string> = {
   'promoted': 'PROMOTED',
@@ -29,7 +29,7 @@ const OUTCOME_LABEL: Record<string, string> = {
 export function formatReport(report: ExplainReport): string {
   const out: string[] = [...wrapWords(summaryLine(report), '', '  '), ''];
   const clock = clockFormat(report);
-  if (report.messages.length === 0) {
+  if (report.recognised === 0) {
     out.push('No Flagger messages recognised. flagger-doctor explain reads the output of:');
     out.push('  kubectl -n istio-system logs deploy/flagger');
     out.push('  kubectl -n <namespace> describe canary <name>');
@@ -50,7 +50,7 @@ function summaryLine(report: ExplainReport): string {
   const { empty, malformed, unrecognised, total, structure } = report.skipped;
   const duplicates = report.duplicates > 0 ? ` (and ${report.duplicates} repeated in another input, counted once)` : '';
   const read = structure > 0 ? `; ${plural(structure, 'line')} of kubectl's table headers and describe fields read` : '';
-  return `Read ${plural(report.lines, 'line')}: ${plural(report.messages.length, 'Flagger message')} recognised${duplicates}, ${total} skipped `
+  return `Read ${plural(report.lines, 'line')}: ${plural(report.recognised, 'Flagger message')} recognised${duplicates}, ${total} skipped `
     + `(${empty} empty, ${malformed} malformed, ${unrecognised} unrecognised)${read}.`;
 }
 
@@ -62,7 +62,8 @@ function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string):
   const earlier = runs.slice(0, -1);
   if (earlier.length > 0) {
     out.push('', '  Earlier in the input');
-    if (earlier.length > MAX_EARLIER_RUNS) out.push(`    ... ${earlier.length - MAX_EARLIER_RUNS} earlier run(s) ...`);
+    const hidden = earlier.length - MAX_EARLIER_RUNS + (canary.omittedRuns ?? 0);
+    if (hidden > 0) out.push(`    ... ${hidden} earlier run(s) ...`);
     for (const run of earlier.slice(-MAX_EARLIER_RUNS)) {
       const label = run.number === 0 ? 'Before the first new revision' : `Run ${run.number}`;
       // A run that had not ended when the next revision arrived was replaced by it.
@@ -73,7 +74,7 @@ function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string):
   const last = runs[runs.length - 1];
   if (last) {
     out.push('', `  Timeline (${runLabel(last)})`);
-    out.push(...formatTimeline(last.items, clock));
+    out.push(...formatTimeline(last.items, last.omitted ?? 0, clock));
   }
   if (canary.problems.length > 0) {
     canary.problems.forEach((problem, index) => out.push('', ...formatProblem(problem, index + 1, canary.problems.length, clock)));
@@ -87,11 +88,13 @@ function runLabel(run: Run): string {
   return run.number === 0 ? 'before the first new revision in the input' : `run ${run.number}`;
 }
 
-function formatTimeline(items: readonly TimelineItem[], clock: (entry: LogEntry) => string): string[] {
-  const shown = items.length > MAX_TIMELINE ? [...items.slice(0, MAX_TIMELINE / 2), undefined, ...items.slice(-MAX_TIMELINE / 2)] : items;
+/** The timeline, its start and end when it is long; `omitted` items between them were not kept. */
+function formatTimeline(items: readonly TimelineItem[], omitted: number, clock: (entry: LogEntry) => string): string[] {
+  const total = items.length + omitted;
+  const shown = total > MAX_TIMELINE ? [...items.slice(0, MAX_TIMELINE / 2), undefined, ...items.slice(-MAX_TIMELINE / 2)] : items;
   const width = Math.max(...items.map((item) => clock(item.first).length));
   return shown.flatMap((item) => {
-    if (!item) return [`    ${' '.repeat(width)}  ... ${items.length - MAX_TIMELINE} more line(s) ...`];
+    if (!item) return [`    ${' '.repeat(width)}  ... ${total - MAX_TIMELINE} more line(s) ...`];
     const repeat = item.repeat > 1 ? ` (${item.repeat}x)` : '';
     let text = item.first.combined ? `${item.headline} (from a combined event)` : item.headline;
     if (item.failedChecks) {
@@ -142,9 +145,8 @@ function formatProblem(problem: Problem, index: number, total: number, clock: (e
 
 /** Times as HH:MM:SS when every time is on one day, with the date otherwise; events by age; else the line. */
 function clockFormat(report: ExplainReport): (entry: LogEntry) => string {
-  const days = new Set(report.messages.map((m) => m.entry.time?.slice(0, 10)).filter((day) => day !== undefined));
   return (entry) => {
-    if (entry.time) return days.size <= 1 ? entry.time.slice(11, 19) : `${entry.time.slice(0, 10)} ${entry.time.slice(11, 19)}`;
+    if (entry.time) return report.multiDay ? `${entry.time.slice(0, 10)} ${entry.time.slice(11, 19)}` : entry.time.slice(11, 19);
     if (entry.age !== undefined) return `${entry.age.replace(/\s.*$/, '')} ago`;
     return `line ${entry.line}`;
   };

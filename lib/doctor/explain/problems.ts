@@ -1,53 +1,85 @@
 /**
- * A canary's distinct problems: its messages grouped by family and key, what counted towards the last
- * run's failure first, with notes from the rest of the input (a transient, a wait that resolved itself,
- * load tests failing in the same input).
+ * Distinct problems: messages grouped by family and key as they arrive, each group remembering its first
+ * and last message and how often it was seen (never every message); then ordered, what counted towards
+ * the last run's failure first, with notes from the rest of the input (a transient, a wait that resolved
+ * itself, load tests failing in the same input).
  */
-import { isEvent, LogEntry } from '../input/logs';
-import { ExplainedMessage, Problem } from './report';
-import { isAdvance } from './roles';
+import { Problem } from './report';
+import { StoryMessage } from './runs';
 
-/**
- * The messages a canary's problems are counted from. Flagger logs every event it records, so when the
- * input has the canary's logs, its events would count the same halts twice: they only add problems the
- * logs do not show (logs that start later, or a Flagger pod that restarted).
- */
-export function problemMessages(messages: readonly ExplainedMessage[]): readonly ExplainedMessage[] {
-  const logs = messages.filter((m) => !isEvent(m.entry));
-  if (logs.length === 0 || logs.length === messages.length) return messages;
-  const inLogs = new Set(logs.map((m) => m.problemKey));
-  return [...logs, ...messages.filter((m) => isEvent(m.entry) && !inLogs.has(m.problemKey))];
+interface Group {
+  readonly first: StoryMessage;
+  last: StoryMessage;
+  occurrences: number;
+  /** Whether a message of the group differs in text from the first (measured values). */
+  differ: boolean;
 }
 
-/** The first message's headline, or what they measured when their values differ. */
-function problemHeadline(list: readonly ExplainedMessage[]): string {
-  const { spec, context } = list[0];
-  const differ = list.some((message) => message.entry.message !== list[0].entry.message);
-  return differ && spec.grouped ? spec.grouped.headline(context) : list[0].headline;
-}
+/** The problems of one stream of messages (a canary's logs, its events, or Flagger's own messages). */
+export class ProblemCollector {
+  private readonly groups = new Map<string, Group>();
 
-export function problemsOf(messages: readonly ExplainedMessage[], counted: ReadonlySet<string>): Problem[] {
-  const groups = new Map<string, ExplainedMessage[]>();
-  for (const message of messages) {
-    if (message.spec.kind === 'progress' || message.spec.inVerdict) continue;
-    const key = message.problemKey;
-    const list = groups.get(key);
-    if (list) list.push(message);
-    else groups.set(key, [message]);
+  /** Adds a message in input order. */
+  add(message: StoryMessage): void {
+    if (message.spec.kind === 'progress' || message.spec.inVerdict) return;
+    const group = this.groups.get(message.problemKey);
+    const count = Math.max(1, message.entry.count);
+    if (!group) {
+      this.groups.set(message.problemKey, { first: message, last: message, occurrences: count, differ: false });
+      return;
+    }
+    group.last = message;
+    group.occurrences += count;
+    if (message.entry.message !== group.first.entry.message) group.differ = true;
   }
-  const problems = [...groups.entries()].map(([key, list]): Problem => ({
-    id: list[0].spec.id,
-    kind: list[0].spec.kind,
-    headline: problemHeadline(list).replace(/^halt: /, ''),
-    example: list[0],
-    occurrences: list.reduce((sum, m) => sum + Math.max(1, m.entry.count), 0),
-    first: list[0].entry,
-    last: list[list.length - 1].entry,
-    counted: counted.has(key),
-    notes: [],
-  }));
-  // What made the last run fail comes first, then the rest in order of appearance.
+
+  has(key: string): boolean {
+    return this.groups.has(key);
+  }
+
+  get size(): number {
+    return this.groups.size;
+  }
+
+  /** The problems, in order of first appearance; `skip` leaves out keys another stream already has. */
+  problems(counted: ReadonlySet<string>, skip?: ProblemCollector): Problem[] {
+    const problems: Problem[] = [];
+    const groups = [...this.groups.entries()].sort(([, a], [, b]) => a.first.seq - b.first.seq);
+    for (const [key, group] of groups) {
+      if (skip?.has(key)) continue;
+      const { first, last } = group;
+      const headline = group.differ && first.spec.grouped ? first.spec.grouped.headline(first.context) : first.headline;
+      problems.push({
+        id: first.spec.id,
+        kind: first.spec.kind,
+        headline: headline.replace(/^halt: /, ''),
+        example: first,
+        occurrences: group.occurrences,
+        first: first.entry,
+        last: last.entry,
+        counted: counted.has(key),
+        notes: [],
+      });
+    }
+    return problems;
+  }
+
+  /** Where the last message of a problem sits in this stream's story, once the story is built. */
+  lastPosition(key: string): number | undefined {
+    return this.groups.get(key)?.last.storyPos;
+  }
+}
+
+/** What counted towards the last run's failure comes first, then the rest in order of appearance. */
+export function countedFirst(problems: readonly Problem[]): Problem[] {
   return [...problems].sort((a, b) => Number(b.counted) - Number(a.counted));
+}
+
+/** The story a canary's runs were built from: which messages belong to it, and where it last advanced. */
+export interface StoryFacts {
+  /** Where the problem's last message sits in the story; undefined when it is not part of it. */
+  readonly positionOf: (problem: Problem) => number | undefined;
+  readonly lastAdvance: number;
 }
 
 /**
@@ -56,24 +88,23 @@ export function problemsOf(messages: readonly ExplainedMessage[], counted: Reado
  * wait that was followed by progress resolved itself, and failing load tests
  * in the same input confirm the first cause of "no values found".
  */
-export function withNotes(problems: readonly Problem[], story: readonly ExplainedMessage[]): Problem[] {
-  const indexOf = (entry: LogEntry): number => story.findIndex((m) => m.entry === entry);
-  const advancedAfter = (entry: LogEntry): boolean => {
-    const start = indexOf(entry);
-    return start >= 0 && story.slice(start + 1).some((m) => isAdvance(m.spec));
+export function withNotes(problems: readonly Problem[], story: StoryFacts): Problem[] {
+  const advancedAfter = (problem: Problem): boolean => {
+    const position = story.positionOf(problem);
+    return position !== undefined && story.lastAdvance > position;
   };
   const loadProblems = problems.filter((p) => p.example.spec.failsLoadTest);
   const annotated = problems.map((problem): Problem => {
     const notes: string[] = [];
     if (problem.example.spec.findsNoTraffic) {
-      if (problem.occurrences === 1 && advancedAfter(problem.last)) {
+      if (problem.occurrences === 1 && advancedAfter(problem)) {
         notes.push('Seen once, and the analysis advanced afterwards: most likely the transient on the first tick (the last cause). Nothing to fix unless it repeats.');
       }
       for (const load of loadProblems) {
         notes.push(`The same input shows the load test failing (${load.headline}): that confirms the first cause, no load traffic.`);
       }
     }
-    if (problem.example.spec.role === 'readiness' && advancedAfter(problem.last)) {
+    if (problem.example.spec.role === 'readiness' && advancedAfter(problem)) {
       notes.push('The rollout advanced after this, so the workload became ready: a normal wait, nothing to fix.');
     }
     return notes.length > 0 ? { ...problem, notes } : problem;

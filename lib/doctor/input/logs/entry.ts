@@ -60,12 +60,17 @@ export interface SkippedCounts {
   readonly structure: number;
 }
 
-export interface ParsedLog {
-  readonly entries: LogEntry[];
+/** What reading one input gives besides its entries: how many lines it had, and what became of them. */
+export interface LogSummary {
   /** Number of lines read. */
   readonly lines: number;
   readonly skipped: SkippedCounts;
   readonly describedCanaries: DescribedCanary[];
+}
+
+/** One input, read whole: its entries and its summary. */
+export interface ParsedLog extends LogSummary {
+  readonly entries: LogEntry[];
 }
 
 /** An entry of a Kubernetes event (kubectl describe or get events), as opposed to a log line. */

@@ -1,6 +1,6 @@
 /** The state of one input's parse, shared by the readers of each format. */
 import type { EventColumns } from './events';
-import { DescribedCanary, LogEntry, ParsedLog } from './entry';
+import { DescribedCanary, LogEntry, LogSummary } from './entry';
 
 /** The table the lines are in: the Events of `kubectl describe`, a `kubectl get events` table, or none. */
 export type Section = 'none' | 'describe-events' | 'events-table';
@@ -8,7 +8,6 @@ export type Section = 'none' | 'describe-events' | 'events-table';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class ParseState {
-  readonly entries: LogEntry[] = [];
   /** The canaries of `kubectl describe` output, the last one being read. */
   readonly described: Array<Mutable<DescribedCanary>> = [];
   empty = 0;
@@ -20,15 +19,14 @@ export class ParseState {
   /** In the Status of a described canary. */
   inStatus = false;
 
-  constructor(private readonly file: string | undefined) {}
+  constructor(private readonly sink: (entry: LogEntry) => void, private readonly file: string | undefined) {}
 
   push(entry: Omit<LogEntry, 'file'>): void {
-    this.entries.push(this.file === undefined ? entry : { ...entry, file: this.file });
+    this.sink(this.file === undefined ? entry : { ...entry, file: this.file });
   }
 
-  result(lines: number): ParsedLog {
+  summary(lines: number): LogSummary {
     return {
-      entries: this.entries,
       lines,
       skipped: { empty: this.empty, malformed: this.malformed, structure: this.structure },
       describedCanaries: this.described.map((canary) => ({ ...canary })),
