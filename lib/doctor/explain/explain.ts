@@ -16,6 +16,7 @@ export function explain(inputs: readonly ParsedLog[], options: ExplainOptions = 
   const session = new ExplainSession(options, { keepMessages: true, limits: UNLIMITED });
   for (const parsed of inputs) {
     const input = session.startInput();
+    for (const fact of parsed.facts) session.fact(fact);
     for (const entry of parsed.entries) session.add(entry, input);
     session.endInput(parsed);
   }
@@ -39,7 +40,7 @@ export async function explainStream(
   const session = new ExplainSession(options, { limits: STREAMING, ...hooks });
   for await (const source of sources) {
     const input = session.startInput();
-    const parser = new LogParser((entry) => session.add(entry, input), source.name);
+    const parser = new LogParser((entry) => session.add(entry, input), source.name, (fact) => session.fact(fact));
     const reader = new LineReader((line) => parser.read(line));
     for await (const piece of source.pieces) reader.push(piece);
     reader.end();

@@ -30,6 +30,7 @@ export class Matcher {
 
 /** What every message with the same canary and text shares: its context, headline and key, and its diagnosis once built. */
 interface Shared {
+  readonly match: MatchedMessage;
   readonly spec: MessageSpec;
   readonly context: DiagnosisContext;
   readonly headline: string;
@@ -44,6 +45,10 @@ const SHARED_CACHE = 4096;
 /** Builds the messages' contexts, and their diagnoses and evidence when they are read. */
 export class Diagnoser {
   private readonly shared = new Map<string, Shared>();
+  /** The target workload of each canary, as its messages name it (`Scaling up my-app-deploy.prod`). */
+  private readonly targets = new Map<string, string>();
+  /** Flagger's -mesh-provider, as its start-up line names it: the provider of canaries the manifests say nothing of. */
+  private meshProvider?: string;
 
   constructor(private readonly settings: ClusterSettings, private readonly xref: CrossReference | undefined) {}
 
@@ -51,7 +56,7 @@ export class Diagnoser {
     // The fields come from the text, so canary and text identify the diagnosis.
     const identity = `${key ?? ''}\n${entry.message}`;
     let shared = this.shared.get(identity);
-    if (!shared) {
+    if (!shared || this.outdated(shared, key)) {
       shared = this.build(match, key);
       if (this.shared.size >= SHARED_CACHE) this.shared.clear();
       this.shared.set(identity, shared);
@@ -59,10 +64,46 @@ export class Diagnoser {
     return new Message(entry, shared, key, seq, this);
   }
 
+  /**
+   * Remembers the workload a canary's message names as its target: every diagnosis of the canary uses
+   * it in its commands, where the target's name differs from the Canary's.
+   */
+  learnTarget(key: string, match: MatchedMessage): void {
+    const named = match.fields.target ? splitCanaryRef(match.fields.target).name : undefined;
+    if (named && !named.endsWith('-primary') && !this.targets.has(key)) this.targets.set(key, named);
+  }
+
+  /** Remembers the provider Flagger's start-up line names (`mesh provider istio`). */
+  learnMeshProvider(match: MatchedMessage): void {
+    if (match.fields.provider) this.meshProvider = match.fields.provider;
+  }
+
+  /** The message rebuilt with what is known now: a target or a provider learned after it arrived. */
+  refreshed(message: StoryMessage): StoryMessage {
+    const shared = (message as Message).sharedRecord;
+    if (!shared || !this.outdated(shared, message.canaryKey)) return message;
+    const rebuilt = new Message(message.entry, this.build(shared.match, message.canaryKey), message.canaryKey, message.seq, this);
+    rebuilt.storyPos = message.storyPos;
+    return rebuilt;
+  }
+
+  /** Whether a context was built before its canary's target or Flagger's provider was known. */
+  private outdated(shared: Shared, key: string | undefined): boolean {
+    return shared.context.target !== this.targetOf(shared.match, key) || (this.meshProvider !== undefined && shared.context.fields.provider === undefined);
+  }
+
+  /** The target for a message's context: the one it names, the manifests' targetRef, the one its canary's messages name, or the canary's name. */
+  private targetOf(match: MatchedMessage, key: string | undefined): string {
+    if (match.fields.target) return splitCanaryRef(match.fields.target).name;
+    const ref = key ? splitCanaryRef(key) : undefined;
+    const facts = ref ? this.xref?.canary(ref.name, ref.namespace) : undefined;
+    return facts?.target ?? (key ? this.targets.get(key) : undefined) ?? ref?.name ?? '<target>';
+  }
+
   private build(match: MatchedMessage, key: string | undefined): Shared {
     const ref = key ? splitCanaryRef(key) : undefined;
     const facts = ref ? this.xref?.canary(ref.name, ref.namespace) : undefined;
-    const target = match.fields.target ? splitCanaryRef(match.fields.target).name : facts?.target ?? ref?.name ?? '<target>';
+    const target = this.targetOf(match, key);
     const base: DiagnosisContext = {
       canary: ref?.name ?? '<canary>',
       namespace: ref?.namespace ?? facts?.namespace ?? '<namespace>',
@@ -70,8 +111,11 @@ export class Diagnoser {
       ...this.settings,
       fields: match.fields,
     };
-    const context: DiagnosisContext = this.xref ? { ...base, fields: { ...this.xref.fields(match.spec, base), ...match.fields } } : base;
+    // What the message says wins over the manifests, and those over Flagger's start-up line.
+    const learned: Record<string, string> = this.meshProvider ? { provider: this.meshProvider } : {};
+    const context: DiagnosisContext = { ...base, fields: { ...learned, ...(this.xref ? this.xref.fields(match.spec, base) : {}), ...match.fields } };
     return {
+      match,
       spec: match.spec,
       context,
       headline: match.spec.headline(context),
@@ -102,6 +146,10 @@ class Message implements StoryMessage {
     private readonly diagnoser: Diagnoser,
   ) {}
 
+  get sharedRecord(): Shared {
+    return this.shared;
+  }
+
   get spec(): MessageSpec {
     return this.shared.spec;
   }
@@ -128,7 +176,9 @@ class Message implements StoryMessage {
 }
 
 /** Which canary an entry is about: the input's own canary field first, then the names inside the message. */
-export function canaryOf(entry: LogEntry, fields: Readonly<Record<string, string>>): { name?: string; namespace?: string } {
+export function canaryOf(entry: LogEntry, match: MatchedMessage): { name?: string; namespace?: string } {
+  const { fields } = match;
+  if (match.spec.scope === 'flagger') return {};
   if (entry.canary) return { name: entry.canary, namespace: entry.namespace };
   // Controller errors name the canary by its work-queue key, `namespace/name`.
   const syncKey = /^([a-z0-9-]+)\/(.+)$/.exec(fields.syncKey ?? '');
@@ -137,7 +187,8 @@ export function canaryOf(entry: LogEntry, fields: Readonly<Record<string, string
     const value = fields[field];
     if (value && value.includes('.')) {
       const ref = splitCanaryRef(value);
-      return { name: field === 'ref' ? ref.name : ref.name.replace(/-primary$/, ''), namespace: ref.namespace };
+      // A target or object named after the canary: its primary, its -canary Service, or the workload itself.
+      return { name: field === 'ref' ? ref.name : ref.name.replace(field === 'object' ? /-(?:primary|canary)$/ : /-primary$/, ''), namespace: ref.namespace };
     }
   }
   if (fields.primary && fields.ns) return { name: fields.primary.replace(/-primary$/, ''), namespace: fields.ns };

@@ -360,7 +360,7 @@ function inTimeOrder(logs: readonly StoryMessage[]): StoryMessage[] {
 
 /** Messages Flagger repeats on every tick while the condition lasts (halts, gates, readiness waits). */
 function repeatsWithinRun(message: ExplainedMessage): boolean {
-  return message.spec.countsAsFailedCheck === true || message.spec.role === 'wait' || isBlocking(message.spec);
+  return message.spec.countsAsFailedCheck === true || message.spec.everyTick === true || message.spec.role === 'wait' || isBlocking(message.spec);
 }
 
 /**

@@ -6,14 +6,15 @@
  * placed: they wait until the end.
  */
 import { FLAGGER_NAMESPACE, PROMETHEUS_NAMESPACE, PROMETHEUS_SERVICE } from '../flagger/defaults';
-import { DescribedCanary, isEvent, LogEntry, LogSummary, splitCanaryRef } from '../input/logs';
+import { DescribedCanary, isEvent, LogEntry, LogSummary, splitCanaryRef, WorkloadFact } from '../input/logs';
+import { BlockCanaries, CanaryRef, lostItsCanary } from './blocks';
+import { CanaryState } from './canary-state';
 import { MatchedMessage } from './catalogue';
 import { CanaryKeys, canaryOf, Diagnoser, eventIdentity, LogCopies, Matcher } from './match';
-import { countedFirst, ProblemCollector, withNotes } from './problems';
-import { CanaryReport, EARLIER_RUNS, ExplainedMessage, ExplainOptions, ExplainReport, Problem, TIMELINE_ENDS } from './report';
-import { isAdvance } from './roles';
-import { RunFolder, RunLimits, StoryMessage, StoryWindow } from './runs';
-import { verdictOf } from './verdict';
+import { ProblemCollector, ranked, Resolutions, withNotes } from './problems';
+import { EARLIER_RUNS, ExplainedMessage, ExplainOptions, ExplainReport, TIMELINE_ENDS } from './report';
+import { RunLimits, StoryMessage } from './runs';
+import { WorkloadFacts } from './workloads';
 
 /** How much the session may hold; Infinity holds everything. */
 export interface ExplainLimits extends RunLimits {
@@ -45,29 +46,12 @@ const CHECK_EVERY = 1024;
 /** Combined events that matched no message, kept to say that messages are missing; beyond this they are counted no more. */
 const MAX_UNRECOGNISED_COMBINED = 1000;
 
-interface PendingEvent {
+/** A recognised entry before it becomes a message. */
+interface Recognised {
   readonly entry: LogEntry;
   readonly match: MatchedMessage;
   readonly seq: number;
-}
-
-/** What the session gathers about one canary. */
-class CanaryState {
-  readonly logs: StoryWindow;
-  readonly events: StoryWindow;
-  readonly logFolder: RunFolder;
-  readonly eventFolder: RunFolder;
-  readonly logProblems = new ProblemCollector();
-  readonly eventProblems = new ProblemCollector();
-  readonly combined: LogEntry[] = [];
-
-  constructor(readonly key: string, readonly firstSeq: number, limits: ExplainLimits) {
-    this.logFolder = new RunFolder(limits);
-    this.eventFolder = new RunFolder(limits);
-    const advance = (message: StoryMessage): boolean => isAdvance(message.spec);
-    this.logs = new StoryWindow('logs', limits.window, (message, first) => this.logFolder.add(message, first), advance);
-    this.events = new StoryWindow('events', limits.window, (message, first) => this.eventFolder.add(message, first), advance);
-  }
+  readonly input: number;
 }
 
 export class ExplainSession {
@@ -76,9 +60,12 @@ export class ExplainSession {
   private readonly diagnoser: Diagnoser;
   private readonly keys = new CanaryKeys();
   private readonly copies = new LogCopies();
+  private readonly blocks = new BlockCanaries<Recognised>();
   private readonly canaries = new Map<string, CanaryState>();
   private readonly general = new ProblemCollector();
-  private readonly events: PendingEvent[] = [];
+  private readonly generalResolutions = new Resolutions();
+  private readonly workloads = new WorkloadFacts();
+  private readonly events: Recognised[] = [];
   private readonly unrecognisedCombined: LogEntry[] = [];
   private readonly described: DescribedCanary[] = [];
   /** Messages waiting to be handed on: once events arrive, what follows them waits for them. */
@@ -119,6 +106,12 @@ export class ExplainSession {
     this.malformed += summary.skipped.malformed;
     this.structure += summary.skipped.structure;
     this.described.push(...summary.describedCanaries);
+    for (const { item, ref } of this.blocks.endBlock()) this.acceptLog(item, ref);
+  }
+
+  /** What the input shows about a workload (a pod's status, an event of a pod). */
+  fact(fact: WorkloadFact): void {
+    this.workloads.add(fact);
   }
 
   add(entry: LogEntry, input: number): void {
@@ -127,19 +120,31 @@ export class ExplainSession {
       if (entry.combined && entry.canary && this.unrecognisedCombined.length < MAX_UNRECOGNISED_COMBINED) this.unrecognisedCombined.push(entry);
       return;
     }
-    this.recognisedLines++;
+    this.recognisedLines += entry.span ?? 1;
+    const recognised: Recognised = { entry, match, seq: this.seq++, input };
     if (isEvent(entry) && this.events.length < this.limits.events) {
-      this.events.push({ entry, match, seq: this.seq++ });
+      this.events.push(recognised);
       return;
     }
-    const ref = canaryOf(entry, match.fields);
+    const ref = canaryOf(entry, match);
+    for (const ready of this.blocks.next(recognised, input, entry, ref, lostItsCanary(entry, match, ref))) this.acceptLog(ready.item, ready.ref);
+  }
+
+  /** A log line with its canary: a copy of one already read, or a message. */
+  private acceptLog({ entry, match, seq, input }: Recognised, ref: CanaryRef): void {
     this.keys.learn(ref);
     const key = this.keys.key(ref);
     if (this.copies.isCopy(key, entry, input)) {
       this.duplicates++;
       return;
     }
-    this.accept(this.diagnoser.message(entry, match, key, this.seq++), true);
+    this.accept(this.message(entry, match, key, seq), true);
+  }
+
+  private message(entry: LogEntry, match: MatchedMessage, key: string | undefined, seq: number): StoryMessage {
+    if (key) this.diagnoser.learnTarget(key, match);
+    if (match.spec.id === 'flagger-started') this.diagnoser.learnMeshProvider(match);
+    return this.diagnoser.message(entry, match, key, seq);
   }
 
   /** A message that is not a copy: into its canary's story and problems, and (`handOn`) on to the caller. */
@@ -148,19 +153,11 @@ export class ExplainSession {
     const day = message.entry.time?.slice(0, 10);
     if (day && this.days.size < 2) this.days.add(day);
     if (message.canaryKey) {
-      const state = this.canary(message.canaryKey, message.seq);
-      if (isEvent(message.entry)) {
-        state.eventProblems.add(message);
-        // A canary with logs: the logs tell the story, its events only add problems.
-        if (state.logs.size === 0) state.events.push(message);
-      } else {
-        state.logProblems.add(message);
-        state.logs.push(message);
-        this.keepWindowsInBounds();
-      }
-      if (message.entry.combined) state.combined.push(message.entry);
+      this.canary(message.canaryKey, message.seq).add(message, isEvent(message.entry));
+      if (!isEvent(message.entry)) this.keepWindowsInBounds();
     } else {
       this.general.add(message);
+      this.generalResolutions.add(message, message.seq);
     }
     if (this.hooks.keepMessages) this.kept.push(message);
     if (this.hooks.onMessage && handOn) {
@@ -174,9 +171,9 @@ export class ExplainSession {
     if (++this.sinceCheck < CHECK_EVERY) return;
     this.sinceCheck = 0;
     let waiting = 0;
-    for (const state of this.canaries.values()) waiting += state.logs.waiting;
+    for (const state of this.canaries.values()) waiting += state.logs.window.waiting;
     if (waiting <= this.limits.windows) return;
-    for (const state of this.canaries.values()) state.logs.flush(Math.ceil(state.logs.waiting / 2));
+    for (const state of this.canaries.values()) state.logs.window.flush(Math.ceil(state.logs.window.waiting / 2));
   }
 
   private canary(key: string, seq: number): CanaryState {
@@ -189,32 +186,39 @@ export class ExplainSession {
   }
 
   /**
-   * The held events, in input order: each assigned to its canary now that every namespace is known, and
-   * of two copies of an event the one that says more is kept (describe prints `x5 over 7m`, `kubectl get
-   * events` does not).
+   * The held events, in input order: each assigned to its canary now that every namespace is known (or
+   * to its block's), and of two copies of an event the one that says more is kept (describe prints `x5
+   * over 7m`, `kubectl get events` does not).
    */
   private acceptEvents(): void {
-    const refs = this.events.map(({ entry, match }) => canaryOf(entry, match.fields));
-    for (const ref of refs) this.keys.learn(ref);
-    const kept: Array<{ event: PendingEvent; key?: string }> = [];
+    const blocks = new BlockCanaries<Recognised>();
+    const named: Array<{ event: Recognised; ref: CanaryRef }> = [];
+    for (const event of this.events) {
+      const ref = canaryOf(event.entry, event.match);
+      named.push(...blocks.next(event, event.input, event.entry, ref, lostItsCanary(event.entry, event.match, ref)).map(({ item, ref: r }) => ({ event: item, ref: r })));
+    }
+    named.push(...blocks.endBlock().map(({ item, ref }) => ({ event: item, ref })));
+    named.sort((a, b) => a.event.seq - b.event.seq);
+    for (const { ref } of named) this.keys.learn(ref);
+    const kept: Array<{ event: Recognised; key?: string }> = [];
     const slots = new Map<string, number>();
-    this.events.forEach((event, index) => {
-      const key = this.keys.key(refs[index]);
+    for (const { event, ref } of named) {
+      const key = this.keys.key(ref);
       const identity = eventIdentity(key, event.entry);
       const slot = identity === undefined ? undefined : slots.get(identity);
       if (slot === undefined) {
         if (identity !== undefined) slots.set(identity, kept.length);
         kept.push({ event, ...(key ? { key } : {}) });
-        return;
+        continue;
       }
       this.duplicates++;
       const other = kept[slot].event.entry;
       const entry = event.entry;
       // The copy takes the first one's place in input order.
       if (entry.count > other.count || (entry.firstAge !== undefined && other.firstAge === undefined)) kept[slot] = { event: { ...event, seq: kept[slot].event.seq }, key };
-    });
+    }
     this.events.length = 0;
-    const messages = kept.map(({ event, key }) => this.diagnoser.message(event.entry, event.match, key, event.seq));
+    const messages = kept.map(({ event, key }) => this.message(event.entry, event.match, key, event.seq));
     // Logs held for the events go out in input order with them.
     const queue = [...this.held, ...messages].sort((a, b) => a.seq - b.seq);
     this.held.length = 0;
@@ -224,57 +228,31 @@ export class ExplainSession {
 
   finish(): ExplainReport {
     this.acceptEvents();
-    for (const state of this.canaries.values()) {
-      state.logs.flush();
-      if (state.logs.size === 0) state.events.flush();
-    }
-    const canaries = [...this.canaries.values()].sort((a, b) => a.firstSeq - b.firstSeq).map((state) => this.canaryReport(state));
+    const refresh = (message: StoryMessage): StoryMessage => this.diagnoser.refreshed(message);
+    const workloadNotes = (deployment: string): string[] => this.workloads.notesFor(deployment);
+    const canaries = [...this.canaries.values()].sort((a, b) => a.firstSeq - b.firstSeq).map((state) => {
+      const ref = splitCanaryRef(state.key);
+      const threshold = this.options.crossReference?.canary(ref.name, ref.namespace)?.threshold;
+      return state.report({
+        described: this.described, unrecognisedCombined: this.unrecognisedCombined, refresh, workloadNotes,
+        ...(threshold !== undefined ? { threshold } : {}),
+      });
+    });
+    const general = withNotes(this.general.problems(new Set()), {
+      positionOf: (problem) => this.general.last(problem.example.problemKey)?.seq,
+      lastAdvance: -1,
+      resolutions: this.generalResolutions,
+    });
     const unrecognised = Math.max(0, this.lines - this.recognisedLines - this.empty - this.malformed - this.structure);
     return {
       canaries,
-      general: this.general.problems(new Set()),
+      general: ranked(general),
       messages: [...this.kept].sort((a, b) => a.seq - b.seq),
       recognised: this.recognised,
       multiDay: this.days.size > 1,
       duplicates: this.duplicates,
       lines: this.lines,
       skipped: { empty: this.empty, malformed: this.malformed, unrecognised, total: this.empty + this.malformed + unrecognised, structure: this.structure },
-    };
-  }
-
-  /** One canary's report: runs, problems (what failed the last run first) and verdict. */
-  private canaryReport(state: CanaryState): CanaryReport {
-    const ref = splitCanaryRef(state.key);
-    const fromLogs = state.logs.size > 0;
-    const { runs, omittedRuns } = (fromLogs ? state.logFolder : state.eventFolder).finish();
-    const lastRun = runs[runs.length - 1];
-    const counted = new Set(lastRun?.halts.map((item) => item.message.problemKey) ?? []);
-    const storyProblems = fromLogs ? state.logProblems : state.eventProblems;
-    const fromStory = storyProblems.problems(counted);
-    const problems = countedFirst(fromLogs ? [...fromStory, ...state.eventProblems.problems(counted, state.logProblems)] : fromStory);
-    const inStory = new Set<Problem>(fromStory);
-    const story = fromLogs ? state.logs : state.events;
-    const notes = withNotes(problems, {
-      positionOf: (problem) => (inStory.has(problem) ? storyProblems.lastPosition(problem.example.problemKey) : undefined),
-      lastAdvance: story.lastAdvance,
-    });
-    const facts = this.options.crossReference?.canary(ref.name, ref.namespace);
-    const threshold = facts?.threshold;
-    const described = this.described.find((d) => d.name === ref.name && (d.namespace === undefined || d.namespace === ref.namespace));
-    const combined = [
-      ...state.combined,
-      ...this.unrecognisedCombined.filter((entry) => entry.canary === ref.name && (entry.namespace === undefined || entry.namespace === ref.namespace)),
-    ];
-    return {
-      key: state.key,
-      name: ref.name,
-      ...(ref.namespace ? { namespace: ref.namespace } : {}),
-      runs,
-      ...(omittedRuns > 0 ? { omittedRuns } : {}),
-      verdict: verdictOf({ runs, ...(described ? { described } : {}), ...(threshold !== undefined ? { threshold } : {}), combined }),
-      problems: notes,
-      ...(described ? { described } : {}),
-      ...(threshold !== undefined ? { threshold } : {}),
     };
   }
 }

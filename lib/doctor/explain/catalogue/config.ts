@@ -2,6 +2,7 @@
  * Configuration mistakes that stop Flagger before any analysis
  * (pkg/canary/*_controller.go, pkg/router/istio.go, scheduler.go).
  */
+import { shellQuote } from '../../util/shell';
 import { checks } from './checks';
 import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
@@ -70,7 +71,51 @@ function routerDiagnosis(c: DiagnosisContext): Diagnosis {
   };
 }
 
+/** Why Flagger could not write a Canary's status, from the API server's answer. */
+function statusDiagnosis(c: DiagnosisContext): Diagnosis {
+  const error = c.fields.error ?? '';
+  const crd = { command: 'kubectl get crd canaries.flagger.app -o jsonpath=\'{.spec.versions[*].subresources}\'', look: '{"status":{}}: without it the API server has no status subresource for Canaries' };
+  const causes: Cause[] = [];
+  if (/could not find the requested resource|404|not found/i.test(error)) {
+    causes.push({
+      text: 'The API server has no status subresource for Canaries: Kubernetes older than 1.11 does not serve it for custom resources (OpenShift 3.9 is Kubernetes 1.9), '
+        + 'or the Canary CRD was applied from an old Flagger release whose definition lacks subresources.status.',
+      checks: [{ command: 'kubectl version', look: 'Server Version 1.11 or newer' }, crd],
+    });
+  }
+  if (/forbidden/i.test(error)) {
+    causes.push({
+      text: 'Flagger\'s RBAC does not allow writing canaries/status: a ClusterRole from another Flagger release.',
+      checks: [{ command: `kubectl auth can-i update canaries.flagger.app --subresource=status -n ${shellQuote(c.namespace)} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }],
+    });
+  }
+  if (/has been modified|conflict/i.test(error)) {
+    causes.push({ text: 'Something else wrote the Canary at the same moment (a GitOps tool re-applying it): a conflict Flagger retries. Harmless when it is rare.', checks: [checks.describeCanary(c)] });
+  }
+  if (causes.length === 0) causes.push({ text: 'The API server refused the write; the text after "error" says why.', checks: [crd, checks.describeCanary(c)] });
+  return {
+    summary: `Flagger could not write the status of Canary ${c.canary}: ${error}. Flagger keeps its progress (phase, weight, failed checks) in the status, so the canary cannot leave the step it is in; Flagger retries every interval.`,
+    causes,
+    fix: /could not find the requested resource/i.test(error)
+      ? 'Upgrade the cluster to Kubernetes 1.11 or newer, and apply the Canary CRD of the Flagger release you run (it declares the status subresource).'
+      : 'Fix what the API server refused (the text after "error"), then Flagger resumes on its next interval.',
+  };
+}
+
 export const CONFIG_MESSAGES: readonly MessageSpec[] = [
+  {
+    id: 'status-update-failed',
+    kind: 'config',
+    role: 'block',
+    patterns: [
+      // Flagger 0.x (pkg/canary/status.go)
+      /^canary (?<ref>\S+) status update error (?<error>[\s\S]*)$/,
+      /^(?:failed to sync canary (?<ref>\S+) status: )?failed after retries: (?:updating canary (?<ref2>\S+) status failed: )?(?<error>[\s\S]*)$/,
+      /^updating canary (?<ref>\S+) status failed: (?<error>[\s\S]*)$/,
+    ],
+    headline: () => 'cannot write the Canary\'s status',
+    diagnose: statusDiagnosis,
+  },
   {
     id: 'selector-labels',
     kind: 'config',
@@ -133,7 +178,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
     kind: 'config',
     role: 'block',
     // Only what no family recognises inside the wrapper (matchMessage tries the wrapped message first).
-    patterns: [/^(?<step>reconcile(?:DestinationRule|VirtualService)) failed: (?<error>[\s\S]*)$/],
+    patterns: [/^(?<step>reconcile(?:DestinationRule|VirtualService)) failed: (?<error>(?:(?:DestinationRule|VirtualService) (?<object>\S+) )?[\s\S]*)$/],
     headline: (c) => `${c.fields.step} failed`,
     problemKey: (c) => c.fields.step,
     diagnose: routerDiagnosis,
