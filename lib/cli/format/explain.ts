@@ -8,7 +8,17 @@ import { checkLine } from '../../doctor/explain/json';
 import { CanaryReport, EARLIER_RUNS, ExplainReport, Problem, Run, TIMELINE_ENDS, TimelineItem } from '../../doctor/explain/report';
 import { LogEntry } from '../../doctor/input/logs';
 import { plural } from '../../doctor/util/text';
+import { printable } from '../../doctor/util/terminal';
 import { wrapWords } from './wrap';
+
+/**
+ * Wraps text for the terminal with its control characters escaped: every string of the report may carry
+ * text from the input (names, messages, URLs), which must not move the cursor, set a title, hide a link
+ * or start a line of its own.
+ */
+function wrap(text: string, first: string, rest: string): string[] {
+  return wrapWords(printable(text), first, rest);
+}
 
 /** Longest timeline printed in full; longer ones keep their start and end (what a streamed report keeps). */
 const MAX_TIMELINE = 2 * TIMELINE_ENDS;
@@ -27,7 +37,7 @@ const OUTCOME_LABEL: Record<string, string> = {
 };
 
 export function formatReport(report: ExplainReport): string {
-  const out: string[] = [...wrapWords(summaryLine(report), '', '  '), ''];
+  const out: string[] = [...wrap(summaryLine(report), '', '  '), ''];
   const clock = clockFormat(report);
   if (report.recognised === 0) {
     out.push('No Flagger messages recognised. flagger-doctor explain reads the output of:');
@@ -56,8 +66,8 @@ function summaryLine(report: ExplainReport): string {
 
 
 function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string): string[] {
-  const title = canary.namespace ? `Canary ${canary.namespace}/${canary.name}` : `Canary ${canary.name} (namespace unknown)`;
-  const out = [title, ...wrapWords(`Verdict: ${OUTCOME_LABEL[canary.verdict.outcome]}. ${canary.verdict.text}`, '  ', '  ')];
+  const title = printable(canary.namespace ? `Canary ${canary.namespace}/${canary.name}` : `Canary ${canary.name} (namespace unknown)`);
+  const out = [title, ...wrap(`Verdict: ${OUTCOME_LABEL[canary.verdict.outcome]}. ${canary.verdict.text}`, '  ', '  ')];
   const runs = canary.runs;
   const earlier = runs.slice(0, -1);
   if (earlier.length > 0) {
@@ -68,7 +78,7 @@ function formatCanary(canary: CanaryReport, clock: (entry: LogEntry) => string):
       const label = run.number === 0 ? 'Before the first new revision' : `Run ${run.number}`;
       // A run that had not ended when the next revision arrived was replaced by it.
       const outcome = run.outcome === 'progressing' && run.number > 0 ? 'replaced by the next revision' : OUTCOME_LABEL[run.outcome].toLowerCase();
-      out.push(`    ${label} (from ${clock(run.items[0].first)}): ${outcome}${run.failedChecks ? `, ${plural(run.failedChecks, 'failed check')}` : ''}`);
+      out.push(printable(`    ${label} (from ${clock(run.items[0].first)}): ${outcome}${run.failedChecks ? `, ${plural(run.failedChecks, 'failed check')}` : ''}`));
     }
   }
   const last = runs[runs.length - 1];
@@ -105,8 +115,8 @@ function formatTimeline(items: readonly TimelineItem[], omitted: number, clock: 
     }
     if (item.spansEarlierRuns) text += ` (event x${item.first.count} includes earlier runs)`;
     const indent = `    ${' '.repeat(width)}  `;
-    const lines = wrapWords(`${text}${item.failedChecks ? '' : repeat}`, `    ${clock(item.first).padEnd(width)}  `, indent);
-    return item.countedHalts ? [...lines, ...wrapWords(`<- ${countedText(item.countedHalts)}`, indent, `${indent}   `)] : lines;
+    const lines = wrap(`${text}${item.failedChecks ? '' : repeat}`, `    ${clock(item.first).padEnd(width)}  `, indent);
+    return item.countedHalts ? [...lines, ...wrap(`<- ${countedText(item.countedHalts)}`, indent, `${indent}   `)] : lines;
   });
 }
 
@@ -122,24 +132,24 @@ function formatProblem(problem: Problem, index: number, total: number, clock: (e
   const seen = problem.occurrences > 1 ? `${problem.occurrences}x, ${from} to ${clock(problem.last)}` : `once, ${clock(problem.first)}`;
   const where = `${problem.first.file ? `${problem.first.file}:` : 'line '}${problem.first.line}`;
   const out = [
-    ...wrapWords(`Problem ${index} of ${total}: ${problem.headline}`, '  ', '    '),
-    ...wrapWords(`[${problem.id}] seen ${seen}; first at ${where}`, '    ', '    '),
-    ...quote(problem.example.entry.message).flatMap((line) => wrapWords(line, '    > ', '    > ')),
-    ...wrapWords(`What it means: ${diagnosis.summary}`, '    ', '    '),
-    ...problem.notes.flatMap((note) => wrapWords(`Note: ${note}`, '    ', '    ')),
+    ...wrap(`Problem ${index} of ${total}: ${problem.headline}`, '  ', '    '),
+    ...wrap(`[${problem.id}] seen ${seen}; first at ${where}`, '    ', '    '),
+    ...quote(problem.example.entry.message).flatMap((line) => wrap(line, '    > ', '    > ')),
+    ...wrap(`What it means: ${diagnosis.summary}`, '    ', '    '),
+    ...problem.notes.flatMap((note) => wrap(`Note: ${note}`, '    ', '    ')),
   ];
   if (diagnosis.causes.length > 0) {
     out.push(diagnosis.causes.length > 1 ? '    Likely causes, most likely first:' : '    Likely cause:');
     diagnosis.causes.forEach((cause, causeIndex) => {
-      out.push(...wrapWords(cause.text, `      ${causeIndex + 1}. `, '         '));
-      for (const check of cause.checks) out.push(`         $ ${checkLine(check)}`);
+      out.push(...wrap(cause.text, `      ${causeIndex + 1}. `, '         '));
+      for (const check of cause.checks) out.push(`         $ ${printable(checkLine(check))}`);
     });
   }
   if (evidence.length > 0) {
     out.push('    From your manifests:');
-    for (const note of evidence) out.push(...wrapWords(note, '      - ', '        '));
+    for (const note of evidence) out.push(...wrap(note, '      - ', '        '));
   }
-  out.push(...wrapWords(`Fix: ${diagnosis.fix}`, '    ', '    '));
+  out.push(...wrap(`Fix: ${diagnosis.fix}`, '    ', '    '));
   return out;
 }
 
@@ -147,7 +157,7 @@ function formatProblem(problem: Problem, index: number, total: number, clock: (e
 function clockFormat(report: ExplainReport): (entry: LogEntry) => string {
   return (entry) => {
     if (entry.time) return report.multiDay ? `${entry.time.slice(0, 10)} ${entry.time.slice(11, 19)}` : entry.time.slice(11, 19);
-    if (entry.age !== undefined) return `${entry.age.replace(/\s.*$/, '')} ago`;
+    if (entry.age !== undefined) return printable(`${entry.age.replace(/\s.*$/, '')} ago`);
     return `line ${entry.line}`;
   };
 }

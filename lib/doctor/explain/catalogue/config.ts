@@ -2,12 +2,12 @@
  * Configuration mistakes that stop Flagger before any analysis
  * (pkg/canary/*_controller.go, pkg/router/istio.go, scheduler.go).
  */
-import { shellQuote } from '../../util/shell';
-import { checks } from './checks';
+import { checks, sh } from './checks';
 import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
 function getQueryDiagnosis(c: DiagnosisContext): Diagnosis {
-  const kind = c.fields.objectKind.toLowerCase();
+  // `HorizontalPodAutoscaler v2` is the kind with the API version Flagger read it through.
+  const kind = c.fields.objectKind.toLowerCase().replace(/ v2$/, '');
   const dot = c.fields.object.lastIndexOf('.');
   const name = dot > 0 ? c.fields.object.slice(0, dot) : c.fields.object;
   const namespace = dot > 0 ? c.fields.object.slice(dot + 1) : c.namespace;
@@ -33,7 +33,7 @@ function getQueryDiagnosis(c: DiagnosisContext): Diagnosis {
     return {
       summary: `Flagger could not read the ${c.fields.objectKind} ${name} it manages: ${c.fields.error}.`,
       causes: [
-        { text: 'The Istio CRDs are missing or Flagger\'s RBAC does not allow reading them.', checks: [{ command: `kubectl get crd ${kind === 'virtualservice' ? 'virtualservices' : 'destinationrules'}.networking.istio.io`, look: 'the CRD exists' }] },
+        { text: 'The Istio CRDs are missing or Flagger\'s RBAC does not allow reading them.', checks: [{ command: sh`kubectl get crd ${kind === 'virtualservice' ? 'virtualservices' : 'destinationrules'}.networking.istio.io`, look: 'the CRD exists' }] },
       ],
       fix: 'Install Istio\'s CRDs before Flagger, and use Flagger\'s own install for its RBAC.',
     };
@@ -58,11 +58,11 @@ function routerDiagnosis(c: DiagnosisContext): Diagnosis {
     causes.push({ text: 'Istio\'s validating webhook rejected the object: a field from the Canary\'s spec.service (trafficPolicy, match, retries, corsPolicy, headers) is invalid.', checks: [checks.canaryYaml(c)] });
   }
   if (/forbidden|cannot (?:create|update|get)/i.test(error)) {
-    causes.push({ text: 'Flagger\'s RBAC does not allow it: an install without Flagger\'s ClusterRole for networking.istio.io.', checks: [{ command: `kubectl auth can-i update ${resource} -n ${c.namespace} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }] });
+    causes.push({ text: 'Flagger\'s RBAC does not allow it: an install without Flagger\'s ClusterRole for networking.istio.io.', checks: [{ command: sh`kubectl auth can-i update ${resource} -n ${c.namespace} --as=${`system:serviceaccount:${c.flaggerNamespace}:flagger`}`, look: 'yes' }] });
   }
   causes.push({
     text: 'The Istio CRDs are missing, or the cluster does not serve networking.istio.io/v1beta1 ("the server could not find the requested resource").',
-    checks: [{ command: `kubectl get crd ${resource} -o jsonpath='{.spec.versions[*].name}'`, look: 'v1beta1 among the served versions' }],
+    checks: [{ command: sh`kubectl get crd ${resource} -o jsonpath='{.spec.versions[*].name}'`, look: 'v1beta1 among the served versions' }],
   });
   return {
     summary: `Flagger could not create or update ${what} of the canary (${c.fields.step} failed): ${error}. It retries every interval; nothing moves until it succeeds.`,
@@ -86,7 +86,7 @@ function statusDiagnosis(c: DiagnosisContext): Diagnosis {
   if (/forbidden/i.test(error)) {
     causes.push({
       text: 'Flagger\'s RBAC does not allow writing canaries/status: a ClusterRole from another Flagger release.',
-      checks: [{ command: `kubectl auth can-i update canaries.flagger.app --subresource=status -n ${shellQuote(c.namespace)} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }],
+      checks: [{ command: sh`kubectl auth can-i update canaries.flagger.app --subresource=status -n ${c.namespace} --as=${`system:serviceaccount:${c.flaggerNamespace}:flagger`}`, look: 'yes' }],
     });
   }
   if (/has been modified|conflict/i.test(error)) {
@@ -156,7 +156,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
       summary: `Flagger owns the VirtualService ${c.fields.object} and expects routes to ${c.fields.primary}-primary and ${c.fields.canaryHost}-canary, but they are gone: something else rewrote it.`,
       causes: [
         { text: 'Your manifests (or Helm chart) also define a VirtualService with the canary\'s name, and every apply overwrites Flagger\'s.', checks: [checks.virtualService(c, c.fields.object.split('.')[0])] },
-        { text: 'A GitOps tool reverts Flagger\'s changes to the VirtualService.', checks: [{ command: `kubectl -n ${c.namespace} get virtualservice ${c.fields.object.split('.')[0]} -o jsonpath='{.metadata.managedFields[*].manager}'`, look: 'managers other than flagger' }] },
+        { text: 'A GitOps tool reverts Flagger\'s changes to the VirtualService.', checks: [{ command: sh`kubectl -n ${c.namespace} get virtualservice ${c.fields.object.split('.')[0]} -o jsonpath='{.metadata.managedFields[*].manager}'`, look: 'managers other than flagger' }] },
       ],
       fix: 'Do not ship a VirtualService named like the canary: let Flagger generate it from spec.service, or use delegation (service.delegation: true plus a root VirtualService with another name).',
     }),
@@ -193,7 +193,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
       summary: `At initialization Flagger scales ${c.fields.object} to zero once the primary runs, and the update failed: ${c.fields.error}. Flagger retries every interval; the canary stays Initializing.`,
       causes: [
         { text: 'Something else owns the replica count and fights back, or an admission policy (Gatekeeper, Kyverno) refuses 0 replicas.', checks: [checks.describeDeployment(c, c.fields.object.split('.')[0]), checks.namespaceEvents(c, 'admission denials for the Deployment')] },
-        { text: 'Flagger\'s RBAC does not allow updating the workload.', checks: [{ command: `kubectl auth can-i update deployments -n ${c.namespace} --as=system:serviceaccount:${c.flaggerNamespace}:flagger`, look: 'yes' }] },
+        { text: 'Flagger\'s RBAC does not allow updating the workload.', checks: [{ command: sh`kubectl auth can-i update deployments -n ${c.namespace} --as=${`system:serviceaccount:${c.flaggerNamespace}:flagger`}`, look: 'yes' }] },
       ],
       fix: 'Let Flagger own the target\'s replicas (no HPA or GitOps tool re-applying spec.replicas on it) and allow it through admission policies.',
     }),

@@ -5,8 +5,7 @@
  * looks exactly like one waiting for a person. The loadtester's gate endpoints (pkg/loadtester/server.go)
  * say what each path answers.
  */
-import { shellQuote } from '../../util/shell';
-import { checks, loadtester } from './checks';
+import { checks, loadtester, sh } from './checks';
 import { Cause, DiagnosisContext, MessageSpec } from './types';
 
 /** What the loadtester answers a gate on each path; any other path is its task endpoint, which answers 400 without metadata.cmd. */
@@ -26,10 +25,10 @@ export function loadtesterGatePath(path: string): string {
 
 /** Calls the gate from Flagger's pod, as Flagger does, and prints the status line. */
 function callGate(c: DiagnosisContext): { command: string; look: string } {
-  const url = c.fields.url ?? '<the gate\'s url>';
+  const url = c.fields.url ?? '<gate-url>';
   const payload = JSON.stringify({ name: c.canary, namespace: c.namespace, phase: 'Progressing' });
   return {
-    command: `kubectl -n ${shellQuote(c.flaggerNamespace)} exec deploy/flagger -- wget -S -O- -T 10 --post-data ${shellQuote(payload)} ${shellQuote(url)}`,
+    command: sh`kubectl -n ${c.flaggerNamespace} exec deploy/flagger -- wget -S -O- -T 10 --post-data ${payload} ${url}`,
     look: 'the HTTP status: 200 approves; 404 or 400 mean a path or request the service does not take, and the gate never opens',
   };
 }

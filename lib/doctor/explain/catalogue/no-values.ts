@@ -7,7 +7,7 @@
 import { SCRAPE_INTERVAL_MS } from '../../flagger/defaults';
 import { MIN_SCRAPES_PER_WINDOW } from '../../flagger/prometheus';
 import { formatDuration, parseGoDuration } from '../../util/duration';
-import { checks, istioQueries } from './checks';
+import { checks, istioQueries, sh } from './checks';
 import { Observer, providerOf } from './observers';
 import { Cause, Check, DiagnosisContext } from './types';
 
@@ -128,7 +128,7 @@ function observerCauses(c: DiagnosisContext, metric: string, observer: Observer)
       checks: [
         checks.prometheusQuery(`count(${series})`, `a non-zero count: this Prometheus has ${series} at all; then narrow it to namespace ${c.namespace}`),
         ...(appMetrics ? [{
-          command: `kubectl -n ${c.namespace} exec deploy/flagger-loadtester -- curl -s http://${c.target}-canary.${c.namespace}:<service.port>/metrics | grep -c http_request_duration_seconds`,
+          command: sh`kubectl -n ${c.namespace} exec deploy/flagger-loadtester -- curl -s ${`http://${c.target}-canary.${c.namespace}:<service.port>/metrics`} | grep -c http_request_duration_seconds`,
           look: 'a count above 0: the app exports the histogram (use its metrics port if it serves metrics on another one)',
         }] : []),
       ],
@@ -152,7 +152,7 @@ function unknownProviderCauses(c: DiagnosisContext, metric: string): Cause[] {
         + 'http_request_duration_seconds histogram. The input does not say which provider measures this canary, so explain cannot tell which: run it with --manifests (or include Flagger\'s start-up line, which names its -mesh-provider).',
       checks: [
         checks.flaggerArgs(c, '-mesh-provider and -metrics-server'),
-        { command: `kubectl -n ${c.namespace} get canary ${c.canary} -o jsonpath='{.spec.provider}'`, look: 'the provider, when the Canary overrides -mesh-provider' },
+        { command: sh`kubectl -n ${c.namespace} get canary ${c.canary} -o jsonpath='{.spec.provider}'`, look: 'the provider, when the Canary overrides -mesh-provider' },
       ],
     },
     windowCause(c, metric),
@@ -172,7 +172,7 @@ export function noValuesFix(c: DiagnosisContext): string {
   const loadTest = `Make the load test reach the canary: in the load-test webhook use metadata.cmd like "hey -z 1m55s -q 10 -c 2 http://${c.target}-canary.${c.namespace}:<service.port>/" `
     + '(a run longer than the analysis interval and shorter than two) with logCmdOutput: "true", start the same command from a pre-rollout webhook so the first check has traffic';
   if (observer?.provider === 'istio') {
-    return `${loadTest}, label the namespace (kubectl label namespace ${c.namespace} istio-injection=enabled, then restart the pods), and give every metric an interval of at least 1m.`;
+    return `${loadTest}, label the namespace (${sh`kubectl label namespace ${c.namespace} istio-injection=enabled`}, then restart the pods), and give every metric an interval of at least 1m.`;
   }
   if (observer) {
     return `Send the test traffic where ${observer.label} measures it (${observer.path(c)}), make sure the Prometheus in -metrics-server has ${observer.requests} (from ${observer.exporter}), `

@@ -2,7 +2,7 @@
  * How a rollout ends badly, and the readiness checks that lead there
  * (scheduler.go; pkg/canary/deployment_ready.go, daemonset_ready.go).
  */
-import { checks } from './checks';
+import { checks, sh } from './checks';
 import { ROLLBACK_GATE_FIX, rollbackGateCauses } from './webhooks';
 import { Cause, DiagnosisContext, MessageSpec } from './types';
 
@@ -52,7 +52,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     diagnose: (c) => ({
       summary: `Flagger rolled back: all traffic goes to ${c.target}-primary (the previous version), the canary is scaled to zero and the Canary's phase is Failed. ${c.target} itself still has the new spec.`,
       causes: [{ text: 'The rollback reason is the message just before: failed checks threshold, progress deadline, or a rollback webhook.', checks: [checks.describeCanary(c)] }],
-      fix: `Fix the cause, then start a new run by changing ${c.target}'s pod template again (a new image tag, or kubectl -n ${c.namespace} rollout restart deploy/${c.target}).`,
+      fix: `Fix the cause, then start a new run by changing ${c.target}'s pod template again (a new image tag, or ${sh`kubectl -n ${c.namespace} rollout restart ${`deploy/${c.target}`}`}).`,
     }),
   },
   {
@@ -165,8 +165,8 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     headline: () => 'primary scaled to zero',
     diagnose: (c) => ({
       summary: `${c.target}-primary has spec.replicas 0, so there is nothing to fall back on; Flagger stops the analysis.`,
-      causes: [{ text: 'Someone or something (kubectl scale, an HPA with minReplicas 0, KEDA) scaled the primary to zero.', checks: [{ command: `kubectl -n ${c.namespace} get deploy ${c.target}-primary`, look: 'READY 0/0' }] }],
-      fix: `Scale the primary back up: kubectl -n ${c.namespace} scale deploy/${c.target}-primary --replicas=1 (or fix what scales it down).`,
+      causes: [{ text: 'Someone or something (kubectl scale, an HPA with minReplicas 0, KEDA) scaled the primary to zero.', checks: [{ command: sh`kubectl -n ${c.namespace} get deploy ${`${c.target}-primary`}`, look: 'READY 0/0' }] }],
+      fix: `Scale the primary back up: ${sh`kubectl -n ${c.namespace} scale ${`deploy/${c.target}-primary`} --replicas=1`} (or fix what scales it down).`,
     }),
   },
 ];

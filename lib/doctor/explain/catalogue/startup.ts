@@ -4,8 +4,7 @@
  * too old), the metrics server it could not reach, and the routine lines around them. Start-up messages
  * are Flagger's own (scope `flagger`), never one canary's.
  */
-import { shellQuote } from '../../util/shell';
-import { checks } from './checks';
+import { checks, sh } from './checks';
 import { Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
 /** The plural resource of a Flagger CRD, as the API server names it. */
@@ -17,7 +16,7 @@ const CRD_CHECK = {
 };
 
 function crashLoopCheck(c: DiagnosisContext): { command: string; look: string } {
-  return { command: `kubectl -n ${shellQuote(c.flaggerNamespace)} get pods -l app.kubernetes.io/name=flagger`, look: 'CrashLoopBackOff: Flagger exits on this error and restarts' };
+  return { command: sh`kubectl -n ${c.flaggerNamespace} get pods -l app.kubernetes.io/name=flagger`, look: 'CrashLoopBackOff: Flagger exits on this error and restarts' };
 }
 
 /** A routine line of Flagger's start-up or sync: recognised, left out of timelines. */
@@ -78,7 +77,7 @@ export const STARTUP_MESSAGES: readonly MessageSpec[] = [
           {
             text: `The RBAC installed is from another Flagger release than the image: a newer Flagger reads ${c.fields.resource}, which the older chart's ClusterRole does not grant (an image upgraded without the chart, or a chart upgraded without its RBAC).`,
             checks: [
-              { command: `kubectl auth can-i ${c.fields.verb} ${resource} --all-namespaces --as=${shellQuote(c.fields.user ?? 'system:serviceaccount:<namespace>:flagger')}`, look: 'no: the ClusterRole lacks it' },
+              { command: sh`kubectl auth can-i ${c.fields.verb} ${resource} --all-namespaces --as=${c.fields.user ?? 'system:serviceaccount:<namespace>:flagger'}`, look: 'no: the ClusterRole lacks it' },
               { command: 'kubectl get clusterrole -l app.kubernetes.io/name=flagger -o yaml', look: `flagger.app resources: ${c.fields.resource} among them, with list and watch` },
             ],
           },

@@ -5,7 +5,7 @@
  */
 import { BLOCKING_TASK_TYPES } from '../../flagger/loadtester';
 import { classifyHost } from '../../util/urls';
-import { checks, loadtester, serviceUrl } from './checks';
+import { checks, loadtester, serviceUrl, sh } from './checks';
 import { Cause, Diagnosis, DiagnosisContext } from './types';
 import { classifyWebhookError, WebhookError } from './webhook-error';
 
@@ -88,7 +88,7 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
         },
         {
           text: `The Service sends port ${target?.url.effectivePort ?? 80} to a targetPort where nothing listens in the pod (the loadtester listens on 8080).`,
-          checks: [{ command: `kubectl -n ${serviceNamespace} get svc ${service} -o jsonpath='{range .spec.ports[*]}{.port}{" -> "}{.targetPort}{"\\n"}{end}'`, look: 'the targetPort: the container port the loadtester listens on (8080, named http)' }],
+          checks: [{ command: sh`kubectl -n ${serviceNamespace} get svc ${service} -o jsonpath='{range .spec.ports[*]}{.port}{" -> "}{.targetPort}{"\\n"}{end}'`, look: 'the targetPort: the container port the loadtester listens on (8080, named http)' }],
         },
         {
           text: `${urlText} uses a port the Service does not expose. With kube-proxy in IPVS mode that is refused; in iptables mode it usually hangs until the timeout instead.`,
@@ -126,7 +126,7 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
       return [
         {
           text: 'Envoy answered 403 "RBAC: access denied": an Istio AuthorizationPolicy in front of the loadtester does not allow Flagger\'s calls.',
-          checks: [{ command: `kubectl -n ${tester.namespace} get authorizationpolicies -o yaml`, look: 'a policy selecting the loadtester that does not allow requests from Flagger' }],
+          checks: [{ command: sh`kubectl -n ${tester.namespace} get authorizationpolicies -o yaml`, look: 'a policy selecting the loadtester that does not allow requests from Flagger' }],
         },
       ];
     case 'bad-request':
