@@ -147,7 +147,7 @@ function isResolvedNote(note: string): boolean {
 
 /**
  * How urgent a problem is, lower first: what counted towards the last run's failure; what ended it (a
- * progress deadline, a failed promotion); what stops Flagger (a blocking error, a gate, a failed start);
+ * progress deadline, a failed promotion); what stops Flagger (a blocking error, a gate, a failed install);
  * the rest; waits for pods to become ready; and what resolved itself.
  */
 function rank(problem: Problem): number {
@@ -155,7 +155,7 @@ function rank(problem: Problem): number {
   if (problem.notes.some(isResolvedNote)) return 5;
   if (problem.counted) return 0;
   if (spec.role === 'end') return 1;
-  if (spec.role === 'block' || spec.role === 'wait' || spec.scope === 'flagger') return 2;
+  if (spec.role === 'block' || spec.role === 'wait' || (spec.scope === 'flagger' && spec.kind === 'config')) return 2;
   if (spec.role === 'readiness') return 4;
   return 3;
 }

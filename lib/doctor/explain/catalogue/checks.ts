@@ -99,6 +99,10 @@ export const checks = {
     command: sh`kubectl -n ${c.flaggerNamespace} get deploy flagger -o jsonpath='{.spec.template.spec.containers[0].args}'`,
     look,
   }),
+  flaggerImage: (c: DiagnosisContext): Check => ({
+    command: sh`kubectl -n ${c.flaggerNamespace} get deploy flagger -o jsonpath='{.spec.template.spec.containers[0].image}'`,
+    look: 'the image tag: the Flagger release',
+  }),
   namespaceLabels: (c: DiagnosisContext): Check => ({
     command: sh`kubectl get ns ${c.namespace} --show-labels`,
     look: 'istio-injection=enabled (or istio.io/rev=...)',
@@ -168,6 +172,13 @@ export const checks = {
     return {
       command: sh`kubectl -n ${tester.namespace} get deploy ${tester.deployment} -o jsonpath='{.spec.template.spec.containers[0].command}{.spec.template.spec.containers[0].args}'`,
       look: `-namespace-regexp: it must match "${c.namespace}"`,
+    };
+  },
+  loadtesterImage: (c: DiagnosisContext): Check => {
+    const tester = loadtester(c);
+    return {
+      command: sh`kubectl -n ${tester.namespace} get deploy ${tester.deployment} -o jsonpath='{.spec.template.spec.containers[0].image}'`,
+      look: 'the loadtester\'s version: releases before 0.15.0 cut requests after 60s',
     };
   },
   openGate: (c: DiagnosisContext, gate: 'gate' | 'rollback'): Check => {

@@ -144,12 +144,25 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     kind: 'halt',
     lintRules: ['metric-unknown'],
     countsAsFailedCheck: true,
-    patterns: [/^Metric query failed for no usable metrics template and query were configured$/],
+    patterns: [
+      /^Metric query failed for no usable metrics template and query were configured$/,
+      // Flagger 1.36.0 and 1.36.1, which rejected inline queries.
+      /^Metric query failed for no usable metrics (?<templateOnly>template) were configured$/,
+    ],
     headline: () => 'halt: a metric has no query and no templateRef',
-    diagnose: (c) => ({
-      summary: 'A metric in the Canary is neither built in (request-success-rate, request-duration) nor backed by a query or templateRef, so every check fails.',
-      causes: [{ text: 'A misspelled built-in metric name, or a custom metric without query/templateRef.', checks: [checks.metrics(c)] }],
-      fix: 'Rename the metric to request-success-rate or request-duration, or give it a templateRef to a MetricTemplate.',
-    }),
+    diagnose: (c) => {
+      const inlineQuery = {
+        text: 'The metric has an inline `query:`, which Flagger 1.36.0 and 1.36.1 rejected (a regression fixed in 1.37.0): those releases accepted only built-in metrics and templateRef.',
+        checks: [checks.metrics(c, 'metrics with a query and no templateRef'), checks.flaggerImage(c)],
+      };
+      const misnamed = { text: 'A misspelled built-in metric name, or a custom metric without query/templateRef.', checks: [checks.metrics(c)] };
+      return {
+        summary: 'A metric in the Canary is neither built in (request-success-rate, request-duration) nor backed by a usable query or templateRef, so every check of it fails.',
+        causes: c.fields.templateOnly ? [inlineQuery, misnamed] : [misnamed],
+        fix: c.fields.templateOnly
+          ? 'Upgrade Flagger to 1.37.0 or newer, or move the inline query into a MetricTemplate and reference it with templateRef.'
+          : 'Rename the metric to request-success-rate or request-duration, or give it a templateRef to a MetricTemplate.',
+      };
+    },
   },
 ];

@@ -4,8 +4,9 @@
  * too old), the metrics server it could not reach, and the routine lines around them. Start-up messages
  * are Flagger's own (scope `flagger`), never one canary's.
  */
-import { checks, sh } from './checks';
-import { Diagnosis, DiagnosisContext, MessageSpec } from './types';
+import { checks, serviceUrl, sh } from './checks';
+import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
+import { classifyWebhookError } from './webhook-error';
 
 /** The plural resource of a Flagger CRD, as the API server names it. */
 const RESOURCES: Record<string, string> = { Canary: 'canaries', MetricTemplate: 'metrictemplates', AlertProvider: 'alertproviders' };
@@ -36,28 +37,37 @@ function routine(id: string, patterns: RegExp[], headline: string, summary: stri
   };
 }
 
+/** The Service a metrics server URL names, resolved as from Flagger's pod (a bare host is in Flagger's namespace). */
+function serverService(c: DiagnosisContext): { namespace: string; service: string } {
+  const host = /^[a-z]+:\/\/([^/:\s]+)/i.exec(c.fields.server ?? '')?.[1];
+  const target = host ? serviceUrl(`http://${host}/`, c.flaggerNamespace) : undefined;
+  return target?.service && target.serviceNamespace ? { namespace: target.serviceNamespace, service: target.service } : { namespace: c.prometheusNamespace, service: c.prometheusService };
+}
+
 function metricsServerDiagnosis(c: DiagnosisContext): Diagnosis {
   const server = c.fields.server ?? 'the metrics server';
+  const prometheus = serverService(c);
+  const notReady: Cause = {
+    text: 'Prometheus was not ready yet when Flagger started (both were installed together, or Prometheus restarted): nothing to fix if the analyses later find values.',
+    checks: [checks.prometheusPods({ ...c, prometheusNamespace: prometheus.namespace, prometheusService: prometheus.service }), checks.prometheusFromFlagger(c, c.fields.server)],
+  };
+  const wrongAddress: Cause = {
+    text: `The address is wrong: no Prometheus answers at ${server}. A bare host such as http://prometheus:9090 resolves in Flagger's namespace (${c.flaggerNamespace}); `
+      + 'a Prometheus elsewhere needs its namespace in the host (http://prometheus.monitoring:9090), and one behind authentication can only be reached through a MetricTemplate with a secretRef.',
+    checks: [checks.flaggerArgs(c), { command: 'kubectl get svc -A -l app.kubernetes.io/name=prometheus', look: 'the namespace and port of the Prometheus Service' }],
+  };
+  const templatesOnly: Cause = {
+    text: 'Every Canary uses MetricTemplates with their own provider address (for instance a Prometheus that needs basic auth), so -metrics-server is never used: then this line is harmless, but a built-in metric (request-success-rate, request-duration) would query the unreachable default.',
+    checks: [{ command: 'kubectl get canaries -A -o jsonpath=\'{range .items[*]}{.metadata.namespace}/{.metadata.name}{": "}{.spec.analysis.metrics[*].name}{"\\n"}{end}\'', look: 'metrics named request-success-rate or request-duration use -metrics-server' }],
+  };
+  // A name that does not resolve is not a Prometheus still starting.
+  const dns = classifyWebhookError(c.fields.error ?? '').failure === 'dns';
   return {
     summary: `When Flagger started, its -metrics-server ${server} did not answer: ${c.fields.error ?? ''}. This start-up check is not fatal and is not retried: Flagger keeps running, and queries `
       + 'the metrics server again at every analysis of a canary with the built-in metrics (request-success-rate, request-duration). It is harmless when Prometheus was only starting '
       + '(a later "Connected to metrics server" or passing checks show it), or when every metric of every Canary uses a MetricTemplate with its own provider address, which Flagger queries instead.',
-    causes: [
-      {
-        text: 'Prometheus was not ready yet when Flagger started (both were installed together, or Prometheus restarted): nothing to fix if the analyses later find values.',
-        checks: [checks.prometheusPods(c), checks.prometheusFromFlagger(c, c.fields.server)],
-      },
-      {
-        text: `The address is wrong: no Prometheus answers at ${server}. A bare host such as http://prometheus:9090 resolves in Flagger's namespace (${c.flaggerNamespace}); `
-          + 'a Prometheus elsewhere needs its namespace in the host (http://prometheus.monitoring:9090), and one behind authentication can only be reached through a MetricTemplate with a secretRef.',
-        checks: [checks.flaggerArgs(c), { command: 'kubectl get svc -A -l app.kubernetes.io/name=prometheus', look: 'the namespace and port of the Prometheus Service' }],
-      },
-      {
-        text: 'Every Canary uses MetricTemplates with their own provider address (for instance a Prometheus that needs basic auth), so -metrics-server is never used: then this line is harmless, but a built-in metric (request-success-rate, request-duration) would query the unreachable default.',
-        checks: [{ command: 'kubectl get canaries -A -o jsonpath=\'{range .items[*]}{.metadata.namespace}/{.metadata.name}{": "}{.spec.analysis.metrics[*].name}{"\\n"}{end}\'', look: 'metrics named request-success-rate or request-duration use -metrics-server' }],
-      },
-    ],
-    fix: `Point -metrics-server at the Prometheus that has the mesh's or ingress's metrics (with its namespace in the host), or ignore the line when Prometheus was only starting or every metric uses a MetricTemplate.`,
+    causes: dns ? [wrongAddress, templatesOnly, notReady] : [notReady, wrongAddress, templatesOnly],
+    fix: 'Point -metrics-server at the Prometheus that has the mesh\'s or ingress\'s metrics (with its namespace in the host), or ignore the line when Prometheus was only starting or every metric uses a MetricTemplate.',
   };
 }
 
@@ -158,6 +168,18 @@ export const STARTUP_MESSAGES: readonly MessageSpec[] = [
       summary: `At start-up Flagger queried its -metrics-server ${c.fields.server} and it answered.`,
       causes: [{ text: 'Normal start-up.', checks: [checks.flaggerArgs(c)] }],
       fix: 'Nothing to fix.',
+    }),
+  },
+  {
+    id: 'notifier-failed',
+    kind: 'webhook',
+    scope: 'flagger',
+    patterns: [/^Notifier (?<error>[\s\S]+)$/],
+    headline: () => 'Flagger\'s notifications are not set up',
+    diagnose: (c) => ({
+      summary: `At start-up Flagger could not set up the notifier of its flags (-slack-url, -slack-channel, -slack-user, -slack-proxy-url, or -msteams-url): ${c.fields.error}. It sends no Slack or Teams notifications; canaries are not affected, and AlertProviders named in a Canary still work.`,
+      causes: [{ text: 'A notifier flag is set without the others it needs (a Slack URL without a channel), or its URL is not a valid webhook.', checks: [checks.flaggerArgs(c, '-slack-url, -slack-channel, -slack-user and -msteams-url (Helm: slack.url, slack.channel)')] }],
+      fix: 'Set the Slack URL together with its channel (Helm: --set slack.url=...,slack.channel=...), or remove the notifier flags and use AlertProviders.',
     }),
   },
   routine('flagger-started', [/^Starting flagger version (?<version>\S+) revision (?<revision>\S*) mesh provider (?<provider>\S+)$/],

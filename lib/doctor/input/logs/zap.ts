@@ -37,6 +37,17 @@ export interface LogRecord {
   readonly ts?: unknown;
   readonly level?: unknown;
   readonly canary?: unknown;
+  /** client-go's structured errors carry the error apart from a fixed msg ("Unhandled Error"). */
+  readonly error?: unknown;
+}
+
+/** Fixed messages of client-go and controller-runtime whose `error` field says what happened. */
+const ERROR_WRAPPERS = new Set(['Unhandled Error', 'Reconciler error', 'Observed a panic']);
+
+/** The message a record stands for: its msg, or the error a fixed wrapper message carries. */
+export function recordMessage(record: LogRecord): string | undefined {
+  if (typeof record.msg !== 'string') return undefined;
+  return ERROR_WRAPPERS.has(record.msg.trim()) && typeof record.error === 'string' && record.error.trim() !== '' ? record.error : record.msg;
 }
 
 /**
@@ -49,13 +60,13 @@ export function parseRecord(text: string): LogRecord | undefined {
     const value: unknown = JSON.parse(text);
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const record = value as Record<string, unknown>;
-      return { msg: record.msg ?? record.message, ts: record.ts ?? record.time ?? record.timestamp, level: record.level, canary: record.canary };
+      return { msg: record.msg ?? record.message, ts: record.ts ?? record.time ?? record.timestamp, level: record.level, canary: record.canary, error: record.error ?? record.err };
     }
     return undefined;
   } catch {
     const msg = stringField(text, 'msg') ?? stringField(text, 'message');
     if (msg === undefined) return undefined;
-    return { msg, ts: stringField(text, 'ts') ?? numberField(text, 'ts'), level: stringField(text, 'level'), canary: stringField(text, 'canary') };
+    return { msg, ts: stringField(text, 'ts') ?? numberField(text, 'ts'), level: stringField(text, 'level'), canary: stringField(text, 'canary'), error: stringField(text, 'error') };
   }
 }
 
