@@ -14,12 +14,17 @@ const USAGE = `Usage: flagger-doctor explain [--format text|json] [--manifests P
 
 Explains Flagger's logs and events: what happened to each canary, why, the
 kubectl commands that confirm each likely cause, and the fix. Reads the FILEs,
-or standard input when none is given (or FILE is -). It understands:
-  kubectl -n istio-system logs deploy/flagger        (JSON lines or console format)
-  kubectl -n <namespace> describe canary <name>      (its Events section)
+or standard input when none is given (or FILE is -), as a stream: any size. It
+understands:
+  kubectl -n istio-system logs deploy/flagger        (JSON lines or console format,
+                                                      also coloured, or wrapped by a paste)
+  kubectl logs deploy/flagger | jq .msg              (one JSON string per line)
+  kubectl -n <namespace> describe canary <name>      (its Events, with or without
+                                                      the header, spaces collapsed or not)
   kubectl get events [-n <namespace> | -A]
   Flagger messages pasted one per line
-Lines it does not recognise are skipped and counted.
+kubectl get pods tables, shell prompts and Go stack traces pasted with them are
+read too. Lines it does not recognise are skipped and counted.
 
 Options:
   --format text|json   text (default): per canary a verdict, the timeline and the problems.

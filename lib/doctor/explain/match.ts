@@ -30,6 +30,8 @@ export class Matcher {
 
 /** What every message with the same canary and text shares: its context, headline and key, and its diagnosis once built. */
 interface Shared {
+  /** What the Diagnoser knew when it built this: a newer target or provider makes it outdated. */
+  version: number;
   readonly match: MatchedMessage;
   readonly spec: MessageSpec;
   readonly context: DiagnosisContext;
@@ -49,6 +51,8 @@ export class Diagnoser {
   private readonly targets = new Map<string, string>();
   /** Flagger's -mesh-provider, as its start-up line names it: the provider of canaries the manifests say nothing of. */
   private meshProvider?: string;
+  /** Counts what was learned (targets, the provider), so a context built before is rebuilt. */
+  private version = 0;
 
   constructor(private readonly settings: ClusterSettings, private readonly xref: CrossReference | undefined) {}
 
@@ -70,12 +74,18 @@ export class Diagnoser {
    */
   learnTarget(key: string, match: MatchedMessage): void {
     const named = match.fields.target ? splitCanaryRef(match.fields.target).name : undefined;
-    if (named && !named.endsWith('-primary') && !this.targets.has(key)) this.targets.set(key, named);
+    if (named && !named.endsWith('-primary') && !this.targets.has(key)) {
+      this.targets.set(key, named);
+      this.version++;
+    }
   }
 
   /** Remembers the provider Flagger's start-up line names (`mesh provider istio`). */
   learnMeshProvider(match: MatchedMessage): void {
-    if (match.fields.provider) this.meshProvider = match.fields.provider;
+    if (match.fields.provider && match.fields.provider !== this.meshProvider) {
+      this.meshProvider = match.fields.provider;
+      this.version++;
+    }
   }
 
   /** The message rebuilt with what is known now: a target or a provider learned after it arrived. */
@@ -89,7 +99,10 @@ export class Diagnoser {
 
   /** Whether a context was built before its canary's target or Flagger's provider was known. */
   private outdated(shared: Shared, key: string | undefined): boolean {
-    return shared.context.target !== this.targetOf(shared.match, key) || (this.meshProvider !== undefined && shared.context.fields.provider === undefined);
+    if (shared.version === this.version) return false;
+    if (shared.context.target !== this.targetOf(shared.match, key) || (this.meshProvider !== undefined && shared.context.fields.provider === undefined)) return true;
+    shared.version = this.version;
+    return false;
   }
 
   /** The target for a message's context: the one it names, the manifests' targetRef, the one its canary's messages name, or the canary's name. */
@@ -115,6 +128,7 @@ export class Diagnoser {
     const learned: Record<string, string> = this.meshProvider ? { provider: this.meshProvider } : {};
     const context: DiagnosisContext = { ...base, fields: { ...learned, ...(this.xref ? this.xref.fields(match.spec, base) : {}), ...match.fields } };
     return {
+      version: this.version,
       match,
       spec: match.spec,
       context,

@@ -42,12 +42,12 @@ export class ParseState {
       this.blockReader = reader;
     }
     this.pushed++;
-    this.sink({
-      ...entry,
-      ...(this.file === undefined ? {} : { file: this.file }),
-      ...(this.span > 1 ? { span: this.span } : {}),
-      block: this.block,
-    });
+    // The readers build a fresh object per entry: it is completed in place, not copied (a log has millions).
+    const full = entry as Mutable<LogEntry>;
+    if (this.file !== undefined) full.file = this.file;
+    if (this.span > 1) full.span = this.span;
+    full.block = this.block;
+    this.sink(full);
   }
 
   /** The line gave no entry: the block ends (a header, a prompt, a table of something else). */

@@ -2,7 +2,7 @@
  * What Flagger's zap logger writes in both its encodings (zap-json.ts, zap-console.ts): its levels, the
  * `kubectl logs --timestamps` prefix, a record's fields, and the entry a record becomes.
  */
-import { EntryLevel } from './entry';
+import { EntryLevel, LogEntry } from './entry';
 import { ParseState } from './state';
 
 export const ZAP_LEVELS: Record<string, EntryLevel> = {
@@ -21,15 +21,14 @@ export const KUBECTL_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z
 export function pushZapRecord(state: ParseState, format: 'json' | 'console', line: number, message: string, time: string | undefined,
   level: EntryLevel | undefined, ref: { name: string; namespace?: string } | undefined): void {
   state.section = 'none';
-  state.push({
-    format,
-    line,
-    count: 1,
-    message,
-    ...(time ? { time } : {}),
-    ...(level ? { level } : {}),
-    ...(ref ? { canary: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } : {}),
-  });
+  const entry: { -readonly [K in keyof LogEntry]?: LogEntry[K] } = { format, line, count: 1, message };
+  if (time) entry.time = time;
+  if (level) entry.level = level;
+  if (ref) {
+    entry.canary = ref.name;
+    if (ref.namespace) entry.namespace = ref.namespace;
+  }
+  state.push(entry as LogEntry);
 }
 
 export interface LogRecord {
