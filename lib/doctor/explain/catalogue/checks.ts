@@ -139,10 +139,20 @@ export const checks = {
     command: sh`kubectl -n ${c.flaggerNamespace} exec deploy/flagger -- nslookup ${host}`,
     look: 'an address; NXDOMAIN means no Service of that name in that namespace',
   }),
-  portForwardPrometheus: (c: DiagnosisContext): Check => ({
-    command: sh`kubectl -n ${c.prometheusNamespace} port-forward ${`svc/${c.prometheusService}`} 9090:9090 &`,
-    look: 'then run the query below',
-  }),
+  /** Forwards the Prometheus the metric's template names when it is a Service in the cluster, else the cluster's. */
+  portForwardPrometheus: (c: DiagnosisContext): Check => {
+    const template = templatePrometheus(c.fields.templateAddress);
+    if (template) {
+      return { command: sh`kubectl -n ${template.namespace} port-forward ${`svc/${template.service}`} ${`9090:${template.port}`} &`, look: 'then run the query below (the Prometheus the template names)' };
+    }
+    const guessed = c.fields.provider !== undefined && !c.fields.provider.startsWith('istio');
+    return {
+      command: sh`kubectl -n ${c.prometheusNamespace} port-forward ${`svc/${c.prometheusService}`} 9090:9090 &`,
+      look: guessed
+        ? `then run the query below (${c.prometheusNamespace}/${c.prometheusService} is Istio's; under ${c.fields.provider} use the Prometheus in Flagger's -metrics-server)`
+        : 'then run the query below',
+    };
+  },
   prometheusQuery: (query: string, look: string): Check => ({
     command: sh`curl -sG http://localhost:9090/api/v1/query --data-urlencode ${`query=${query}`}`,
     look,
@@ -248,3 +258,12 @@ export const istioQueries = {
     `count by (reporter) (istio_requests_total{destination_workload_namespace="${c.namespace}",destination_workload="${c.target}"})`,
   anyIstio: (): string => 'count(istio_requests_total)',
 };
+
+/** The namespace, Service and port of a template's `provider.address` that names a Service in the cluster. */
+function templatePrometheus(address: string | undefined): { namespace: string; service: string; port: number } | undefined {
+  const url = address === undefined ? undefined : parseUrl(address);
+  if (!url) return undefined;
+  const host = classifyHost(url.host, () => false);
+  if (host.kind !== 'service' || host.namespace === undefined) return undefined;
+  return { namespace: host.namespace, service: host.name, port: url.effectivePort };
+}
