@@ -122,13 +122,48 @@ function doctor() {
   const f = JSON.parse(result.stdout);
   console.log('\nflagger-doctor engine (medians, in one process, against a baseline on the same input):');
   console.log(`  lint of ${f.objects} objects (${f.copies} tutorial charts): ${f.lintMs.toFixed(0)} ms, ${(f.lintMs / f.parseMs).toFixed(2)}x parsing their YAML (${f.parseMs.toFixed(0)} ms); ${f.findings} findings`);
-  console.log(`  explain of ${f.lines} JSON log lines: ${f.explainMs.toFixed(0)} ms, ${(f.explainMs / f.jsonMs).toFixed(2)}x JSON.parse of the same lines (${f.jsonMs.toFixed(0)} ms)`);
+  console.log(`  explain of ${f.lines} JSON log lines, streamed: ${f.explainMs.toFixed(0)} ms, ${(f.explainMs / f.jsonMs).toFixed(2)}x JSON.parse of the same lines (${f.jsonMs.toFixed(0)} ms)`);
+}
+
+/**
+ * Peak memory of `flagger-doctor explain` over a large log (1M lines by default), text and JSON output,
+ * each in a fresh process, against a process that only streams the file and JSON.parses each line.
+ * explain streams its input: its memory follows the distinct messages, not the lines.
+ */
+function explainMemory() {
+  const lines = Number(process.env.BENCH_EXPLAIN_LINES || 1_000_000);
+  const limitMiB = 400;
+  const entry = bundle('scripts/bench-explain-memory.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagger-bench-explain-'));
+  const file = path.join(dir, 'flagger.log');
+  const measure = (...args) => {
+    const result = spawnSync(process.execPath, [entry, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (result.status !== 0) throw new Error(`explain memory bench (${args[0]}) failed: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  };
+  try {
+    const generated = measure('generate', file, String(lines));
+    const inputMiB = generated.detail / 1048576;
+    const base = measure('baseline', file);
+    const runs = { text: measure('explain', file, 'text'), json: measure('explain', file, 'json') };
+    console.log(`\nflagger-doctor explain memory over ${lines} JSON log lines (${inputMiB.toFixed(0)} MiB, 50 canaries), peak RSS of a fresh process:`);
+    console.log(`  baseline (stream the file, JSON.parse each line): ${base.maxRssMiB.toFixed(0)} MiB, ${(base.milliseconds / 1000).toFixed(1)} s`);
+    for (const [format, run] of Object.entries(runs)) {
+      console.log(`  explain --format ${format.padEnd(4)} ${`${run.maxRssMiB.toFixed(0)} MiB`.padStart(8)}, ${(run.maxRssMiB / base.maxRssMiB).toFixed(2)}x the baseline, ${(run.maxRssMiB / inputMiB).toFixed(2)}x the input size; `
+        + `${(run.milliseconds / 1000).toFixed(1)} s (${(run.milliseconds / base.milliseconds).toFixed(1)}x)`);
+    }
+    const worst = Math.max(runs.text.maxRssMiB, runs.json.maxRssMiB);
+    console.log(`  target: under ${limitMiB} MiB: ${worst < limitMiB ? 'met' : 'NOT met'} (${worst.toFixed(0)} MiB)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 try {
   const synthSeconds = compareSynthToKustomize();
   cacheCheckCost(synthSeconds);
   doctor();
+  explainMemory();
   scaling();
 } catch (error) {
   console.error(`bench failed: ${error.message}`);

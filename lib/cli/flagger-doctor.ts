@@ -95,6 +95,12 @@ export async function runCli(args: string[]): Promise<number> {
       for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       return Buffer.concat(chunks).toString('utf8');
     },
+    readStdinStream: () => {
+      if (process.stdin.isTTY) {
+        throw new UsageError('no FILE given and standard input is a terminal; pipe logs in or name a file.');
+      }
+      return process.stdin;
+    },
     cwd: process.cwd(),
   };
   try {

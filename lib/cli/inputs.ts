@@ -4,7 +4,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeLogBytes, parseLogInput, ParsedLog } from '../doctor/input/logs';
 import { loadManifests, manifestFiles, ManifestError, parseManifests } from '../doctor/input/manifests';
 import { SourcedObject } from '../doctor/model/object';
 import { Format, FORMAT_OPTION, formatOf, parseCommandArgs, SCRAPE_INTERVAL_OPTION, scrapeIntervalOf } from './args';
@@ -42,27 +41,72 @@ export async function readManifests(paths: readonly string[], io: CliIO): Promis
   return { objects, files };
 }
 
-/** Reads log files, or standard input when none is given; `-` among the files is standard input, read once. */
-export async function readLogs(files: readonly string[], io: CliIO): Promise<ParsedLog[]> {
-  if (files.length === 0) return [parseLogInput(await io.readStdin())];
-  const inputs: ParsedLog[] = [];
+/** A log input, read piece by piece when the command gets to it. */
+export interface LogInput {
+  /** The file as given, `-` for standard input among files, none for standard input alone. */
+  readonly name?: string;
+  readonly pieces: AsyncIterable<Uint8Array | string>;
+}
+
+/** Bytes read from a log file at a time. */
+const LOG_PIECE = 1 << 20;
+
+/**
+ * The log files, or standard input when none is given; `-` among the files is standard input, read once.
+ * Every file is checked before any is read, so a missing one fails before output starts. Inputs are
+ * streamed, never held whole: a FIFO works, and any size; a device or socket is refused.
+ */
+export async function logInputs(files: readonly string[], io: CliIO): Promise<LogInput[]> {
+  if (files.length === 0) return [{ pieces: stdinPieces(io) }];
+  const inputs: LogInput[] = [];
   let stdinRead = false;
   for (const file of files) {
     if (file === '-') {
-      if (stdinRead) continue;
+      if (!stdinRead) inputs.push({ name: '-', pieces: stdinPieces(io) });
       stdinRead = true;
-      inputs.push(parseLogInput(await io.readStdin(), '-'));
       continue;
     }
-    let text: string;
+    const resolved = path.resolve(io.cwd, file);
+    let stat: fs.Stats;
     try {
-      text = decodeLogBytes(fs.readFileSync(path.resolve(io.cwd, file)));
+      stat = await fs.promises.stat(resolved);
     } catch (error) {
       throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
     }
-    inputs.push(parseLogInput(text, file));
+    if (stat.isDirectory()) throw new UsageError(`cannot read ${file}: ${reason({ code: 'EISDIR' })}.`);
+    if (!stat.isFile() && !stat.isFIFO()) throw new UsageError(`cannot read ${file}: it is a device or socket, not a log file.`);
+    inputs.push({ name: file, pieces: filePieces(file, resolved) });
   }
   return inputs;
+}
+
+async function* stdinPieces(io: CliIO): AsyncGenerator<Uint8Array | string> {
+  if (io.readStdinStream) yield* io.readStdinStream();
+  else yield await io.readStdin();
+}
+
+async function* filePieces(file: string, resolved: string): AsyncGenerator<Uint8Array> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(resolved, 'r');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
+  }
+  try {
+    for (;;) {
+      let bytesRead: number;
+      const buffer = Buffer.allocUnsafe(LOG_PIECE);
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, LOG_PIECE, null));
+      } catch (error) {
+        throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
+      }
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 function reason(error: unknown): string {

@@ -4,6 +4,8 @@ export interface CliIO {
   readonly stderr: (text: string) => void;
   /** Reads all of standard input. */
   readonly readStdin: () => Promise<string>;
+  /** Standard input as it arrives, for commands that stream it (explain); without it they read it whole. */
+  readonly readStdinStream?: () => AsyncIterable<Uint8Array | string>;
   /** Working directory that relative paths resolve against. */
   readonly cwd: string;
 }

@@ -16,11 +16,13 @@ import { CanaryView, WebhookView } from '../model/canary-view';
 import { ManifestIndex } from '../model/manifest-index';
 import { SourcedObject } from '../model/object';
 import { commandNamespace, resolveHost, suggestServiceUrl } from '../model/services';
-import { asMap, asNumber, asString } from '../model/yaml';
+import { asList, asMap, asNumber, asString } from '../model/yaml';
 import { commandUrls } from '../programs/command-urls';
 import { formatDuration, parseGoDuration } from '../util/duration';
 import { HttpUrl, parseUrl, withHost } from '../util/urls';
 import { classifyWebhookError, DiagnosisContext, MessageSpec } from './catalogue';
+import { loadtesterGatePath } from './catalogue/gates';
+import { providerFamily } from './catalogue/observers';
 import { CanaryFacts, CrossReference } from './report';
 
 /**
@@ -48,9 +50,12 @@ export function manifestCrossReference(objects: readonly SourcedObject[], findin
       const canary = findCanary(context.canary, context.namespace);
       if (!canary) return {};
       const fields: Record<string, string> = {};
+      const provider = providerOfCanary(canary);
+      if (provider) fields.provider = provider;
       const metric = context.fields.metric ? metricOf(canary, context.fields.metric) : undefined;
       const window = metric ? metricWindow(metric) : undefined;
       if (window) fields.interval = window;
+      if (metric) Object.assign(fields, templateFields(metric, canary.namespace, index));
       const webhook = context.fields.webhook ? webhookOf(canary, context.fields.webhook) : undefined;
       if (webhook) {
         if (webhook.url) fields.url = webhook.url;
@@ -82,11 +87,13 @@ function manifestNotes(spec: MessageSpec, context: DiagnosisContext, canary: Can
     switch (fact) {
       case 'webhook':
         return webhookNotes(context, canary, index, flaggerNamespace);
+      case 'gate':
+        return gateNotes(context, canary);
       case 'load-test':
-        return loadTestNotes(canary, index, flaggerNamespace);
+        return loadTestNotes(canary, index, flaggerNamespace, providerFamily(providerOfCanary(canary) ?? context.fields.provider));
       case 'injection':
-        // A missing label is lint's namespace-injection finding; a present one rules the cause out.
-        return injectionNotes(canary.namespace, index);
+        // A missing label is lint's namespace-injection finding; a present one rules the cause out. Istio only.
+        return providerFamily(providerOfCanary(canary) ?? context.fields.provider) === 'istio' ? injectionNotes(canary.namespace, index) : [];
       case 'window':
         return windowNotes(canary, context.fields.metric);
       case 'threshold': {
@@ -95,6 +102,35 @@ function manifestNotes(spec: MessageSpec, context: DiagnosisContext, canary: Can
       }
     }
   });
+}
+
+/**
+ * The provider a Canary of the manifests runs under, when they say: its spec.provider, Gateway API when it
+ * routes through gatewayRefs, or the -mesh-provider of a Flagger Deployment in the manifests. Flagger's
+ * default (Istio) is not assumed: Flagger is often installed apart from the Canaries.
+ */
+function providerOfCanary(canary: CanaryView): string | undefined {
+  const explicit = asString(canary.spec.provider);
+  if (explicit) return explicit;
+  if (asList(canary.service.gatewayRefs).length > 0) return 'gatewayapi';
+  return canary.flagger.deployment ? canary.flagger.meshProvider : undefined;
+}
+
+/** A metric's MetricTemplate from the manifests: its name, query and provider. */
+function templateFields(metric: Record<string, unknown>, namespace: string, index: ManifestIndex): Record<string, string> {
+  const ref = asMap(metric.templateRef);
+  const name = asString(ref.name);
+  if (!name) return {};
+  const templateNamespace = asString(ref.namespace) || namespace;
+  const fields: Record<string, string> = { template: `${name}.${templateNamespace}` };
+  const template = index.get('flagger.app', 'MetricTemplate', templateNamespace, name);
+  if (!template) return fields;
+  const spec = asMap(template.object.spec);
+  const provider = asMap(spec.provider);
+  const query = asString(spec.query);
+  const type = asString(provider.type);
+  const address = asString(provider.address);
+  return { ...fields, ...(query ? { templateQuery: query } : {}), ...(type ? { templateProvider: type } : {}), ...(address ? { templateAddress: address } : {}) };
 }
 
 function metricOf(canary: CanaryView, name: string): Record<string, unknown> | undefined {
@@ -132,6 +168,21 @@ function webhookNotes(context: DiagnosisContext, canary: CanaryView, index: Mani
   return notes;
 }
 
+/** What a gate's URL does: on the loadtester, what its path answers; and that its timeout is no deadline. */
+function gateNotes(context: DiagnosisContext, canary: CanaryView): string[] {
+  const webhook = webhookOf(canary, context.fields.webhook);
+  if (!webhook) return [`Your Canary has no webhook named ${context.fields.webhook}: the Canary in the cluster differs from your manifests.`];
+  const url = webhook.url ? parseUrl(webhook.url.trim()) : undefined;
+  if (!url) return [];
+  const notes: string[] = [];
+  if (/loadtester|tester/.test(url.host.split('.')[0])) {
+    notes.push(`Gate ${webhook.name} calls ${url.text}: on the loadtester, ${url.path || '/'} ${loadtesterGatePath(url.path)}.`);
+  }
+  const timeout = asString(webhook.raw.timeout);
+  if (timeout) notes.push(`Its timeout (${timeout}) only bounds each call: the gate has no deadline, and a call that times out means "not approved".`);
+  return notes;
+}
+
 /**
  * Whether a URL reaches a Service port of the manifests. A right address is said (it rules causes
  * out); a wrong one only for a URL lint did not check (`unchecked`), lint's finding says it otherwise.
@@ -162,8 +213,12 @@ function normaliseUrl(url: string): string {
   return url.trim().replace(/\/+$/, '').toLowerCase();
 }
 
-/** Where the load test sends traffic: a right URL rules the first cause out (a wrong one is lint's command-wrong-service). */
-function loadTestNotes(canary: CanaryView, index: ManifestIndex, flaggerNamespace: string): string[] {
+/**
+ * Where the load test sends traffic: a right URL rules the first cause out (a wrong one is lint's
+ * command-wrong-service). Under the kubernetes provider a URL that is not the canary's Service is said
+ * too: the apex and any public host route to the primary during the analysis.
+ */
+function loadTestNotes(canary: CanaryView, index: ManifestIndex, flaggerNamespace: string, provider: string | undefined): string[] {
   const loadTests = canary.webhooks.filter((w) => w.type === 'rollout' && w.cmd);
   if (loadTests.length === 0) {
     return [`Your Canary has no rollout webhook with a metadata.cmd: nothing generates traffic during the analysis, so only real users' requests reach ${canary.canaryService}.`];
@@ -176,6 +231,8 @@ function loadTestNotes(canary: CanaryView, index: ManifestIndex, flaggerNamespac
       const reaches = resolved.kind === 'service' && resolved.name === canary.canaryService && resolved.namespace === canary.namespace;
       if (reaches && (canary.port === undefined || url.effectivePort === canary.port)) {
         notes.push(`The load test (webhook ${webhook.name}) targets ${url.text}, the canary's Service: the URL is right.`);
+      } else if (!reaches && provider === 'kubernetes') {
+        notes.push(`The load test (webhook ${webhook.name}) targets ${url.text}, not the canary's Service ${canary.canaryService}.${canary.namespace}: under the kubernetes provider that address routes to the primary during the analysis, so its requests never reach the canary pods.`);
       }
     }
     if (String(webhook.metadata.logCmdOutput) !== 'true') {

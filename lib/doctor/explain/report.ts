@@ -6,6 +6,8 @@
 import { DescribedCanary, LogEntry } from '../input/logs';
 import { Diagnosis, DiagnosisContext, MessageKind, MessageSpec } from './catalogue';
 
+export type { RunEnd } from './catalogue';
+
 /** Cross-references messages with the user's manifests (and lint findings). */
 export interface CrossReference {
   /** What the manifests say about a canary, when they define it. */
@@ -87,7 +89,19 @@ export interface Run {
    * counted across runs (`New revision detected! (x2 over 50m)`), so the input shows only the last run's shape.
    */
   readonly mergedRuns?: number;
+  /**
+   * The timeline. A streamed input keeps its first and last TIMELINE_ENDS items (what the text output
+   * shows); `omitted` says how many fell in between.
+   */
   readonly items: TimelineItem[];
+  readonly omitted?: number;
+  /** The checks that counted towards the threshold (with their numbers in the run). */
+  readonly halts: readonly TimelineItem[];
+  /** The last item of each message family (by id). */
+  readonly latest: ReadonlyMap<string, TimelineItem>;
+  /** The last gate that had not approved, and the last message that blocked Flagger. */
+  readonly lastWait?: TimelineItem;
+  readonly lastBlocking?: TimelineItem;
   /** Failed checks counted in this run (what Flagger keeps in status.failedChecks). */
   readonly failedChecks: number;
   readonly lastWeight?: number;
@@ -122,6 +136,8 @@ export interface CanaryReport {
   readonly name: string;
   readonly namespace?: string;
   readonly runs: Run[];
+  /** Earlier runs a streamed input did not keep (it keeps the last EARLIER_RUNS before the last run). */
+  readonly omittedRuns?: number;
   readonly verdict: Verdict;
   readonly problems: Problem[];
   readonly described?: DescribedCanary;
@@ -132,8 +148,15 @@ export interface ExplainReport {
   readonly canaries: CanaryReport[];
   /** Messages not about any canary (e.g. Flagger could not reach Prometheus at start-up). */
   readonly general: Problem[];
-  /** Every recognised message, in input order, each once. */
+  /**
+   * Every recognised message, in input order, each once: kept by explain() over inputs held in memory;
+   * a streamed explain hands each message on as it is read and keeps none here.
+   */
   readonly messages: ExplainedMessage[];
+  /** How many recognised messages there were (each once). */
+  readonly recognised: number;
+  /** Whether the messages' times span more than one day (the text output then prints dates). */
+  readonly multiDay: boolean;
   /** Recognised messages left out because another input (or line) already had them: the same log line, or the same event. */
   readonly duplicates: number;
   readonly lines: number;
@@ -143,3 +166,8 @@ export interface ExplainReport {
    */
   readonly skipped: { readonly empty: number; readonly malformed: number; readonly unrecognised: number; readonly total: number; readonly structure: number };
 }
+
+/** Timeline items a streamed input keeps at each end of a run: the text output shows no more. */
+export const TIMELINE_ENDS = 20;
+/** Earlier runs a streamed input keeps per canary: the text output lists no more. */
+export const EARLIER_RUNS = 10;

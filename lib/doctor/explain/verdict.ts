@@ -2,7 +2,6 @@
 import { DescribedCanary, LogEntry } from '../input/logs';
 import { plural } from '../util/text';
 import { Outcome, Run, TimelineItem, Verdict } from './report';
-import { isBlocking } from './roles';
 
 const PHASE_OUTCOMES: Record<string, Outcome> = {
   Succeeded: 'promoted',
@@ -73,8 +72,8 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
     outcome = PHASE_OUTCOMES[described.phase];
   }
   const items = run.items;
-  const find = (id: string): TimelineItem | undefined => [...items].reverse().find((item) => item.message.spec.id === id);
-  const halts = haltSummary(items.filter((item) => item.failedChecks));
+  const find = (id: string): TimelineItem | undefined => run.latest.get(id);
+  const halts = haltSummary(run.halts);
   const of = threshold !== undefined ? ` of ${threshold}` : '';
   switch (outcome) {
     case 'promoted':
@@ -101,11 +100,11 @@ function runVerdict(run: Run, described: DescribedCanary | undefined, threshold:
     case 'promotion-failed':
       return { outcome, text: 'Failed during promotion: the primary did not become ready with the new version, so traffic stays on the canary.' };
     case 'waiting': {
-      const gate = [...items].reverse().find((item) => item.message.spec.role === 'wait');
+      const gate = run.lastWait;
       return { outcome, text: `Waiting: ${gate ? gate.headline : 'for approval'}. Nothing moves until the gate approves.` };
     }
     case 'stalled': {
-      const blocker = [...items].reverse().find((item) => isBlocking(item.message.spec));
+      const blocker = run.lastBlocking;
       const readiness = blocker?.message.spec.role === 'readiness';
       return {
         outcome,

@@ -160,6 +160,40 @@ describe('other facts from the manifests', () => {
   });
 });
 
+describe('the Prometheus a diagnosis asks to query', () => {
+  const LATENCY = log('Halt podinfo.test advancement latency 1.18 > 0.5');
+  function portForwards(edit: (canary: any) => void, extra: any[] = []): string[] {
+    const objects = loadManifests([GOOD]);
+    edit(objects.find((s) => s.object.kind === 'Canary')!.object.spec);
+    const report = explain([parseLogInput(LATENCY)], { crossReference: manifestCrossReference([...objects, ...fromObjects(extra)]) });
+    return report.messages[0].diagnosis.causes.flatMap((c) => c.checks).filter((check) => check.command.includes('port-forward')).map((check) => `${check.command}  # ${check.look}`);
+  }
+  const latencyMetric = (canary: any): void => {
+    canary.analysis.metrics = [{ name: 'latency', templateRef: { name: 'latency' }, thresholdRange: { max: 0.5 }, interval: '1m' }];
+  };
+
+  test('is the one the metric\'s template names, with its port, when it is a Service in the cluster', () => {
+    const template = {
+      apiVersion: 'flagger.app/v1beta1', kind: 'MetricTemplate', metadata: { name: 'latency', namespace: 'test' },
+      spec: { provider: { type: 'prometheus', address: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9091' }, query: 'histogram_quantile(0.99, sum(rate(x_bucket[{{ interval }}])) by (le))' },
+    };
+    expect(portForwards(latencyMetric, [template])).toEqual([
+      'kubectl -n monitoring port-forward svc/kube-prometheus-stack-prometheus 9090:9091 &  # then run the query below (the Prometheus the template names)',
+    ]);
+  });
+
+  test('is the cluster\'s default when the template names a host outside the cluster, said to be Istio\'s under another provider', () => {
+    const template = {
+      apiVersion: 'flagger.app/v1beta1', kind: 'MetricTemplate', metadata: { name: 'latency', namespace: 'test' },
+      spec: { provider: { type: 'prometheus', address: 'https://prometheus.example.com' }, query: 'sum(x)' },
+    };
+    expect(portForwards((canary) => { latencyMetric(canary); canary.provider = 'nginx'; }, [template])).toEqual([
+      "kubectl -n istio-system port-forward svc/prometheus 9090:9090 &  # then run the query below (istio-system/prometheus is Istio's; under nginx use the Prometheus in Flagger's -metrics-server)",
+    ]);
+    expect(portForwards(latencyMetric, [template])).toEqual(['kubectl -n istio-system port-forward svc/prometheus 9090:9090 &  # then run the query below']);
+  });
+});
+
 describe('Flagger\'s defaults, read as lint and plan read them', () => {
   function explainObjects(edit: (canary: any) => void, logs: string): ExplainedMessage[] {
     const objects = loadManifests([GOOD]);

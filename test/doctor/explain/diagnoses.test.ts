@@ -205,9 +205,17 @@ describe('webhook failures name the URL and tell the failures apart', () => {
     expect(diagnosis.summary).toMatch(/does not change the outcome/);
   });
 
+  test('a gate named with spaces, as in Flagger\'s docs, is recognised', () => {
+    expect(diagnose('Halt podinfo.test advancement waiting for traffic increase approval traffic gate').id).toBe('waiting-for-traffic-increase-approval');
+  });
+
   test('a gate waiting for approval explains how to approve it', () => {
     const { diagnosis } = diagnose('Halt podinfo.test advancement waiting for promotion approval confirm-promotion');
-    expect(diagnosis.summary).toMatch(/does not count as a failed check/);
+    expect(diagnosis.summary).toMatch(/never counts as a failed check/);
+    // a gate that can never approve looks the same as one nobody approved: its first cause says so
+    expect(diagnosis.summary).toMatch(/no deadline/);
+    expect(diagnosis.causes[0].text).toMatch(/HTTP 404/);
+    expect(diagnosis.fix).toMatch(/rollback webhook/);
     expect(commands(diagnosis)).toContain(`kubectl -n test exec deploy/flagger-loadtester -- curl -s -d '{"name": "podinfo","namespace":"test"}' http://localhost:8080/gate/open`);
   });
 });

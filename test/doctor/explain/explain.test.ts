@@ -70,10 +70,20 @@ describe('a failed run, from new revision to "Canary failed!"', () => {
     expect(problem.example.diagnosis.causes[0].checks.map((c) => c.command)).toContain('kubectl -n test logs deploy/flagger-loadtester --since=1h | grep podinfo');
   });
 
-  test('lines that are not Flagger messages are skipped and counted', () => {
+  test('every line is one of Flagger\'s messages, its start-up lines included: none is skipped', () => {
     expect(report.lines).toBe(15);
-    expect(report.messages).toHaveLength(12);
-    expect(report.skipped).toEqual({ empty: 0, malformed: 0, unrecognised: 3, total: 3, structure: 0 });
+    expect(report.messages).toHaveLength(15);
+    expect(report.messages.slice(0, 3).map((m) => [m.spec.id, m.canaryKey])).toEqual([
+      ['flagger-started', undefined], ['metrics-server-connected', undefined], ['canary-synced', 'podinfo.test'],
+    ]);
+    expect(report.skipped).toEqual({ empty: 0, malformed: 0, unrecognised: 0, total: 0, structure: 0 });
+  });
+
+  test('lines that are not Flagger messages are skipped and counted, and the counts add up to the lines read', () => {
+    const log = fs.readFileSync(path.join(FIXTURES, 'tutorial-failed-run.jsonl'), 'utf8');
+    const withNoise = explain([parseLogInput(`${log}hello\n\n{"broken":\nnot a message either\n`)]);
+    expect(withNoise.skipped).toEqual({ empty: 1, malformed: 1, unrecognised: 2, total: 4, structure: 0 });
+    expect(withNoise.recognised + withNoise.duplicates + withNoise.skipped.total + withNoise.skipped.structure).toBe(withNoise.lines);
   });
 });
 
@@ -305,9 +315,11 @@ describe('the same messages from overlapping inputs count once', () => {
     // GIVEN the same Flagger log given twice
     const report = explainFiles('tutorial-failed-run.jsonl', 'tutorial-failed-run.jsonl');
     const canary = onlyCanary(report);
-    // THEN every line counts once
-    expect(report.duplicates).toBe(12);
-    expect(report.messages).toHaveLength(12);
+    // THEN every line counts once, and the counts add up to the lines read
+    expect(report.duplicates).toBe(15);
+    expect(report.messages).toHaveLength(15);
+    expect(report.lines).toBe(30);
+    expect(report.recognised + report.duplicates + report.skipped.total).toBe(report.lines);
     expect(canary.runs).toHaveLength(1);
     expect(canary.runs[0].items.filter((item) => item.message.spec.id === 'threshold-reached')).toHaveLength(1);
     expect(canary.problems[0].occurrences).toBe(5);
@@ -427,11 +439,26 @@ describe('grouping by canary', () => {
     expect(report.general.map((p) => p.id)).toEqual(['metrics-server-unreachable']);
   });
 
-  test('bare messages find their canary in the message itself', () => {
-    const report = explain([parseLogInput('Halt podinfo.test advancement success rate 92.41% < 99%\nRouting all traffic to primary\n')]);
-    expect(report.canaries.map((c) => c.key)).toEqual(['podinfo.test']);
-    // a message that names no canary cannot be placed
-    expect(report.messages.map((m) => m.canaryKey)).toEqual(['podinfo.test', undefined]);
+  test('bare messages find their canary in the message itself, or in the messages around them', () => {
+    // GIVEN messages pasted without their canary field (jq .msg): one that names no canary comes first
+    const report = explain([parseLogInput([
+      'Pre-rollout check acceptance-test passed',
+      'Halt podinfo.test advancement success rate 92.41% < 99%',
+      'Routing all traffic to primary',
+      'Halt backend.prod advancement success rate 12.00% < 99%',
+      'Rollback hook rollback not signaling a rollback',
+      'Metrics server http://prometheus:9090 unreachable running query failed: request failed: dial tcp: connect: connection refused',
+    ].join('\n'))]);
+    expect(report.canaries.map((c) => c.key)).toEqual(['podinfo.test', 'backend.prod']);
+    // THEN each unnamed message belongs to the canary named last before it (the first one, before any),
+    // and Flagger's own start-up messages stay Flagger's
+    expect(report.messages.map((m) => m.canaryKey)).toEqual(['podinfo.test', 'podinfo.test', 'podinfo.test', 'backend.prod', 'backend.prod', undefined]);
+  });
+
+  test('a message without a canary in a block that never names one is not any canary\'s', () => {
+    const report = explain([parseLogInput('Routing all traffic to primary\n')]);
+    expect(report.canaries).toEqual([]);
+    expect(report.messages.map((m) => m.canaryKey)).toEqual([undefined]);
   });
 
   test('events listed without -A borrow the namespace other rows give for the same canary', () => {

@@ -5,10 +5,11 @@ import { decodeLogBytes, normaliseTime, parseKubectlAge, parseLogInput, ParsedLo
 const FIXTURES = path.join(__dirname, '../explain/fixtures');
 const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
-/** Every line has exactly one fate: an entry, or one of the skip counters. */
+/** Every line has exactly one fate: part of an entry, or one of the skip counters. */
 function expectAccounted(parsed: ParsedLog): void {
   const { empty, malformed, structure } = parsed.skipped;
-  expect(parsed.entries.length + empty + malformed + structure).toBe(parsed.lines);
+  const inEntries = parsed.entries.reduce((sum, entry) => sum + (entry.span ?? 1), 0);
+  expect(inEntries + empty + malformed + structure).toBe(parsed.lines);
 }
 
 describe('Flagger JSON lines (kubectl -n istio-system logs deploy/flagger)', () => {
@@ -20,7 +21,7 @@ describe('Flagger JSON lines (kubectl -n istio-system logs deploy/flagger)', () 
     // THEN one entry carries every field
     expect(parsed.entries).toEqual([{
       format: 'json', file: 'flagger.log', line: 1, count: 1, time: '2026-11-26T10:02:03.527Z', level: 'info',
-      canary: 'podinfo', namespace: 'test',
+      canary: 'podinfo', namespace: 'test', block: 1,
       message: 'Halt advancement no values found for istio metric request-duration probably podinfo.test is not receiving traffic',
     }]);
   });
@@ -282,7 +283,7 @@ describe('helpers', () => {
 
 describe('garbage never crashes the parser', () => {
   test('empty input', () => {
-    expect(parseLogInput('')).toEqual({ entries: [], lines: 0, skipped: { empty: 0, malformed: 0, structure: 0 }, describedCanaries: [] });
+    expect(parseLogInput('')).toEqual({ entries: [], facts: [], lines: 0, skipped: { empty: 0, malformed: 0, structure: 0 }, describedCanaries: [] });
   });
 
   test('blank lines are counted as empty', () => {

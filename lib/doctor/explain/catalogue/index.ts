@@ -7,6 +7,7 @@ import { METRIC_MESSAGES } from './metrics';
 import { PROGRESS_MESSAGES } from './progress';
 import { PROVIDER_MESSAGES } from './providers';
 import { ROLLBACK_MESSAGES } from './rollback';
+import { STARTUP_MESSAGES } from './startup';
 import { MessageSpec } from './types';
 import { WEBHOOK_MESSAGES } from './webhooks';
 
@@ -22,6 +23,7 @@ export const CATALOGUE: readonly MessageSpec[] = [
   ...ROLLBACK_MESSAGES,
   ...CONFIG_MESSAGES,
   ...PROVIDER_MESSAGES,
+  ...STARTUP_MESSAGES,
 ];
 
 /** Longest message text matched; loadtester output can be long and patterns need not see all of it. */

@@ -2,110 +2,24 @@
  * Metric checks that halted the analysis (scheduler_metrics.go). Each one
  * increments the Canary's failedChecks.
  */
-import { SCRAPE_INTERVAL_MS } from '../../flagger/defaults';
-import { MIN_SCRAPES_PER_WINDOW } from '../../flagger/prometheus';
-import { formatDuration, parseGoDuration } from '../../util/duration';
 import { checks, istioQueries } from './checks';
-import { Cause, Check, DiagnosisContext, MessageSpec } from './types';
+import { NO_VALUES_RULES, noValuesCauses, noValuesFix, overWindow, promWindow, queryChecks, templateCause, UNREACHABLE_IS_DIFFERENT } from './no-values';
+import { providerOf } from './observers';
+import { Check, DiagnosisContext, MessageSpec } from './types';
 
 /**
- * The metric window the query used, when known (from the manifests); Flagger's message does not say.
- * Unknown, the queries shown use `<interval>` and a check prints the metric's interval.
+ * The checks that show what a built-in metric measured: Flagger's query for the canary's provider, or,
+ * when the input does not name the provider, its metrics and Flagger's flags.
  */
-function windowOf(c: DiagnosisContext): string | undefined {
-  return c.fields.interval || undefined;
-}
-
-/** `over the last 30s`, or the window left open when it is not known. */
-function overWindow(c: DiagnosisContext): string {
-  const window = windowOf(c);
-  return window ? `over the last ${window}` : 'over the metric\'s window (its interval, which the message does not give)';
-}
-
-/** The window as PromQL writes it: the real interval, or a placeholder that the interval check fills. */
-function promWindow(c: DiagnosisContext): string {
-  return windowOf(c) ?? '<interval>';
-}
-
-/** The checks that run a query: the interval first when the window is unknown. */
-function queryChecks(c: DiagnosisContext, metric: string | undefined, query: string, look: string): Check[] {
-  const known = windowOf(c) !== undefined;
-  return [
-    ...(known ? [] : [checks.metricInterval(c, metric)]),
-    checks.portForwardPrometheus(c),
-    checks.prometheusQuery(query, known ? look : `${look}; put the metric's interval in place of <interval>`),
-  ];
-}
-
-const UNREACHABLE_IS_DIFFERENT =
-  'An unreachable Prometheus gives a different message ("Prometheus query failed: ..." or "Error checking metric providers: ..."), so Prometheus itself answered here.';
-
-function noTrafficCauses(c: DiagnosisContext, metric: string): Cause[] {
-  const isIstio = !c.fields.provider || c.fields.provider.startsWith('istio');
-  const query = metric === 'request-duration' ? istioQueries.duration(c, promWindow(c)) : istioQueries.requests(c, promWindow(c));
-  return [
-    {
-      text: 'No load traffic reached the canary. The load-test webhook failed, or its command targets the wrong host or port. '
-        + 'A webhook without `type` (the load test) is accepted by the loadtester with 202 and then runs in the background, so a wrong URL inside metadata.cmd fails silently: '
-        + 'only the loadtester\'s logs show it, and they show the command\'s output only with `logCmdOutput: "true"`.',
-      checks: [
-        checks.webhooks(c, `the load test's metadata.cmd must target http://${c.target}-canary.${c.namespace}:<service.port>/`),
-        checks.loadtesterLogs(c, 'the hey command for this canary; with logCmdOutput "true", its "Error distribution" (e.g. "no such host")'),
-        ...(isIstio ? queryChecks(c, metric, query, 'a value in "result"; an empty result is exactly what Flagger saw') : []),
-      ],
-    },
-    {
-      text: `The namespace ${c.namespace} lacks sidecar injection, so the canary pods have no istio-proxy and no reporter="destination" series exist for them.`,
-      checks: [
-        checks.namespaceLabels(c),
-        checks.pods(c),
-        ...(isIstio ? [checks.prometheusQuery(istioQueries.seriesByReporter(c), 'a "destination" reporter; only "source", or nothing, means no sidecar on the canary')] : []),
-      ],
-    },
-    {
-      text: windowCause(c),
-      checks: [windowOf(c) === undefined ? checks.metricInterval(c, metric) : checks.metrics(c, 'every interval at least 1m (4 scrapes of 15s)')],
-    },
-    {
-      text: 'Prometheus is not scraping the Envoy sidecars, or Flagger\'s -metrics-server points at another Prometheus than the one that has Istio\'s metrics.',
-      checks: [
-        checks.flaggerArgs(c),
-        ...(isIstio ? [checks.prometheusQuery(istioQueries.anyIstio(), 'a non-zero count: this Prometheus has Istio\'s metrics at all')] : []),
-      ],
-    },
-    {
-      text: 'A transient on the first analysis tick, before the load test had produced a full window of traffic. Harmless when it happens once and the weight then advances.',
-      checks: [checks.describeCanary(c, 'whether the weight advanced after this halt')],
-    },
-  ];
-}
-
-function windowCause(c: DiagnosisContext): string {
-  const why = 'rate() needs at least two samples inside the window; with Istio\'s 15s scrape a 30s window often has fewer, and the query returns nothing.';
-  const interval = c.fields.interval;
-  if (!interval) {
-    return `The metric's window (its interval) is too short for the scrape interval. ${why} `
-      + 'If its interval (the check below prints it) is 30s, this is the cause: the tutorial\'s message names request-duration because its interval is 30s, while request-success-rate (1m) passes. '
-      + 'A query run by hand over 1m returns values even then, so it does not clear Prometheus.';
+function measureChecks(c: DiagnosisContext, metric: string, look: string): Check[] {
+  const observer = providerOf(c);
+  if (observer?.provider === 'istio') {
+    const query = metric === 'request-duration' ? istioQueries.duration(c, promWindow(c)) : istioQueries.requestsByCode(c, promWindow(c));
+    return queryChecks(c, metric, query, look);
   }
-  const ms = parseGoDuration(interval);
-  // Istio's Prometheus addon scrapes every 15s.
-  if (ms !== undefined && ms >= MIN_SCRAPES_PER_WINDOW * SCRAPE_INTERVAL_MS) {
-    return `The metric's window is too short for the scrape interval; unlikely here: its interval ${interval} holds ${Math.floor(ms / SCRAPE_INTERVAL_MS)} scrapes of ${formatDuration(SCRAPE_INTERVAL_MS)}.`;
-  }
-  return `The metric's window (interval: ${interval}) is too short for the scrape interval. ${why}`;
+  if (observer) return queryChecks(c, metric, observer.query(c, metric, promWindow(c)), `${look} (${observer.label}'s query)`);
+  return [checks.metrics(c, `${metric}'s interval and threshold`), checks.flaggerArgs(c, '-mesh-provider: the provider whose metrics the query reads (the input does not say)')];
 }
-
-const NO_TRAFFIC_FIX = (c: DiagnosisContext): string =>
-  `Make the load test reach the canary: in the load-test webhook use metadata.cmd like "hey -z 1m55s -q 10 -c 2 http://${c.target}-canary.${c.namespace}:<service.port>/" `
-  + '(a run longer than the analysis interval and shorter than two) with logCmdOutput: "true", start the same command from a pre-rollout webhook so the first check has traffic, '
-  + `label the namespace (kubectl label namespace ${c.namespace} istio-injection=enabled, then restart the pods), and give every metric an interval of at least 1m.`;
-
-/** Lint rules that explain a query finding no traffic. */
-const NO_VALUES_RULES = [
-  'command-wrong-service', 'webhook-url-unresolved', 'webhook-url-external', 'load-test-too-short', 'namespace-injection', 'namespace-missing',
-  'metric-window-short', 'interval-unparsable', 'target-port-not-exposed',
-];
 
 export const METRIC_MESSAGES: readonly MessageSpec[] = [
   {
@@ -123,8 +37,8 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     diagnose: (c) => ({
       summary: `Prometheus answered, but Flagger's ${c.fields.provider ? `${c.fields.provider} ` : ''}query for ${c.fields.metric} returned nothing (or NaN) for ${c.target} in ${c.namespace} ${overWindow(c)}. `
         + `Flagger guesses "not receiving traffic"; that is one of several causes. ${UNREACHABLE_IS_DIFFERENT}`,
-      causes: noTrafficCauses(c, c.fields.metric),
-      fix: NO_TRAFFIC_FIX(c),
+      causes: noValuesCauses(c, c.fields.metric),
+      fix: noValuesFix(c),
     }),
   },
   {
@@ -139,7 +53,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
       summary: `Prometheus answered, but the inline query of metric ${c.fields.metric} returned nothing (or NaN). ${UNREACHABLE_IS_DIFFERENT}`,
       causes: [
         { text: 'The query\'s label selectors match no series: a wrong namespace, workload or metric name in the query.', checks: [checks.metrics(c, `the query of ${c.fields.metric}`), checks.portForwardPrometheus(c)] },
-        ...noTrafficCauses(c, c.fields.metric),
+        ...noValuesCauses(c, c.fields.metric),
       ],
       fix: 'Run the query in Prometheus with the canary\'s names filled in until it returns a value, then put that query in the Canary.',
     }),
@@ -154,10 +68,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     problemKey: (c) => c.fields.metric,
     diagnose: (c) => ({
       summary: `The MetricTemplate behind metric ${c.fields.metric} was queried and its provider answered with no value (or NaN). ${UNREACHABLE_IS_DIFFERENT}`,
-      causes: [
-        { text: 'The template\'s query matches no series: wrong labels, or template variables ({{ namespace }}, {{ target }}, {{ interval }}) that do not fit this canary.', checks: [checks.metricTemplates(c), checks.portForwardPrometheus(c)] },
-        ...noTrafficCauses(c, c.fields.metric),
-      ],
+      causes: [templateCause(c), ...noValuesCauses(c, c.fields.metric)],
       fix: 'Render the template\'s query by hand for this canary, run it in the provider until it returns a value, and fix the template.',
     }),
   },
@@ -174,10 +85,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
         ? `Only ${c.fields.value}% of the requests to the canary succeeded (not 5xx) ${overWindow(c)}, below the minimum of ${c.fields.threshold}%.`
         : `The success rate ${c.fields.value}% is above the configured maximum ${c.fields.threshold}% (thresholdRange.max on a success rate is almost always a mistake).`,
       causes: [
-        {
-          text: 'The new version answers with 5xx errors.',
-          checks: [...queryChecks(c, 'request-success-rate', istioQueries.requestsByCode(c, promWindow(c)), 'the share of 5xx response codes'), checks.appLogs(c)],
-        },
+        { text: 'The new version answers with 5xx errors.', checks: [...measureChecks(c, 'request-success-rate', 'the share of 5xx response codes'), checks.appLogs(c)] },
         { text: 'The canary pods crash or restart under load (OOMKilled, failing probes).', checks: [checks.pods(c, `RESTARTS of the ${c.target}-* pods`), checks.top(c)] },
         {
           text: 'Too few requests: at a few requests per second one error is enough to fall under 99%.',
@@ -203,10 +111,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
         ? `The canary's 99th percentile latency was ${c.fields.value} ${overWindow(c)}, above the maximum of ${c.fields.threshold}.`
         : `The canary's 99th percentile latency ${c.fields.value} is below the configured minimum ${c.fields.threshold} (thresholdRange.min on a duration is almost always a mistake).`,
       causes: [
-        {
-          text: 'The new version is slower.',
-          checks: queryChecks(c, 'request-duration', istioQueries.duration(c, promWindow(c)), 'the P99 in milliseconds'),
-        },
+        { text: 'The new version is slower.', checks: measureChecks(c, 'request-duration', 'the P99 in milliseconds') },
         { text: 'The canary pods are saturated: the load test\'s concurrency against CPU limits, or too few replicas.', checks: [checks.top(c), checks.webhooks(c, 'the load test\'s -c and -q')] },
         { text: 'Cold start on the first ticks after scale-up (caches, JIT, connection pools).', checks: [checks.describeCanary(c, 'whether it only happens right after "New revision detected"')] },
         { text: 'The test traffic calls a slow endpoint on purpose (e.g. /delay/1).', checks: [checks.webhooks(c, 'the URLs in metadata.cmd')] },
@@ -221,7 +126,7 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     kind: 'halt',
     lintRules: ['metric-threshold-missing', 'metric-unknown'],
     countsAsFailedCheck: true,
-    patterns: [/^Halt (?<ref>\S+) advancement (?<metric>\S+) (?<value>-?[\d.]+(?:e[+-]?\d+)?|NaN|[+-]Inf) (?<op>[<>]) (?<threshold>\S+)$/],
+    patterns: [/^Halt (?<ref>\S+) advancement (?<metric>.+?) (?<value>-?[\d.]+(?:e[+-]?\d+)?|NaN|[+-]?Inf) (?<op>[<>]) (?<threshold>\S+)$/],
     headline: (c) => `halt: ${c.fields.metric} ${c.fields.value} ${c.fields.op} ${c.fields.threshold}`,
     grouped: { headline: (c) => `halt: ${c.fields.metric} ${c.fields.op === '<' ? 'below' : 'above'} ${c.fields.threshold}`, value: (c) => c.fields.value },
     problemKey: (c) => c.fields.metric,
@@ -239,12 +144,25 @@ export const METRIC_MESSAGES: readonly MessageSpec[] = [
     kind: 'halt',
     lintRules: ['metric-unknown'],
     countsAsFailedCheck: true,
-    patterns: [/^Metric query failed for no usable metrics template and query were configured$/],
+    patterns: [
+      /^Metric query failed for no usable metrics template and query were configured$/,
+      // Flagger 1.36.0 and 1.36.1, which rejected inline queries.
+      /^Metric query failed for no usable metrics (?<templateOnly>template) were configured$/,
+    ],
     headline: () => 'halt: a metric has no query and no templateRef',
-    diagnose: (c) => ({
-      summary: 'A metric in the Canary is neither built in (request-success-rate, request-duration) nor backed by a query or templateRef, so every check fails.',
-      causes: [{ text: 'A misspelled built-in metric name, or a custom metric without query/templateRef.', checks: [checks.metrics(c)] }],
-      fix: 'Rename the metric to request-success-rate or request-duration, or give it a templateRef to a MetricTemplate.',
-    }),
+    diagnose: (c) => {
+      const inlineQuery = {
+        text: 'The metric has an inline `query:`, which Flagger 1.36.0 and 1.36.1 rejected (a regression fixed in 1.37.0): those releases accepted only built-in metrics and templateRef.',
+        checks: [checks.metrics(c, 'metrics with a query and no templateRef'), checks.flaggerImage(c)],
+      };
+      const misnamed = { text: 'A misspelled built-in metric name, or a custom metric without query/templateRef.', checks: [checks.metrics(c)] };
+      return {
+        summary: 'A metric in the Canary is neither built in (request-success-rate, request-duration) nor backed by a usable query or templateRef, so every check of it fails.',
+        causes: c.fields.templateOnly ? [inlineQuery, misnamed] : [misnamed],
+        fix: c.fields.templateOnly
+          ? 'Upgrade Flagger to 1.37.0 or newer, or move the inline query into a MetricTemplate and reference it with templateRef.'
+          : 'Rename the metric to request-success-rate or request-duration, or give it a templateRef to a MetricTemplate.',
+      };
+    },
   },
 ];

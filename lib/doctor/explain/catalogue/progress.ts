@@ -2,13 +2,13 @@
  * The normal steps of a rollout (scheduler.go, scheduler_hooks.go). They build
  * the timeline; their diagnoses say what the step means and what comes next.
  */
-import { canaryRef, checks } from './checks';
+import { canaryRef, checks, sh } from './checks';
 import { Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
 function normal(summary: string, c: DiagnosisContext, next = 'Nothing to fix: this is a normal step of the rollout.'): Diagnosis {
   return {
     summary,
-    causes: [{ text: 'Normal progress.', checks: [{ command: `kubectl -n ${c.namespace} get canary ${c.canary} --watch`, look: 'STATUS, WEIGHT and FAILEDCHECKS as the analysis advances' }] }],
+    causes: [{ text: 'Normal progress.', checks: [{ command: sh`kubectl -n ${c.namespace} get canary ${c.canary} --watch`, look: 'STATUS, WEIGHT and FAILEDCHECKS as the analysis advances' }] }],
     fix: next,
   };
 }
@@ -46,7 +46,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
     id: 'pre-rollout-passed',
     kind: 'progress',
     order: 2,
-    patterns: [/^Pre-rollout check (?<webhook>\S+) passed$/],
+    patterns: [/^Pre-rollout check (?<webhook>.+) passed$/],
     headline: (c) => `pre-rollout webhook ${c.fields.webhook} passed`,
     diagnose: (c) => normal(`The pre-rollout webhook ${c.fields.webhook} answered 2xx, so traffic shifting can start.`, c),
   },
@@ -54,7 +54,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
     id: 'post-rollout-passed',
     kind: 'progress',
     order: 10,
-    patterns: [/^Post-rollout check (?<webhook>\S+) passed$/],
+    patterns: [/^Post-rollout check (?<webhook>.+) passed$/],
     headline: (c) => `post-rollout webhook ${c.fields.webhook} passed`,
     diagnose: (c) => normal(`The post-rollout webhook ${c.fields.webhook} answered 2xx after the rollout ended.`, c),
   },
@@ -62,7 +62,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
     id: 'gate-passed',
     kind: 'progress',
     order: 2,
-    patterns: [/^Confirm-(?<gate>rollout|traffic-increase|promotion) check (?<webhook>\S+) passed$/],
+    patterns: [/^Confirm-(?<gate>rollout|traffic-increase|promotion) check (?<webhook>.+) passed$/],
     headline: (c) => `confirm-${c.fields.gate} gate ${c.fields.webhook} approved`,
     diagnose: (c) => normal(`The confirm-${c.fields.gate} gate ${c.fields.webhook} answered 2xx: approved.`, c),
   },
@@ -141,7 +141,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
     patterns: [/^Initialization done! (?<ref>\S+)$/],
     headline: () => 'initialized: primary created, canary scaled to zero',
     diagnose: (c) => normal(`Flagger created ${c.target}-primary, the ${c.target}-canary and ${c.target}-primary Services and the VirtualService, and scaled ${c.target} to zero. The next change to ${c.target}'s pod template starts a canary run.`, c,
-      `Nothing to fix. Trigger a rollout by changing the pod template, e.g. kubectl -n ${c.namespace} set image deployment/${c.target} <container>=<image>:<new-tag>.`),
+      `Nothing to fix. Trigger a rollout by changing the pod template, e.g. ${sh`kubectl -n ${c.namespace} set image ${`deployment/${c.target}`}`} <container>=<image>:<new-tag>.`),
   },
   {
     id: 'metrics-providers-available',
@@ -154,7 +154,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'rollback-hook-idle',
     kind: 'progress',
-    patterns: [/^Rollback hook (?<webhook>\S+) not signaling a rollback$/],
+    patterns: [/^Rollback hook (?<webhook>.+) not signaling a rollback$/],
     headline: (c) => `rollback webhook ${c.fields.webhook}: no rollback requested`,
     diagnose: (c) => normal(`The rollback webhook ${c.fields.webhook} answered non-2xx, which means "do not roll back".`, c),
   },
@@ -167,7 +167,7 @@ export const PROGRESS_MESSAGES: readonly MessageSpec[] = [
     diagnose: (c) => ({
       summary: 'spec.suspend is true: Flagger does nothing for this canary, not even a rollback, until it is unsuspended.',
       causes: [{ text: 'spec.suspend: true in the Canary.', checks: [checks.canaryYaml(c)] }],
-      fix: `kubectl -n ${c.namespace} patch canary ${c.canary} --type=merge -p '{"spec":{"suspend":false}}'`,
+      fix: sh`kubectl -n ${c.namespace} patch canary ${c.canary} --type=merge -p '{"spec":{"suspend":false}}'`,
     }),
   },
   {

@@ -7,10 +7,12 @@ import { checks } from './checks';
 import { classifyWebhookError } from './webhook-error';
 import { Cause, Diagnosis, DiagnosisContext, MessageSpec } from './types';
 
-type ProviderFailure = 'network' | 'multiple-values' | 'bad-query' | 'not-prometheus' | 'other';
+type ProviderFailure = 'network' | 'refused' | 'multiple-values' | 'bad-query' | 'not-prometheus' | 'other';
 
 function classify(error: string): ProviderFailure {
   if (/query returned multiple values/.test(error)) return 'multiple-values';
+  // An answer without a body (older Flagger prints the body only), 401/403, or a mesh's denial: something refused Flagger.
+  if (/error response:\s*$|error response: Status 40[137]\b|RBAC: access denied|Unauthorized|Forbidden/i.test(error)) return 'refused';
   if (/error response: Status 4\d\d|bad_data|parse error/.test(error)) return 'bad-query';
   if (/error unmarshaling result|invalid character '<'/.test(error)) return 'not-prometheus';
   const network = classifyWebhookError(error).failure;
@@ -28,6 +30,8 @@ function providerCauses(c: DiagnosisContext, failure: ProviderFailure): Cause[] 
       return [{ text: 'Prometheus rejected the query: a PromQL syntax error, or a template variable that rendered into something invalid.', checks: [checks.metricTemplates(c), checks.portForwardPrometheus(c)] }];
     case 'not-prometheus':
       return [{ text: 'The address answers, but not with Prometheus\' API (e.g. Grafana, an ingress, or a login page).', checks: [checks.flaggerArgs(c), checks.prometheusFromFlagger(c)] }];
+    case 'refused':
+      return refusedCauses(c);
     default:
       return [
         {
@@ -42,14 +46,42 @@ function providerCauses(c: DiagnosisContext, failure: ProviderFailure): Cause[] 
   }
 }
 
+/**
+ * Prometheus, or a proxy in front of it, answered with an error and no data: a policy that admits only
+ * some clients (Linkerd 2.13's linkerd-viz, an Istio AuthorizationPolicy), or authentication.
+ */
+function refusedCauses(c: DiagnosisContext): Cause[] {
+  const linkerd: Cause = {
+    text: 'Since Linkerd 2.13 the Prometheus in linkerd-viz admits only authorised clients (an AuthorizationPolicy that lets in metrics-api): its proxy refuses Flagger with an empty answer. '
+      + 'Flagger needs its own AuthorizationPolicy there (the Flagger chart\'s linkerdAuthPolicy.create=true, or the linkerd kustomization\'s authorizationpolicy.yaml), and Flagger\'s pod must be meshed to present its identity.',
+    checks: [
+      { command: 'kubectl -n linkerd-viz get authorizationpolicies.policy.linkerd.io,meshtlsauthentications.policy.linkerd.io', look: 'a policy whose client identities include Flagger\'s service account' },
+      checks.prometheusFromFlagger(c),
+    ],
+  };
+  const mesh: Cause = {
+    text: 'A mesh policy in front of Prometheus refuses Flagger: an Istio AuthorizationPolicy, or Linkerd\'s (see above), that does not admit Flagger\'s service account.',
+    checks: [{ command: 'kubectl get authorizationpolicies.security.istio.io -A', look: 'a policy selecting the Prometheus pods that does not allow Flagger' }, checks.prometheusFromFlagger(c)],
+  };
+  const auth: Cause = {
+    text: 'Prometheus sits behind authentication (basic auth or a bearer token at a proxy): Flagger\'s -metrics-server cannot send credentials; only a MetricTemplate with provider.secretRef can.',
+    checks: [checks.flaggerArgs(c), checks.metricTemplates(c)],
+  };
+  const onLinkerd = (c.fields.provider ?? '').startsWith('linkerd') || /linkerd/.test(`${c.fields.error ?? ''} ${c.fields.templateAddress ?? ''}`);
+  const onIstio = (c.fields.provider ?? '').startsWith('istio');
+  return onIstio && !onLinkerd ? [mesh, auth, linkerd] : [linkerd, mesh, auth];
+}
+
 function providerDiagnosis(c: DiagnosisContext, what: string): Diagnosis {
   const failure = classify(c.fields.error ?? '');
   return {
     summary: `${what}: ${c.fields.error ?? ''}. ${NOT_NO_VALUES}`.replace(/:\s*\./, '.'),
     causes: providerCauses(c, failure),
     fix: failure === 'network' || failure === 'other'
-      ? `Point Flagger at the Prometheus that scrapes Istio (for Istio's addon: -metrics-server=http://${c.prometheusService}.${c.prometheusNamespace}:9090) and make sure it is running.`
-      : failure === 'multiple-values'
+      ? `Point Flagger at the Prometheus that has the provider's metrics (for Istio's addon: -metrics-server=http://${c.prometheusService}.${c.prometheusNamespace}:9090; a MetricTemplate at its own provider.address) and make sure it is running.`
+      : failure === 'refused'
+        ? 'Let Flagger through to Prometheus: create Flagger\'s AuthorizationPolicy for linkerd-viz\'s Prometheus (linkerdAuthPolicy.create=true, with Flagger meshed), allow it in the mesh\'s policy, or query a Prometheus that needs credentials through a MetricTemplate with provider.secretRef.'
+        : failure === 'multiple-values'
         ? 'Wrap the query in sum(...) so that it returns a single value.'
         : failure === 'bad-query'
           ? 'Fix the query: run it in Prometheus with the canary\'s names filled in until it returns one number.'
@@ -61,6 +93,8 @@ export const PROVIDER_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'metrics-provider-unavailable',
     kind: 'provider',
+    everyTick: true,
+    resolvedBy: { ids: ['metrics-providers-available'] },
     patterns: [
       /^Error checking metric providers: (?:prometheus|(?<providerType>\S+) in metric template (?<template>\S+)) not (?:avaiable|available): (?<error>[\s\S]*)$/,
       /^Error checking metric providers: (?<error>[\s\S]*)$/,
@@ -116,12 +150,5 @@ export const PROVIDER_MESSAGES: readonly MessageSpec[] = [
       causes: [{ text: 'A malformed URL in spec.metricsServer.', checks: [checks.canaryYaml(c)] }],
       fix: 'Use a full URL such as http://prometheus.istio-system:9090, or remove spec.metricsServer to use Flagger\'s -metrics-server.',
     }),
-  },
-  {
-    id: 'metrics-server-unreachable',
-    kind: 'provider',
-    patterns: [/^Metrics server (?<server>\S+) unreachable (?<error>[\s\S]*)$/],
-    headline: (c) => `Flagger started and cannot reach ${c.fields.server}`,
-    diagnose: (c) => providerDiagnosis(c, `When Flagger started, its -metrics-server ${c.fields.server} did not answer`),
   },
 ];

@@ -2,7 +2,7 @@
  * How a rollout ends badly, and the readiness checks that lead there
  * (scheduler.go; pkg/canary/deployment_ready.go, daemonset_ready.go).
  */
-import { checks } from './checks';
+import { checks, sh } from './checks';
 import { ROLLBACK_GATE_FIX, rollbackGateCauses } from './webhooks';
 import { Cause, DiagnosisContext, MessageSpec } from './types';
 
@@ -52,14 +52,19 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     diagnose: (c) => ({
       summary: `Flagger rolled back: all traffic goes to ${c.target}-primary (the previous version), the canary is scaled to zero and the Canary's phase is Failed. ${c.target} itself still has the new spec.`,
       causes: [{ text: 'The rollback reason is the message just before: failed checks threshold, progress deadline, or a rollback webhook.', checks: [checks.describeCanary(c)] }],
-      fix: `Fix the cause, then start a new run by changing ${c.target}'s pod template again (a new image tag, or kubectl -n ${c.namespace} rollout restart deploy/${c.target}).`,
+      fix: `Fix the cause, then start a new run by changing ${c.target}'s pod template again (a new image tag, or ${sh`kubectl -n ${c.namespace} rollout restart ${`deploy/${c.target}`}`}).`,
     }),
   },
   {
     id: 'progress-deadline-rollback',
     kind: 'rollback',
     role: 'end', outcome: 'rolled-back', order: 8, oncePerRun: true, lintRules: READINESS_RULES,
-    patterns: [/^Rolling back (?<ref>\S+) progress deadline exceeded(?: (?<error>[\s\S]*))?$/],
+    workload: (c) => c.target,
+    patterns: [
+      // The error names the canary's Deployment, which can be named otherwise than the Canary.
+      /^Rolling back (?<ref>\S+) progress deadline exceeded (?<error>canary (?:deployment|dae?m[oa]nset) (?<target>\S+) not ready[\s\S]*)$/,
+      /^Rolling back (?<ref>\S+) progress deadline exceeded(?: (?<error>[\s\S]*))?$/,
+    ],
     headline: () => 'rolling back: progress deadline exceeded',
     diagnose: (c) => ({
       summary: `A Deployment of this canary did not become ready within spec.progressDeadlineSeconds (default 600s; the tutorial sets 60s), so Flagger rolled back.${c.fields.error && c.fields.error !== '<nil>' ? ` Detail: ${c.fields.error}` : ''}`,
@@ -83,6 +88,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     id: 'promotion-failed-primary-not-ready',
     kind: 'rollback',
     role: 'end', outcome: 'promotion-failed', order: 9, lintRules: ['non-root-named-user', 'non-root-unverified'],
+    workload: (c) => `${c.target}-primary`,
     patterns: [/^Promotion of (?<target>\S+) failed, primary not ready: (?<error>[\s\S]*)$/],
     headline: () => 'promotion failed: the primary did not become ready',
     diagnose: (c) => ({
@@ -95,9 +101,12 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     id: 'deployment-progress-deadline',
     kind: 'rollback',
     role: 'block', lintRules: READINESS_RULES,
+    workload: (c) => c.fields.deployment ?? c.target,
     patterns: [
-      /^(?:canary deployment (?<ref>\S+) not ready: |(?<primary>\S+) not ready: )?deployment "(?<deployment>[^"]+)" exceeded its progress deadline$/,
-      /^(?:canary dae?m[oa]nset (?<ref2>\S+) not ready with retryable \w+: |primary daemonset (?<primary2>\S+) not ready: )?exceeded its progressDeadlineSeconds: (?<seconds>\d+)$/,
+      /^(?:canary deployment (?<target>\S+) not ready(?: with retryable \w+)?: |(?<primary>\S+) not ready: )?deployment "(?<deployment>[^"]+)" exceeded its progress deadline$/,
+      // Flagger 0.x: `Halt advancement <deployment>.<namespace> deployment "<deployment>" exceeded its progress deadline`.
+      /^Halt advancement (?<object>\S+) deployment "(?<deployment>[^"]+)" exceeded its progress deadline$/,
+      /^(?:canary dae?m[oa]nset (?<target2>\S+) not ready with retryable \w+: |primary daemonset (?<primary2>\S+) not ready: )?exceeded its progressDeadlineSeconds: (?<seconds>\d+)$/,
       // Flagger 0.x
       /^deployment does not have minimum availability for more than (?<seconds2>\d+)s$/,
     ],
@@ -115,11 +124,13 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     id: 'canary-not-ready',
     kind: 'rollback',
     role: 'readiness', lintRules: READINESS_RULES,
+    workload: (c) => c.target,
     patterns: [
-      /^canary deployment (?<ref>\S+) not ready: (?<reason>waiting for rollout to finish: [\s\S]*)$/,
-      /^canary dae?m[oa]nset (?<ref>\S+) not ready with retryable \w+: (?<reason>[\s\S]*)$/,
+      // `with retryable true`: Flagger 1.0.0-rc for Deployments; DaemonSets still say so.
+      /^canary deployment (?<target>\S+) not ready(?: with retryable \w+)?: (?<reason>waiting for rollout to finish: [\s\S]*)$/,
+      /^canary dae?m[oa]nset (?<target>\S+) not ready with retryable \w+: (?<reason>[\s\S]*)$/,
       // Flagger 0.x
-      /^Halt advancement (?<ref>(?!\S*-primary\.)\S+) (?<reason>waiting for rollout to finish: [\s\S]*)$/,
+      /^Halt advancement (?<target>(?!\S*-primary\.)\S+) (?<reason>waiting for rollout to finish: [\s\S]*)$/,
     ],
     headline: (c) => `canary not ready (${c.fields.reason.replace(/^waiting for rollout to finish: /, '')})`,
     diagnose: (c) => ({
@@ -132,6 +143,7 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     id: 'primary-not-ready',
     kind: 'rollback',
     role: 'readiness', lintRules: READINESS_RULES,
+    workload: (c) => `${c.target}-primary`,
     patterns: [
       /^(?<primary>\S+-primary)\.(?<ns>[a-z0-9-]+) not ready: (?<reason>[\s\S]*)$/,
       /^primary daemonset (?<primary>\S+) not ready: (?<reason>[\s\S]*)$/,
@@ -153,8 +165,8 @@ export const ROLLBACK_MESSAGES: readonly MessageSpec[] = [
     headline: () => 'primary scaled to zero',
     diagnose: (c) => ({
       summary: `${c.target}-primary has spec.replicas 0, so there is nothing to fall back on; Flagger stops the analysis.`,
-      causes: [{ text: 'Someone or something (kubectl scale, an HPA with minReplicas 0, KEDA) scaled the primary to zero.', checks: [{ command: `kubectl -n ${c.namespace} get deploy ${c.target}-primary`, look: 'READY 0/0' }] }],
-      fix: `Scale the primary back up: kubectl -n ${c.namespace} scale deploy/${c.target}-primary --replicas=1 (or fix what scales it down).`,
+      causes: [{ text: 'Someone or something (kubectl scale, an HPA with minReplicas 0, KEDA) scaled the primary to zero.', checks: [{ command: sh`kubectl -n ${c.namespace} get deploy ${`${c.target}-primary`}`, look: 'READY 0/0' }] }],
+      fix: `Scale the primary back up: ${sh`kubectl -n ${c.namespace} scale ${`deploy/${c.target}-primary`} --replicas=1`} (or fix what scales it down).`,
     }),
   },
 ];

@@ -68,7 +68,7 @@ export type MessageRole = 'start' | 'tick' | 'step' | 'advance' | 'end' | 'wait'
 export type RunEnd = 'promoted' | 'rolled-back' | 'promotion-failed';
 
 /** What the user's manifests can say about a message (explain --manifests). */
-export type ManifestFact = 'webhook' | 'load-test' | 'injection' | 'window' | 'threshold';
+export type ManifestFact = 'webhook' | 'gate' | 'load-test' | 'injection' | 'window' | 'threshold';
 
 /** One family of Flagger messages. */
 export interface MessageSpec {
@@ -88,12 +88,33 @@ export interface MessageSpec {
   readonly oncePerRun?: boolean;
   /** The verdict says what it means, so it is not listed as a problem (the rollback itself). */
   readonly inVerdict?: boolean;
+  /**
+   * Flagger records it on every tick while the condition lasts, without being a failed check or a
+   * blocking error (the metrics provider check at initialization): a merged event of it is placed at its
+   * first occurrence.
+   */
+  readonly everyTick?: boolean;
   /** The check found no traffic: failing load tests in the same input confirm its first cause. */
   readonly findsNoTraffic?: boolean;
   /** It shows the load test failing, which is why checks find no traffic. */
   readonly failsLoadTest?: boolean;
   /** Written by the loadtester, not Flagger: it says nothing about Flagger's state. */
   readonly fromLoadtester?: boolean;
+  /**
+   * `flagger`: written by Flagger's start-up (cmd/flagger/main.go), about Flagger itself and never about
+   * one canary, even when the lines around it are.
+   */
+  readonly scope?: 'flagger';
+  /**
+   * The Deployment whose pods a readiness problem is about (the canary's, or the primary's): what the
+   * input shows about those pods (`kubectl get pods`, their events) is added to the problem.
+   */
+  readonly workload?: (context: DiagnosisContext) => string;
+  /**
+   * Messages that, later in the input, show the problem gone: their ids, and the field both must share
+   * (the same metrics server, the same webhook). A problem that resolved itself is listed last.
+   */
+  readonly resolvedBy?: { readonly ids: readonly string[]; readonly same?: string };
   /** Lint rules whose findings can explain it. */
   readonly lintRules?: readonly string[];
   /** What the manifests can say about it. */

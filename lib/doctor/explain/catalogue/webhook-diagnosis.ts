@@ -5,7 +5,7 @@
  */
 import { BLOCKING_TASK_TYPES } from '../../flagger/loadtester';
 import { classifyHost } from '../../util/urls';
-import { checks, loadtester, serviceUrl } from './checks';
+import { checks, loadtester, serviceUrl, sh } from './checks';
 import { Cause, Diagnosis, DiagnosisContext } from './types';
 import { classifyWebhookError, WebhookError } from './webhook-error';
 
@@ -88,7 +88,7 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
         },
         {
           text: `The Service sends port ${target?.url.effectivePort ?? 80} to a targetPort where nothing listens in the pod (the loadtester listens on 8080).`,
-          checks: [{ command: `kubectl -n ${serviceNamespace} get svc ${service} -o jsonpath='{range .spec.ports[*]}{.port}{" -> "}{.targetPort}{"\\n"}{end}'`, look: 'the targetPort: the container port the loadtester listens on (8080, named http)' }],
+          checks: [{ command: sh`kubectl -n ${serviceNamespace} get svc ${service} -o jsonpath='{range .spec.ports[*]}{.port}{" -> "}{.targetPort}{"\\n"}{end}'`, look: 'the targetPort: the container port the loadtester listens on (8080, named http)' }],
         },
         {
           text: `${urlText} uses a port the Service does not expose. With kube-proxy in IPVS mode that is refused; in iptables mode it usually hangs until the timeout instead.`,
@@ -126,7 +126,7 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
       return [
         {
           text: 'Envoy answered 403 "RBAC: access denied": an Istio AuthorizationPolicy in front of the loadtester does not allow Flagger\'s calls.',
-          checks: [{ command: `kubectl -n ${tester.namespace} get authorizationpolicies -o yaml`, look: 'a policy selecting the loadtester that does not allow requests from Flagger' }],
+          checks: [{ command: sh`kubectl -n ${tester.namespace} get authorizationpolicies -o yaml`, look: 'a policy selecting the loadtester that does not allow requests from Flagger' }],
         },
       ];
     case 'bad-request':
@@ -143,13 +143,20 @@ function webhookCauses(c: DiagnosisContext, hook: HookType, error: WebhookError)
           checks: [checks.webhooks(c, `the url of webhook ${name}`), checks.services(c, target?.serviceNamespace ?? c.namespace)],
         },
       ];
-    case 'reset':
-      return [
-        {
-          text: 'The connection was reset: typically Istio STRICT mTLS in front of the loadtester, while Flagger (outside the mesh) speaks plain HTTP.',
-          checks: [{ command: `kubectl get peerauthentications -A`, look: `mode STRICT for ${tester.namespace} or the mesh` }, checks.fromFlagger(c, url ?? `http://${tester.deployment}.${tester.namespace}/`)],
-        },
-      ];
+    case 'reset': {
+      const mtls: Cause = {
+        text: 'The connection was reset: typically Istio STRICT mTLS in front of the loadtester, while Flagger (outside the mesh) speaks plain HTTP.',
+        checks: [{ command: `kubectl get peerauthentications -A`, look: `mode STRICT for ${tester.namespace} or the mesh` }, checks.fromFlagger(c, url ?? `http://${tester.deployment}.${tester.namespace}/`)],
+      };
+      const closedEarly: Cause = {
+        text: 'The loadtester closed the connection before the command finished: a blocking task (type bash, helm, kubectl) that runs longer than the loadtester\'s HTTP server allows '
+          + '(loadtester releases before 0.15.0 cut every request after 60s, and a sidecar then reports "upstream connect error or disconnect/reset before headers. reset reason: connection termination"), '
+          + 'or the loadtester restarted during the call.',
+        checks: [checks.loadtesterImage(c), checks.loadtesterPods(c), checks.loadtesterLogs(c, 'when the command started, and whether it finished after Flagger gave up')],
+      };
+      // A blocking hook that ran a while before the reset is more likely cut short than refused by mTLS.
+      return hook === 'rollout' && !/connection termination/.test(c.fields.error ?? '') ? [mtls, closedEarly] : [closedEarly, mtls];
+    }
     case 'unreachable':
       return [{ text: 'The Service\'s address is not routable from Flagger\'s pod (a stale endpoint, or a network policy).', checks: [checks.endpoints(tester.namespace, tester.deployment), checks.fromFlagger(c, url ?? `http://${tester.deployment}.${tester.namespace}/`)] }];
     case 'tls':
@@ -246,7 +253,8 @@ function webhookFix(c: DiagnosisContext, error: WebhookError): string {
     case 'bad-request':
       return 'Give the webhook a metadata.cmd, and a metadata.type the loadtester knows (or none, for cmd).';
     case 'reset':
-      return 'Exclude the loadtester\'s port from mTLS (a PERMISSIVE PeerAuthentication for it), or call it through a port that accepts plain HTTP.';
+      return 'For a long blocking command: upgrade the loadtester (0.16.0 and later have no server timeout) and give the webhook a timeout above the command\'s run time. '
+        + 'For mTLS: exclude the loadtester\'s port from mTLS (a PERMISSIVE PeerAuthentication for it), or call it through a port that accepts plain HTTP.';
     default:
       return 'Fix the webhook so that it answers 2xx; the loadtester logs show what it did with the call.';
   }

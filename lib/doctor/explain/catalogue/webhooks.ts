@@ -3,6 +3,7 @@
  * scheduler_hooks.go, webhook.go; pkg/loadtester for the loadtester).
  */
 import { checks, serviceUrl } from './checks';
+import { gate } from './gates';
 import { Cause, DiagnosisContext, MessageSpec } from './types';
 import { FAILURE_LABEL, webhookDiagnosis } from './webhook-diagnosis';
 import { classifyWebhookError } from './webhook-error';
@@ -22,33 +23,13 @@ export function rollbackGateCauses(c: DiagnosisContext): Cause[] {
 
 export const ROLLBACK_GATE_FIX = 'If it was not intended, close the rollback gate (POST to the loadtester\'s /rollback/close) and point the rollback webhook at the loadtester\'s /rollback/check, which answers non-2xx until a rollback is wanted.';
 
-function gate(id: string, pattern: RegExp, gateType: string, meaning: string): MessageSpec {
-  return {
-    id,
-    kind: 'webhook',
-    role: 'wait',
-    lintRules: ['webhook-url-unresolved'],
-    patterns: [pattern],
-    headline: (c) => `waiting for ${gateType} approval (${c.fields.webhook})`,
-    problemKey: (c) => c.fields.webhook,
-    diagnose: (c) => ({
-      summary: `The ${gateType} gate ${c.fields.webhook} answered non-2xx, which means "not approved": ${meaning} A wrong gate URL looks exactly the same, and this does not count as a failed check.`,
-      causes: [
-        { text: 'Nobody approved it yet. The loadtester\'s /gate/check stays closed until opened; /gate/approve always approves, /gate/halt never does.', checks: [checks.webhooks(c, `the url of gate ${c.fields.webhook}`), checks.openGate(c, 'gate')] },
-        { text: 'The gate URL is wrong or the gate service is down; Flagger cannot tell that from "not approved".', checks: [checks.flaggerLogs(c)] },
-      ],
-      fix: `Approve the gate (for the loadtester: POST {"name":"${c.canary}","namespace":"${c.namespace}"} to /gate/open), or fix its URL.`,
-    }),
-  };
-}
-
 export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
   {
     id: 'rollout-webhook-failed',
     kind: 'webhook',
     failsLoadTest: true, lintRules: ['webhook-url-unresolved', 'webhook-url-external', 'webhook-timeouts-too-long', 'webhook-metadata-not-string', 'command-wrong-service'], manifestFacts: ['webhook'],
     countsAsFailedCheck: true,
-    patterns: [/^Halt (?<ref>\S+) advancement external check (?<webhook>\S+) failed (?<error>[\s\S]*)$/],
+    patterns: [/^Halt (?<ref>\S+) advancement external check (?<webhook>.+?) failed (?<error>[\s\S]*)$/],
     headline: (c) => `halt: load-test webhook ${c.fields.webhook} ${FAILURE_LABEL[classifyWebhookError(c.fields.error ?? '').failure]}`,
     problemKey: failureKey,
     diagnose: (c) => webhookDiagnosis(c, 'rollout'),
@@ -58,7 +39,7 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
     kind: 'webhook',
     lintRules: ['webhook-url-unresolved', 'webhook-url-external', 'webhook-timeouts-too-long', 'webhook-metadata-not-string', 'command-wrong-service', 'acceptance-test-unchecked'], manifestFacts: ['webhook'],
     countsAsFailedCheck: true,
-    patterns: [/^Halt (?<ref>\S+) advancement pre-rollout check (?<webhook>\S+) failed (?<error>[\s\S]*)$/],
+    patterns: [/^Halt (?<ref>\S+) advancement pre-rollout check (?<webhook>.+?) failed (?<error>[\s\S]*)$/],
     headline: (c) => `halt: pre-rollout webhook ${c.fields.webhook} ${FAILURE_LABEL[classifyWebhookError(c.fields.error ?? '').failure]}`,
     problemKey: failureKey,
     diagnose: (c) => webhookDiagnosis(c, 'pre-rollout'),
@@ -67,21 +48,21 @@ export const WEBHOOK_MESSAGES: readonly MessageSpec[] = [
     id: 'post-rollout-webhook-failed',
     kind: 'webhook',
     order: 10, lintRules: ['webhook-url-unresolved', 'webhook-url-external', 'webhook-metadata-not-string'], manifestFacts: ['webhook'],
-    patterns: [/^Post-rollout hook (?<webhook>\S+) failed (?<error>[\s\S]*)$/],
+    patterns: [/^Post-rollout hook (?<webhook>.+?) failed (?<error>[\s\S]*)$/],
     headline: (c) => `post-rollout webhook ${c.fields.webhook} ${FAILURE_LABEL[classifyWebhookError(c.fields.error ?? '').failure]}`,
     problemKey: failureKey,
     diagnose: (c) => webhookDiagnosis(c, 'post-rollout'),
   },
-  gate('waiting-for-approval', /^Halt (?<ref>\S+) advancement waiting for approval (?<webhook>\S+)$/, 'confirm-rollout',
+  gate('waiting-for-approval', /^Halt (?<ref>\S+) advancement waiting for approval (?<webhook>.+)$/, 'confirm-rollout',
     'the new revision will not start its analysis until the gate approves.'),
-  gate('waiting-for-traffic-increase-approval', /^Halt (?<ref>\S+) advancement waiting for traffic increase approval (?<webhook>\S+)$/, 'confirm-traffic-increase',
+  gate('waiting-for-traffic-increase-approval', /^Halt (?<ref>\S+) advancement waiting for traffic increase approval (?<webhook>.+)$/, 'confirm-traffic-increase',
     'the weight stays where it is until the gate approves.'),
-  gate('waiting-for-promotion-approval', /^Halt (?<ref>\S+) advancement waiting for promotion approval (?<webhook>\S+)$/, 'confirm-promotion',
+  gate('waiting-for-promotion-approval', /^Halt (?<ref>\S+) advancement waiting for promotion approval (?<webhook>.+)$/, 'confirm-promotion',
     'the analysis passed, and promotion waits for the gate.'),
   {
     id: 'rollback-webhook-triggered',
     kind: 'webhook',
-    patterns: [/^Rollback check (?<webhook>\S+) passed$/],
+    patterns: [/^Rollback check (?<webhook>.+) passed$/],
     headline: (c) => `rollback webhook ${c.fields.webhook} asked for a rollback`,
     diagnose: (c) => ({
       summary: `The rollback webhook ${c.fields.webhook} answered 2xx, which asks Flagger to roll back now.`,

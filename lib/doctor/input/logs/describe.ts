@@ -2,9 +2,10 @@
 import { eventEntry } from './event';
 import { ParseState } from './state';
 
-const DESCRIBE_EVENTS_HEADER = /^\s+Type\s+Reason\s+Age\s+From\s+Message\s*$/;
-const DESCRIBE_SEPARATOR = /^\s+-{4}\s+-{6}\s+-{3,4}\s+-{4}\s+-{7}\s*$/;
-const DESCRIBE_EVENT_ROW = /^\s+(Normal|Warning)\s+(\S+)\s+(\S+(?:\s\(x\d+\sover\s\S+\))?)\s+(\S+)\s+(.*)$/;
+// Leading spaces are optional: a paste can collapse every run of spaces into one.
+const DESCRIBE_EVENTS_HEADER = /^\s*Type\s+Reason\s+Age\s+From\s+Message\s*$/;
+const DESCRIBE_SEPARATOR = /^\s*-{4}\s+-{6}\s+-{3,4}\s+-{4}\s+-{7}\s*$/;
+const DESCRIBE_EVENT_ROW = /^\s*(Normal|Warning)\s+(\S+)\s+(\S+(?:\s\(x\d+\sover\s\S+\))?)\s+(\S+)\s+(.*)$/;
 /** A `kubectl describe` field: Title Case words and a colon (`Name:`, `API Version:`, `Failed Checks:`). */
 const DESCRIBE_FIELD = /^([A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*):(?:\s+(.*))?$/;
 const DESCRIBE_NESTED_FIELD = /^ {2,}[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*:(?:\s|$)/;
@@ -20,9 +21,9 @@ export function readDescribe(state: ParseState, line: string, lineNumber: number
   if (state.section === 'describe-events') {
     const row = DESCRIBE_EVENT_ROW.exec(line);
     if (row) {
-      const [, type, , age, , text] = row;
+      const [, type, reason, age, , text] = row;
       const current = state.described[state.described.length - 1];
-      state.push(eventEntry(lineNumber, 'describe', type, age, text, current?.name, current?.namespace));
+      state.push(eventEntry(lineNumber, 'describe', type, age, text, { canary: current?.name, namespace: current?.namespace, reason }));
       return true;
     }
     if (/^\s/.test(line)) return false;

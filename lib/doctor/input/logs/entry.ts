@@ -6,6 +6,7 @@
 /** Where an entry's text came from. */
 export type EntryFormat = 'json' | 'console' | 'klog' | 'text' | 'describe' | 'events';
 
+
 /** Normalised severity: zap levels and Kubernetes event types mapped onto one scale. */
 export type EntryLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
 
@@ -39,6 +40,30 @@ export interface LogEntry {
   readonly namespace?: string;
   /** The message text, trimmed. */
   readonly message: string;
+  /** Lines of the input it was read from, when more than one (a JSON record the paste wrapped). */
+  readonly span?: number;
+  /**
+   * The stretch of the input it came from: lines read the same way in a row, between headers, prompts
+   * and other structure. Messages pasted without their canary (jq .msg output, event rows without
+   * kubectl describe's header) belong to the canary their neighbours in the block name.
+   */
+  readonly block?: number;
+  /** For events of other objects than a canary: the object (`pod/podinfo-7b9c6d8f5-x2kqp`) and the reason. */
+  readonly object?: string;
+  readonly reason?: string;
+}
+
+/**
+ * What the input shows about the workloads beside Flagger's messages: a pod's status in `kubectl get pods`,
+ * or an event of a pod, ReplicaSet or Deployment (`Failed to pull image`, `Back-off restarting failed container`).
+ */
+export interface WorkloadFact {
+  /** `kind/name`, kind in lower case as kubectl prints it (`pod/podinfo-7b9c6d8f5-x2kqp`). */
+  readonly object: string;
+  /** What it says, in a few words (`CrashLoopBackOff, READY 1/2, 97 restarts`, or the event's reason and message). */
+  readonly text: string;
+  /** Whether it shows something wrong (a pod not running or not ready, a Warning event). */
+  readonly warning: boolean;
 }
 
 /** A canary whose `kubectl describe` output was in the input, with the status fields it printed. */
@@ -60,12 +85,18 @@ export interface SkippedCounts {
   readonly structure: number;
 }
 
-export interface ParsedLog {
-  readonly entries: LogEntry[];
+/** What reading one input gives besides its entries: how many lines it had, and what became of them. */
+export interface LogSummary {
   /** Number of lines read. */
   readonly lines: number;
   readonly skipped: SkippedCounts;
   readonly describedCanaries: DescribedCanary[];
+}
+
+/** One input, read whole: its entries, what it shows about workloads, and its summary. */
+export interface ParsedLog extends LogSummary {
+  readonly entries: LogEntry[];
+  readonly facts: WorkloadFact[];
 }
 
 /** An entry of a Kubernetes event (kubectl describe or get events), as opposed to a log line. */

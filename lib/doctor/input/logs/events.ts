@@ -1,5 +1,5 @@
 /** `kubectl get events` and `kubectl events` tables, with or without NAMESPACE, default or `-o wide` columns. */
-import { eventEntry } from './event';
+import { eventEntry, eventFact } from './event';
 import { ParseState } from './state';
 
 const EVENTS_HEADER = /^\s*(?:NAMESPACE\s+)?LAST SEEN\s+.*\bTYPE\s+REASON\s+.*\bMESSAGE\b/;
@@ -35,7 +35,15 @@ export function readEventsTable(state: ParseState, line: string, lineNumber: num
   const object = /^([\w.-]+)\/(.+)$/.exec(row.object ?? '');
   const kind = object?.[1].toLowerCase();
   const isCanary = kind === 'canary' || kind === 'canaries' || kind === 'canary.flagger.app';
-  state.push(eventEntry(lineNumber, 'events', row.type, row.age, row.message, isCanary ? object?.[2] : undefined, row.namespace));
+  state.push(eventEntry(lineNumber, 'events', row.type, row.age, row.message, {
+    ...(isCanary ? { canary: object?.[2] } : {}),
+    ...(row.namespace ? { namespace: row.namespace } : {}),
+    ...(row.object ? { object: row.object } : {}),
+    ...(row.reason ? { reason: row.reason } : {}),
+  }));
+  if (row.object && !isCanary && /^(pod|replicaset|deployment|daemonset|statefulset)s?\//i.test(row.object)) {
+    state.fact(eventFact(row.type, row.object.toLowerCase().replace(/^(\w+?)s?\//, '$1/'), row.reason ?? '', row.message));
+  }
   return true;
 }
 
@@ -43,6 +51,7 @@ interface EventRow {
   readonly namespace?: string;
   readonly age: string;
   readonly type: string;
+  readonly reason?: string;
   readonly object?: string;
   readonly message: string;
 }
@@ -92,12 +101,13 @@ function sliceEventRow(line: string, columns: EventColumns): EventRow | undefine
   const count = cell(columns.count, columns.count === undefined ? undefined : next(columns.count));
   const firstSeen = cell(columns.firstSeen, columns.firstSeen === undefined ? undefined : next(columns.firstSeen));
   const merged = count && /^\d+$/.test(count) && Number(count) > 1 && firstSeen && !/\s/.test(firstSeen) ? `${age} (x${count} over ${firstSeen})` : age;
-  return { type, age: merged, message, ...(namespace ? { namespace } : {}), ...(object ? { object } : {}) };
+  const reason = cell(columns.reason, next(columns.reason));
+  return { type, age: merged, message, ...(namespace ? { namespace } : {}), ...(object ? { object } : {}), ...(reason ? { reason } : {}) };
 }
 
 function regexEventRow(line: string): EventRow | undefined {
   const match = EVENTS_ROW.exec(line.trim());
   if (!match) return undefined;
-  const [, namespace, age, type, , object, message] = match;
-  return { type, age, object, message, ...(namespace ? { namespace } : {}) };
+  const [, namespace, age, type, reason, object, message] = match;
+  return { type, age, object, message, reason, ...(namespace ? { namespace } : {}) };
 }

@@ -1,7 +1,7 @@
 /** Flagger's logs in zap's JSON encoding (the default, `-zap-encoding json`), one record per line. */
 import { cleanMessage, normaliseTime, splitCanaryRef } from './entry';
 import { ParseState } from './state';
-import { KUBECTL_TIMESTAMP, parseRecord, pushZapRecord, ZAP_LEVELS } from './zap';
+import { KUBECTL_TIMESTAMP, parseRecord, pushZapRecord, recordMessage, ZAP_LEVELS } from './zap';
 
 /** A zap JSON record, possibly after a `kubectl logs --timestamps` or `--prefix` prefix. */
 export function readZapJson(state: ParseState, line: string, lineNumber: number): boolean {
@@ -9,8 +9,9 @@ export function readZapJson(state: ParseState, line: string, lineNumber: number)
   if (brace < 0 || !/"(?:msg|message)"\s*:/.test(line)) return false;
   const prefix = line.slice(0, brace);
   const record = parseRecord(line.slice(brace));
-  if (!record || typeof record.msg !== 'string') return false;
-  const message = cleanMessage(record.msg);
+  const text = record ? recordMessage(record) : undefined;
+  if (!record || text === undefined) return false;
+  const message = cleanMessage(text);
   if (message === '') return false;
   const prefixTime = KUBECTL_TIMESTAMP.exec(prefix.trim() + ' ')?.[1];
   const time = normaliseTime(record.ts) ?? normaliseTime(prefixTime);

@@ -2,7 +2,7 @@
  * What Flagger's zap logger writes in both its encodings (zap-json.ts, zap-console.ts): its levels, the
  * `kubectl logs --timestamps` prefix, a record's fields, and the entry a record becomes.
  */
-import { EntryLevel } from './entry';
+import { EntryLevel, LogEntry } from './entry';
 import { ParseState } from './state';
 
 export const ZAP_LEVELS: Record<string, EntryLevel> = {
@@ -21,15 +21,14 @@ export const KUBECTL_TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z
 export function pushZapRecord(state: ParseState, format: 'json' | 'console', line: number, message: string, time: string | undefined,
   level: EntryLevel | undefined, ref: { name: string; namespace?: string } | undefined): void {
   state.section = 'none';
-  state.push({
-    format,
-    line,
-    count: 1,
-    message,
-    ...(time ? { time } : {}),
-    ...(level ? { level } : {}),
-    ...(ref ? { canary: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } : {}),
-  });
+  const entry: { -readonly [K in keyof LogEntry]?: LogEntry[K] } = { format, line, count: 1, message };
+  if (time) entry.time = time;
+  if (level) entry.level = level;
+  if (ref) {
+    entry.canary = ref.name;
+    if (ref.namespace) entry.namespace = ref.namespace;
+  }
+  state.push(entry as LogEntry);
 }
 
 export interface LogRecord {
@@ -37,6 +36,17 @@ export interface LogRecord {
   readonly ts?: unknown;
   readonly level?: unknown;
   readonly canary?: unknown;
+  /** client-go's structured errors carry the error apart from a fixed msg ("Unhandled Error"). */
+  readonly error?: unknown;
+}
+
+/** Fixed messages of client-go and controller-runtime whose `error` field says what happened. */
+const ERROR_WRAPPERS = new Set(['Unhandled Error', 'Reconciler error', 'Observed a panic']);
+
+/** The message a record stands for: its msg, or the error a fixed wrapper message carries. */
+export function recordMessage(record: LogRecord): string | undefined {
+  if (typeof record.msg !== 'string') return undefined;
+  return ERROR_WRAPPERS.has(record.msg.trim()) && typeof record.error === 'string' && record.error.trim() !== '' ? record.error : record.msg;
 }
 
 /**
@@ -49,13 +59,13 @@ export function parseRecord(text: string): LogRecord | undefined {
     const value: unknown = JSON.parse(text);
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const record = value as Record<string, unknown>;
-      return { msg: record.msg ?? record.message, ts: record.ts ?? record.time ?? record.timestamp, level: record.level, canary: record.canary };
+      return { msg: record.msg ?? record.message, ts: record.ts ?? record.time ?? record.timestamp, level: record.level, canary: record.canary, error: record.error ?? record.err };
     }
     return undefined;
   } catch {
     const msg = stringField(text, 'msg') ?? stringField(text, 'message');
     if (msg === undefined) return undefined;
-    return { msg, ts: stringField(text, 'ts') ?? numberField(text, 'ts'), level: stringField(text, 'level'), canary: stringField(text, 'canary') };
+    return { msg, ts: stringField(text, 'ts') ?? numberField(text, 'ts'), level: stringField(text, 'level'), canary: stringField(text, 'canary'), error: stringField(text, 'error') };
   }
 }
 
