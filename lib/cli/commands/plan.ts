@@ -4,7 +4,7 @@ import { formatPlan } from '../format/plan';
 import { readManifestCommand } from '../inputs';
 import { CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 
-const USAGE = `Usage: flagger-doctor plan [--format text|json] [--scrape-interval 15s] PATH...
+const USAGE = `Usage: flagger-doctor plan [--format text|json] [--scrape-interval 15s] [--max-bytes 64Mi] PATH...
 
 Prints, for each Flagger Canary in the manifests (files or folders, YAML or JSON; PATH - reads
 standard input), what Flagger
@@ -14,6 +14,7 @@ back, and how many load-test requests each metric window sees.
 Options:
   --format text|json       text (default), or one JSON array of plans on stdout
   --scrape-interval DUR    Prometheus scrape interval (default 15s)
+  --max-bytes SIZE         the most read from one file or from standard input (default 64Mi)
 
 Exit codes: 0 planned, 1 no Canary found, 2 bad usage or unreadable input.
 `;
