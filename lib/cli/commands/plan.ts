@@ -1,5 +1,6 @@
 /** `flagger-doctor plan`: what Flagger will do with each Canary of the manifests. */
 import { planCanaries } from '../../doctor/plan/plan';
+import { printable } from '../../doctor/util/terminal';
 import { formatPlan } from '../format/plan';
 import { readManifestCommand } from '../inputs';
 import { CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
@@ -30,7 +31,7 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(plans.map(formatPlan).join('\n'));
   }
   if (plans.length === 0) {
-    io.stderr(`flagger-doctor plan: no Canary (flagger.app) found in ${input.paths.join(', ')}.\n`);
+    io.stderr(`flagger-doctor plan: no Canary (flagger.app) found in ${printable(input.paths.join(', '))}.\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
