@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../doctor/input/read';
 import { printable } from '../doctor/util/terminal';
-import { CliIO, EXIT_INTERNAL, EXIT_USAGE, UsageError } from './io';
+import { CliIO, EXIT_INTERNAL, EXIT_USAGE, STDIN_NAME, UsageError } from './io';
 
 /** A subcommand: parses its own arguments and returns the exit code. */
 export type Command = (args: string[], io: CliIO) => Promise<number>;
@@ -93,6 +93,8 @@ export async function runCli(args: string[]): Promise<number> {
       if (process.stdin.isTTY) {
         throw new UsageError('standard input is a terminal; pipe the input in, or name a file.');
       }
+      // Node reads a folder on standard input (`< dir`) as empty; say what it is instead.
+      if (fs.fstatSync(0).isDirectory()) throw new InputError(STDIN_NAME, 'cannot read: it is a folder.', undefined, 'EISDIR');
       // A stream, not readFileSync(0): a pipe may be non-blocking and fail with EAGAIN.
       return process.stdin;
     },

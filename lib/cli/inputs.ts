@@ -20,16 +20,13 @@ import { SourcedObject } from '../doctor/model/object';
 import {
   Format, FORMAT_OPTION, formatOf, MAX_BYTES_OPTION, maxBytesOf, parseCommandArgs, SCRAPE_INTERVAL_OPTION, scrapeIntervalOf,
 } from './args';
-import { CliIO, UsageError } from './io';
+import { CliIO, STDIN_NAME, UsageError } from './io';
 
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_LENGTH, InputError };
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_LENGTH, InputError, STDIN_NAME };
 export type { TextLine };
 
 /** The name of standard input among the paths. */
 export const STDIN = '-';
-
-/** How standard input is named in messages and on findings. */
-export const STDIN_NAME = '<stdin>';
 
 export interface InputOptions {
   /** The most bytes read from one input: a file, or standard input. @default DEFAULT_MAX_BYTES (64 MiB) */

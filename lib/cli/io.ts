@@ -11,6 +11,9 @@ export interface CliIO {
   readonly cwd: string;
 }
 
+/** How standard input is named in messages and on findings. */
+export const STDIN_NAME = '<stdin>';
+
 /** Thrown for bad usage or unreadable input: the CLI prints the message and exits 2. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -38,16 +38,19 @@ export interface ReadOptions {
   readonly maxBytes?: number;
 }
 
-/** `64 MiB`, `1.5 KiB`, `100 bytes`. */
+/** A size, exactly: `64 MiB`, `2047 bytes`, and for a size of no whole unit past 1 MiB, `100000000 bytes (95.4 MiB)`. */
 export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let unit = -1;
   let value = bytes;
-  let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}` : `${Number(value.toFixed(1))} ${units[unit]}`;
+  if (unit < 0) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  const rounded = `${Number(value.toFixed(1))} ${units[unit]}`;
+  if (Number.isInteger(value)) return rounded;
+  return unit === 0 ? `${bytes} bytes` : `${bytes} bytes (${rounded})`;
 }
 
 /** The error for an input that goes on past `maxBytes`. */
