@@ -54,24 +54,31 @@ export async function* readInputChunks(input: string, io: CliIO, options: InputO
     return;
   }
   let total = 0;
+  let finished = false;
   const chunks = io.stdin()[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<Uint8Array | string>;
-    try {
-      next = await chunks.next();
-    } catch (error) {
-      // A failed read of standard input (`< folder` gives EISDIR); anything else is not about the input.
-      if (typeof (error as NodeJS.ErrnoException)?.code === 'string' && (error as NodeJS.ErrnoException).syscall) throw cannotRead(STDIN_NAME, error);
-      throw error;
+  try {
+    for (;;) {
+      let next: IteratorResult<Uint8Array | string>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        finished = true;
+        // A failed read of standard input is about the input; anything else (a terminal, refused) passes on.
+        if (typeof (error as NodeJS.ErrnoException)?.code === 'string' && (error as NodeJS.ErrnoException).syscall) throw cannotRead(STDIN_NAME, error);
+        throw error;
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      const bytes = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      total += bytes.byteLength;
+      if (total > maxBytes) throw tooLargeError(STDIN_NAME, maxBytes);
+      yield bytes;
     }
-    if (next.done) return;
-    const bytes = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-    total += bytes.byteLength;
-    if (total > maxBytes) {
-      await chunks.return?.();
-      throw tooLargeError(STDIN_NAME, maxBytes);
-    }
-    yield bytes;
+  } finally {
+    // Stopped early (over the limit, or by the reader): release standard input.
+    if (!finished) await chunks.return?.();
   }
 }
 

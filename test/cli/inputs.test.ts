@@ -75,6 +75,26 @@ describe('readInputLines and readInputChunks', () => {
     expect(await all(readInputLines('-', io(), { maxBytes: Infinity }))).toHaveLength(10);
   });
 
+  test('a reader that stops early, or an input over the limit, releases standard input', async () => {
+    let released = 0;
+    const io: CliIO = {
+      ...ioWith(dir),
+      stdin: () => (async function* endless() {
+        try {
+          for (;;) yield 'line\n';
+        } finally {
+          released++;
+        }
+      })(),
+    };
+    for await (const line of readInputLines('-', io)) {
+      expect(line.text).toBe('line');
+      break;
+    }
+    await expect(readInputText('-', io, { maxBytes: 100 })).rejects.toThrow('<stdin>: larger than 100 bytes');
+    expect(released).toBe(2);
+  });
+
   test('chunks of a device, up to the limit', async () => {
     let bytes = 0;
     await expect((async () => {
