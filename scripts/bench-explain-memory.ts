@@ -38,7 +38,7 @@ async function explain(file: string, format: string): Promise<number> {
   const io: CliIO = {
     stdout: (text) => { written += text.length; },
     stderr: () => undefined,
-    readStdin: () => Promise.reject(new Error('no standard input in the bench')),
+    stdin: () => { throw new Error('no standard input in the bench'); },
     cwd: process.cwd(),
   };
   const code = await main(['explain', '--format', format, file], io);

@@ -159,11 +159,51 @@ function explainMemory() {
   }
 }
 
+/**
+ * `flagger-doctor lint` on BENCH_LINT_MIB (50) MiB of manifests, as one document per object and as one
+ * kubectl List: its CPU time and peak memory, each phase in a fresh process, against yaml's own parser
+ * over the same text. The target: under 1 GiB of RSS.
+ */
+function doctorLintMemory() {
+  const entry = bundle('scripts/bench-lint.ts');
+  const mebibytes = Number(process.env.BENCH_LINT_MIB || 50);
+  const run = (args) => {
+    const result = spawnSync(process.execPath, [entry, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (result.status !== 0) throw new Error(`bench-lint ${args.join(' ')} failed: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagger-bench-lint-'));
+  const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const row = (name, figures) => `  ${name.padEnd(36)}${seconds(figures.cpuMilliseconds).padStart(8)} (${seconds(figures.milliseconds)})`.padEnd(60)
+    + `${figures.maxRssMiB.toFixed(0)} MiB`.padStart(9);
+  try {
+    for (const shape of ['documents', 'list']) {
+      const file = path.join(dir, `${shape}.yaml`);
+      const input = run(['generate', file, String(mebibytes), ...(shape === 'list' ? ['list'] : [])]);
+      const { yaml, parse, lint } = Object.fromEntries(['yaml', 'parse', 'lint'].map((phase) => [phase, run(['phase', phase, file])]));
+      const size = input.bytes / 1048576;
+      const what = shape === 'list' ? 'in one List document (kubectl get -o yaml)' : 'one document each';
+      console.log(`\nflagger-doctor lint of ${size.toFixed(0)} MiB of manifests, ${input.objects} objects ${what}`
+        + ' (a fresh process per phase, Node start-up excluded; CPU time, wall clock in brackets):');
+      console.log(`${''.padEnd(38)}${'CPU time (wall)'.padEnd(22)}${'max RSS'.padStart(9)}`);
+      console.log(row("yaml's parser alone (nothing kept)", yaml));
+      console.log(`${row('read into objects', parse)}   ${(parse.cpuMilliseconds / yaml.cpuMilliseconds).toFixed(2)}x the CPU time of yaml alone`);
+      console.log(`${row('flagger-doctor lint', lint)}   ${(lint.cpuMilliseconds / yaml.cpuMilliseconds).toFixed(2)}x the CPU time of yaml alone, `
+        + `${(lint.maxRssMiB / parse.maxRssMiB).toFixed(2)}x the RSS of reading, ${(lint.maxRssMiB / size).toFixed(1)}x the input's size`);
+      console.log(`  target: lint under 1 GiB of RSS: ${lint.maxRssMiB < 1024 ? 'met' : 'NOT met'} (${lint.maxRssMiB.toFixed(0)} MiB)`);
+      fs.rmSync(file, { force: true });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 try {
   const synthSeconds = compareSynthToKustomize();
   cacheCheckCost(synthSeconds);
   doctor();
   explainMemory();
+  doctorLintMemory();
   scaling();
 } catch (error) {
   console.error(`bench failed: ${error.message}`);

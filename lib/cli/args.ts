@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { SCRAPE_INTERVAL_MS } from '../doctor/flagger/defaults';
 import { parseScrapeInterval, SCRAPE_INTERVAL_SYNTAX } from '../doctor/flagger/prometheus';
+import { DEFAULT_MAX_BYTES } from '../doctor/input/read';
 import { UsageError } from './io';
 
 /** An option that takes a value; `check` throws a UsageError for a value it refuses. */
@@ -92,4 +93,32 @@ export const SCRAPE_INTERVAL_OPTION: OptionSpec = {
 export function scrapeIntervalOf(args: CommandArgs): number {
   const value = lastValue(args, 'scrape-interval');
   return (value === undefined ? undefined : parseScrapeInterval(value)) ?? SCRAPE_INTERVAL_MS;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  '': 1, 'k': 1e3, 'K': 1e3, 'M': 1e6, 'G': 1e9, 'Ki': 1024, 'Mi': 1024 ** 2, 'Gi': 1024 ** 3,
+};
+
+/**
+ * A size in bytes as Kubernetes writes quantities: `1048576`, `64Mi`, `100M`; a trailing `B` is
+ * allowed (`64MiB`). Undefined when it is not one, or not a whole positive number of bytes.
+ */
+export function parseSize(text: string): number | undefined {
+  const match = /^(\d+)(k|K|M|G|Ki|Mi|Gi)?B?$/.exec(text);
+  if (!match) return undefined;
+  const bytes = Number(match[1]) * SIZE_UNITS[match[2] ?? ''];
+  return bytes >= 1 && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+/** `--max-bytes SIZE`: the most bytes read from one input. */
+export const MAX_BYTES_OPTION: OptionSpec = {
+  check: (value) => {
+    if (parseSize(value) === undefined) throw new UsageError(`--max-bytes must be a size in bytes such as 64Mi, 100M or 1048576, not '${value}'.`);
+  },
+};
+
+/** The most bytes read from one input: the last `--max-bytes`, 64 MiB by default. */
+export function maxBytesOf(args: CommandArgs): number {
+  const value = lastValue(args, 'max-bytes');
+  return (value === undefined ? undefined : parseSize(value)) ?? DEFAULT_MAX_BYTES;
 }

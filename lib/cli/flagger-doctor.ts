@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CliIO, EXIT_USAGE, UsageError } from './io';
+import { InputError } from '../doctor/input/read';
+import { printable } from '../doctor/util/terminal';
+import { CliIO, EXIT_INTERNAL, EXIT_USAGE, STDIN_NAME, UsageError } from './io';
 
 /** A subcommand: parses its own arguments and returns the exit code. */
 export type Command = (args: string[], io: CliIO) => Promise<number>;
@@ -8,10 +10,10 @@ export type Command = (args: string[], io: CliIO) => Promise<number>;
 const USAGE = `Usage: flagger-doctor <command> [options]
 
 Commands:
-  lint [--format text|json] [--scrape-interval 15s] PATH...
+  lint [--format text|json] [--scrape-interval 15s] [--max-bytes 64Mi] PATH...
       Check Kubernetes manifests (files or folders, YAML or JSON) for Flagger
       and Istio mistakes before they reach a cluster.
-  plan [--format text|json] [--scrape-interval 15s] PATH...
+  plan [--format text|json] [--scrape-interval 15s] [--max-bytes 64Mi] PATH...
       Print each Canary's weight schedule, promotion and rollback times.
   explain [--format text|json] [--manifests PATH]... [FILE...]
       Explain Flagger's logs or events (files, or standard input).
@@ -56,17 +58,18 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   const command = commands()[name];
   if (!command) {
-    io.stderr(`flagger-doctor: unknown command '${name}'.\n\n${USAGE}`);
+    io.stderr(`flagger-doctor: unknown command '${printable(name)}'.\n\n${USAGE}`);
     return EXIT_USAGE;
   }
   try {
     return await command()(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      // One sentence and a pointer; the whole usage text would bury the error.
+    if (error instanceof UsageError || error instanceof InputError) {
+      // One sentence and a pointer; the whole usage text would bury the error. The sentence may quote
+      // input (a file name, a YAML error), so its control characters are shown, not obeyed.
       const sentence = error.message.split(/\n\nUsage:/)[0].trimEnd();
       const pointer = error.message.includes('\n\nUsage:') ? `\nRun 'flagger-doctor ${name} --help' for usage.` : '';
-      io.stderr(`flagger-doctor ${name}: ${sentence}${pointer}\n`);
+      io.stderr(`flagger-doctor ${name}: ${printable(sentence)}${pointer}\n`);
       return EXIT_USAGE;
     }
     throw error;
@@ -86,19 +89,13 @@ export async function runCli(args: string[]): Promise<number> {
       if (!stdoutClosed) process.stdout.write(text);
     },
     stderr: (text) => process.stderr.write(text),
-    readStdin: async () => {
+    stdin: () => {
       if (process.stdin.isTTY) {
-        throw new UsageError('no FILE given and standard input is a terminal; pipe logs in or name a file.');
+        throw new UsageError('standard input is a terminal; pipe the input in, or name a file.');
       }
+      // Node reads a folder on standard input (`< dir`) as empty; say what it is instead.
+      if (fs.fstatSync(0).isDirectory()) throw new InputError(STDIN_NAME, 'cannot read: it is a folder.', undefined, 'EISDIR');
       // A stream, not readFileSync(0): a pipe may be non-blocking and fail with EAGAIN.
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      return Buffer.concat(chunks).toString('utf8');
-    },
-    readStdinStream: () => {
-      if (process.stdin.isTTY) {
-        throw new UsageError('no FILE given and standard input is a terminal; pipe logs in or name a file.');
-      }
       return process.stdin;
     },
     cwd: process.cwd(),
@@ -106,8 +103,9 @@ export async function runCli(args: string[]): Promise<number> {
   try {
     return await main(args, io);
   } catch (error) {
-    const detail = process.env.DEBUG ? (error as Error).stack : (error as Error).message;
-    io.stderr(`flagger-doctor: internal error: ${detail}\nPlease report it with the command and input that caused it${process.env.DEBUG ? '' : ' (DEBUG=1 prints the stack)'}.\n`);
-    return 3;
+    const detail = String((process.env.DEBUG ? (error as Error)?.stack : (error as Error)?.message) ?? error);
+    // The message may quote input; each line of it is made printable, the stack keeps its lines.
+    io.stderr(`flagger-doctor: internal error: ${detail.split('\n').map(printable).join('\n')}\nPlease report it with the command and input that caused it${process.env.DEBUG ? '' : ' (DEBUG=1 prints the stack)'}.\n`);
+    return EXIT_INTERNAL;
   }
 }

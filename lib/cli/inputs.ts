@@ -1,42 +1,130 @@
 /**
  * What the subcommands read: manifests (files, folders, `-` for standard input) and logs (files, or
- * standard input). Unreadable or unparsable input becomes a UsageError naming the file.
+ * standard input). Every input goes through the same checks, in lib/doctor/input/read.ts: at most
+ * `maxBytes` (`--max-bytes`, 64 MiB by default) from each file or from standard input, enforced while
+ * reading; a FIFO or a device is read like a file, within that limit; a folder given as a log file, a
+ * permission denied or any failed read is an InputError naming the input in one sentence, which the CLI
+ * prints and exits 2 on.
+ *
+ * Two ways to read one input (a path, or `-` for standard input):
+ * - readInputText: the whole text, for manifests, which are parsed as a whole;
+ * - readInputLines (or readInputChunks): line by line (or chunk by chunk) as it arrives, for logs, so
+ *   memory holds one line whatever the input's length.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadManifests, manifestFiles, ManifestError, parseManifests } from '../doctor/input/manifests';
+import { decodeLogBytes, parseLogInput, ParsedLog } from '../doctor/input/logs';
+import { manifestFiles, manifestObjects } from '../doctor/input/manifests';
+import { cannotRead, DEFAULT_MAX_BYTES, fileChunks, InputError, TextCollector, tooLargeError } from '../doctor/input/read';
+import { decodeTextStream, DEFAULT_MAX_LINE_LENGTH, splitLines, TextLine } from '../doctor/input/text-stream';
 import { SourcedObject } from '../doctor/model/object';
-import { Format, FORMAT_OPTION, formatOf, parseCommandArgs, SCRAPE_INTERVAL_OPTION, scrapeIntervalOf } from './args';
-import { CliIO, UsageError } from './io';
+import {
+  Format, FORMAT_OPTION, formatOf, MAX_BYTES_OPTION, maxBytesOf, parseCommandArgs, SCRAPE_INTERVAL_OPTION, scrapeIntervalOf,
+} from './args';
+import { CliIO, STDIN_NAME, UsageError } from './io';
+
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_LENGTH, InputError, STDIN_NAME };
+export type { TextLine };
+
+/** The name of standard input among the paths. */
+export const STDIN = '-';
+
+export interface InputOptions {
+  /** The most bytes read from one input: a file, or standard input. @default DEFAULT_MAX_BYTES (64 MiB) */
+  readonly maxBytes?: number;
+}
+
+export interface LineOptions extends InputOptions {
+  /** Characters kept of one line; the rest of a longer line is dropped (`truncated`). @default DEFAULT_MAX_LINE_LENGTH (64 Ki) */
+  readonly maxLineLength?: number;
+}
+
+/** The name an input has in messages: the path as given, `<stdin>` for `-`. */
+export function inputName(input: string): string {
+  return input === STDIN ? STDIN_NAME : input;
+}
 
 /**
- * Reads the paths in `kubectl apply -f` order; `-` is standard input (e.g. `kustomize build . | flagger-doctor lint -`).
- * Unreadable or unparsable input throws a UsageError naming the file and line.
+ * The bytes of one input (a path, or `-`), chunk by chunk as they are read. Throws an InputError naming
+ * it when it cannot be read, is a folder, or goes on past `maxBytes`.
  */
-export async function readManifests(paths: readonly string[], io: CliIO): Promise<{ objects: SourcedObject[]; files: number }> {
+export async function* readInputChunks(input: string, io: CliIO, options: InputOptions = {}): AsyncGenerator<Uint8Array, void, undefined> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (input !== STDIN) {
+    yield* fileChunks(input, { cwd: io.cwd, maxBytes });
+    return;
+  }
+  let total = 0;
+  let finished = false;
+  const chunks = io.stdin()[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      let next: IteratorResult<Uint8Array | string>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        finished = true;
+        // A failed read of standard input is about the input; anything else (a terminal, refused) passes on.
+        if (typeof (error as NodeJS.ErrnoException)?.code === 'string' && (error as NodeJS.ErrnoException).syscall) throw cannotRead(STDIN_NAME, error);
+        throw error;
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      const bytes = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      total += bytes.byteLength;
+      if (total > maxBytes) throw tooLargeError(STDIN_NAME, maxBytes);
+      yield bytes;
+    }
+  } finally {
+    // Stopped early (over the limit, or by the reader): release standard input.
+    if (!finished) await chunks.return?.();
+  }
+}
+
+/** The whole text of one input (a path, or `-`), decoded as UTF-8, with the checks of readInputChunks. */
+export async function readInputText(input: string, io: CliIO, options: InputOptions = {}): Promise<string> {
+  const text = new TextCollector(inputName(input));
+  for await (const chunk of readInputChunks(input, io, options)) text.add(chunk);
+  return text.end();
+}
+
+/**
+ * The lines of one input (a path, or `-`) as they arrive, with the checks of readInputChunks: decoded
+ * as UTF-8, or UTF-16 after its byte order mark; split at `\r\n`, `\n` or `\r`; each cut at
+ * `maxLineLength`. Pass `maxBytes: Infinity` to read an input of any length.
+ */
+export function readInputLines(input: string, io: CliIO, options: LineOptions = {}): AsyncGenerator<TextLine, void, undefined> {
+  return splitLines(decodeTextStream(readInputChunks(input, io, options)), options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+}
+
+/**
+ * Reads the paths in `kubectl apply -f` order; `-` is standard input (e.g. `kustomize build . | flagger-doctor lint -`),
+ * read once however often it is named. Throws an InputError (a ManifestError for manifests) naming the file, and the line
+ * when there is one, for input that cannot be read or parsed.
+ */
+export async function readManifests(paths: readonly string[], io: CliIO, options: InputOptions = {}): Promise<{ objects: SourcedObject[]; files: number }> {
   const objects: SourcedObject[] = [];
   let files = 0;
   // A file named twice, directly or through its folder, is read once, as manifestFiles does within one call.
   const read = new Set<string>();
-  try {
-    for (const given of paths) {
-      if (given === '-') {
-        objects.push(...parseManifests(await io.readStdin(), '<stdin>', objects.length));
-        files++;
-        continue;
-      }
-      const found = manifestFiles([given], io.cwd).filter((file) => {
-        const resolved = path.resolve(io.cwd, file);
-        if (read.has(resolved)) return false;
-        read.add(resolved);
-        return true;
-      });
-      for (const sourced of loadManifests(found, io.cwd)) objects.push({ ...sourced, source: { ...sourced.source, order: objects.length } });
-      files += found.length;
+  const add = (text: string, file: string) => {
+    for (const sourced of manifestObjects(text, file, objects.length)) objects.push(sourced);
+    files++;
+  };
+  for (const given of paths) {
+    if (given === STDIN) {
+      if (!read.has(STDIN)) add(await readInputText(STDIN, io, options), STDIN_NAME);
+      read.add(STDIN);
+      continue;
     }
-  } catch (error) {
-    if (error instanceof ManifestError) throw new UsageError(error.message);
-    throw error;
+    for (const file of manifestFiles([given], io.cwd)) {
+      const key = `file:${path.resolve(io.cwd, file)}`;
+      if (read.has(key)) continue;
+      read.add(key);
+      add(await readInputText(file, io, options), file);
+    }
   }
   return { objects, files };
 }
@@ -48,95 +136,99 @@ export interface LogInput {
   readonly pieces: AsyncIterable<Uint8Array | string>;
 }
 
-/** Bytes read from a log file at a time. */
-const LOG_PIECE = 1 << 20;
-
 /**
  * The log files, or standard input when none is given; `-` among the files is standard input, read once.
  * Every file is checked before any is read, so a missing one fails before output starts. Inputs are
- * streamed, never held whole: a FIFO works, and any size; a device or socket is refused.
+ * streamed with readInputChunks' checks, never held whole, and have no size limit by default: explain
+ * keeps what it learns per distinct message, not per line. A FIFO works; a device or socket is refused.
  */
-export async function logInputs(files: readonly string[], io: CliIO): Promise<LogInput[]> {
-  if (files.length === 0) return [{ pieces: stdinPieces(io) }];
+export async function logInputs(files: readonly string[], io: CliIO, options: InputOptions = { maxBytes: Infinity }): Promise<LogInput[]> {
+  if (files.length === 0) return [{ pieces: readInputChunks(STDIN, io, options) }];
   const inputs: LogInput[] = [];
   let stdinRead = false;
   for (const file of files) {
-    if (file === '-') {
-      if (!stdinRead) inputs.push({ name: '-', pieces: stdinPieces(io) });
+    if (file === STDIN) {
+      if (!stdinRead) inputs.push({ name: STDIN, pieces: readInputChunks(STDIN, io, options) });
       stdinRead = true;
       continue;
     }
-    const resolved = path.resolve(io.cwd, file);
     let stat: fs.Stats;
     try {
-      stat = await fs.promises.stat(resolved);
+      stat = await fs.promises.stat(path.resolve(io.cwd, file));
     } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
+      throw new UsageError(`cannot read ${file}: ${logReadFailure(error as NodeJS.ErrnoException)}.`);
     }
-    if (stat.isDirectory()) throw new UsageError(`cannot read ${file}: ${reason({ code: 'EISDIR' })}.`);
+    if (stat.isDirectory()) throw new UsageError(`cannot read ${file}: ${logReadFailure({ code: 'EISDIR' })}.`);
     if (!stat.isFile() && !stat.isFIFO()) throw new UsageError(`cannot read ${file}: it is a device or socket, not a log file.`);
-    inputs.push({ name: file, pieces: filePieces(file, resolved) });
+    inputs.push({ name: file, pieces: readInputChunks(file, io, options) });
   }
   return inputs;
 }
 
-async function* stdinPieces(io: CliIO): AsyncGenerator<Uint8Array | string> {
-  if (io.readStdinStream) yield* io.readStdinStream();
-  else yield await io.readStdin();
-}
-
-async function* filePieces(file: string, resolved: string): AsyncGenerator<Uint8Array> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(resolved, 'r');
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
-  }
-  try {
-    for (;;) {
-      let bytesRead: number;
-      const buffer = Buffer.allocUnsafe(LOG_PIECE);
-      try {
-        ({ bytesRead } = await handle.read(buffer, 0, LOG_PIECE, null));
-      } catch (error) {
-        throw new UsageError(`cannot read ${file}: ${reason(error)}.`);
-      }
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
+/**
+ * Reads log files, or standard input when none is given; `-` among the files is standard input, read once.
+ * The whole of each input is held: a reader that streams uses logInputs or readInputLines.
+ */
+export async function readLogs(files: readonly string[], io: CliIO, options: InputOptions = {}): Promise<ParsedLog[]> {
+  const read = async (input: string) => decodeLogBytes(Buffer.concat(await collect(readInputChunks(input, io, options))));
+  if (files.length === 0) return [parseLogInput(await read(STDIN))];
+  const inputs: ParsedLog[] = [];
+  let stdinRead = false;
+  for (const file of files) {
+    if (file === STDIN) {
+      if (stdinRead) continue;
+      stdinRead = true;
+      inputs.push(parseLogInput(await read(STDIN), STDIN));
+      continue;
     }
-  } finally {
-    await handle.close();
+    let text: string;
+    try {
+      text = await read(file);
+    } catch (error) {
+      if (error instanceof InputError && error.code) throw new UsageError(`cannot read ${file}: ${logReadFailure(error)}.`);
+      throw error;
+    }
+    inputs.push(parseLogInput(text, file));
   }
+  return inputs;
 }
 
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory; give the log file itself';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+/** The words explain has always used for a log file it cannot read. */
+function logReadFailure(error: { code?: string; reason?: string; message?: string }): string {
+  if (error.code === 'ENOENT') return 'no such file';
+  if (error.code === 'EISDIR') return 'it is a directory; give the log file itself';
+  if (error.code === 'EACCES') return 'permission denied';
+  return (error.reason ?? error.message ?? String(error)).replace(/^cannot read: /, '').replace(/\.$/, '');
 }
 
 /** What lint and plan start from: their options and the objects of the manifests they name. */
 export interface ManifestCommandInput {
   readonly format: Format;
   readonly scrapeIntervalMs: number;
+  readonly maxBytes: number;
   readonly paths: readonly string[];
   readonly objects: SourcedObject[];
   readonly files: number;
 }
 
 /**
- * Parses `[--format text|json] [--scrape-interval 15s] PATH...` and reads the manifests; undefined after
- * printing `usage` for --help.
+ * Parses `[--format text|json] [--scrape-interval 15s] [--max-bytes 64Mi] PATH...` and reads the manifests;
+ * undefined after printing `usage` for --help.
  */
 export async function readManifestCommand(argv: readonly string[], io: CliIO, usage: string): Promise<ManifestCommandInput | undefined> {
-  const args = parseCommandArgs(argv, { 'format': FORMAT_OPTION, 'scrape-interval': SCRAPE_INTERVAL_OPTION }, usage);
+  const args = parseCommandArgs(argv, { 'format': FORMAT_OPTION, 'scrape-interval': SCRAPE_INTERVAL_OPTION, 'max-bytes': MAX_BYTES_OPTION }, usage);
   if (args.help) {
     io.stdout(usage);
     return undefined;
   }
   if (args.positionals.length === 0) throw new UsageError(`no PATH given.\n\n${usage}`);
-  const { objects, files } = await readManifests(args.positionals, io);
-  return { format: formatOf(args), scrapeIntervalMs: scrapeIntervalOf(args), paths: args.positionals, objects, files };
+  const maxBytes = maxBytesOf(args);
+  const { objects, files } = await readManifests(args.positionals, io, { maxBytes });
+  return { format: formatOf(args), scrapeIntervalMs: scrapeIntervalOf(args), maxBytes, paths: args.positionals, objects, files };
 }

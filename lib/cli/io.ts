@@ -2,13 +2,17 @@
 export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Reads all of standard input. */
-  readonly readStdin: () => Promise<string>;
-  /** Standard input as it arrives, for commands that stream it (explain); without it they read it whole. */
-  readonly readStdinStream?: () => AsyncIterable<Uint8Array | string>;
+  /**
+   * Standard input, chunk by chunk as it arrives. Read it through `lib/cli/inputs.ts`, which applies
+   * the size limit; a command reads it at most once.
+   */
+  readonly stdin: () => AsyncIterable<Uint8Array | string>;
   /** Working directory that relative paths resolve against. */
   readonly cwd: string;
 }
+
+/** How standard input is named in messages and on findings. */
+export const STDIN_NAME = '<stdin>';
 
 /** Thrown for bad usage or unreadable input: the CLI prints the message and exits 2. */
 export class UsageError extends Error {
@@ -21,4 +25,7 @@ export class UsageError extends Error {
 /** Exit codes shared by every subcommand. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
+/** Bad usage or bad input: a UsageError or an InputError, printed as one sentence. */
 export const EXIT_USAGE = 2;
+/** A bug in flagger-doctor: anything else thrown. */
+export const EXIT_INTERNAL = 3;

@@ -7,7 +7,7 @@ import { builtProjectCopy, formatKiB, pack, PackResult } from './packed-project'
  * What `npm pack` ships, and its size budget: the measured size (docs/performance.md) with 10 to 20%
  * headroom. Raise it only for something users need, and say so in docs/performance.md.
  */
-const BUDGET = { packed: 384 * 1024, unpacked: 1536 * 1024 };
+const BUDGET = { packed: 448 * 1024, unpacked: 1792 * 1024 };
 
 const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
 

@@ -12,6 +12,12 @@ export interface CliResult {
   readonly stdinReads: number;
 }
 
+/** Standard input as a pipe delivers it: the text in chunks of bytes (64 KiB, as Node reads a pipe). */
+async function* chunksOf(text: string): AsyncGenerator<Uint8Array> {
+  const bytes = Buffer.from(text);
+  for (let start = 0; start < bytes.length; start += 65536) yield bytes.subarray(start, start + 65536);
+}
+
 /**
  * Runs `flagger-doctor ARGS` in this process with a fake terminal. Reading standard input when the
  * test gave none fails the run, so a command cannot wait on input by accident.
@@ -24,10 +30,10 @@ export async function runDoctor(args: string[], options: { readonly cwd?: string
   const io: CliIO = {
     stdout: (text) => { stdout += text; writes.push(text); },
     stderr: (text) => { stderr += text; },
-    readStdin: async () => {
+    stdin: () => {
       stdinReads++;
       if (options.stdin === undefined) throw new Error('stdin was read but the test gave none');
-      return options.stdin;
+      return chunksOf(options.stdin);
     },
     cwd: options.cwd ?? process.cwd(),
   };

@@ -5,7 +5,7 @@ import { formatFinding, formatSummary } from '../format/finding';
 import { readManifestCommand } from '../inputs';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, UsageError } from '../io';
 
-const USAGE = `Usage: flagger-doctor lint [--format text|json] [--scrape-interval 15s] PATH...
+const USAGE = `Usage: flagger-doctor lint [--format text|json] [--scrape-interval 15s] [--max-bytes 64Mi] PATH...
 
 Checks Kubernetes manifests (files or folders of *.yaml, *.yml, *.json; many documents per file)
 for Flagger and Istio mistakes before they reach a cluster. Folders are read like \`kubectl apply -f\`:
@@ -16,6 +16,8 @@ Options:
                            json: exactly the JSON array of findings on stdout.
   --scrape-interval DUR    Prometheus scrape interval (Go duration, default 15s); metric windows
                            shorter than 4 scrapes are reported.
+  --max-bytes SIZE         the most read from one file or from standard input (default 64Mi);
+                           more exits 2. See docs/input.md.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unreadable input.
 `;

@@ -1,10 +1,11 @@
 /** `flagger-doctor plan`: what Flagger will do with each Canary of the manifests. */
 import { planCanaries } from '../../doctor/plan/plan';
+import { printable } from '../../doctor/util/terminal';
 import { formatPlan } from '../format/plan';
 import { readManifestCommand } from '../inputs';
 import { CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 
-const USAGE = `Usage: flagger-doctor plan [--format text|json] [--scrape-interval 15s] PATH...
+const USAGE = `Usage: flagger-doctor plan [--format text|json] [--scrape-interval 15s] [--max-bytes 64Mi] PATH...
 
 Prints, for each Flagger Canary in the manifests (files or folders, YAML or JSON; PATH - reads
 standard input), what Flagger
@@ -14,6 +15,7 @@ back, and how many load-test requests each metric window sees.
 Options:
   --format text|json       text (default), or one JSON array of plans on stdout
   --scrape-interval DUR    Prometheus scrape interval (default 15s)
+  --max-bytes SIZE         the most read from one file or from standard input (default 64Mi)
 
 Exit codes: 0 planned, 1 no Canary found, 2 bad usage or unreadable input.
 `;
@@ -29,7 +31,7 @@ export async function planCommand(args: string[], io: CliIO): Promise<number> {
     io.stdout(plans.map(formatPlan).join('\n'));
   }
   if (plans.length === 0) {
-    io.stderr(`flagger-doctor plan: no Canary (flagger.app) found in ${input.paths.join(', ')}.\n`);
+    io.stderr(`flagger-doctor plan: no Canary (flagger.app) found in ${printable(input.paths.join(', '))}.\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;

@@ -1,14 +1,18 @@
 /**
  * A plan as text: the settings, the schedule tick by tick, promotion and rollback times, the load tests,
- * the requests per metric window, and the plan's warnings and notes.
+ * the requests per metric window, and the plan's warnings and notes. A plan's strings come from the input
+ * or quote it (names, commands, URLs, metric names, messages), so every string of the plan is escaped
+ * before any of it is laid out: none can add a line or a terminal control, whatever field it is in.
  */
 import { CanaryPlan, MetricPlan, PlanStep } from '../../doctor/plan/types';
 import { formatDuration } from '../../doctor/util/duration';
+import { printable } from '../../doctor/util/terminal';
 import { plural } from '../../doctor/util/text';
 import { wrapLine } from './wrap';
 
 /** Human-readable text of one plan. */
-export function formatPlan(plan: CanaryPlan): string {
+export function formatPlan(input: CanaryPlan): string {
+  const plan = printableStrings(input);
   const lines: string[] = [];
   const where = plan.file ? ` (${plan.file}${plan.line !== undefined ? `:${plan.line}` : ''})` : '';
   lines.push(`Canary ${plan.namespace}/${plan.name}${where}`);
@@ -132,4 +136,14 @@ function at(ms: number): string {
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
   return `${n}${suffix}`;
+}
+
+/** `value` with every string in it, keys included, made printable. */
+export function printableStrings<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map(printableStrings) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [printable(key), printableStrings(item)])) as T;
+  }
+  return value;
 }

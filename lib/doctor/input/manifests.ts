@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, LineCounter, parseAllDocuments, Tags, visit } from 'yaml';
 import { KubeObject, SourcedObject } from '../model/object';
 import { isMap } from '../model/yaml';
 import { typeName } from '../util/text';
+import { InputError, readFailure, readTextFile, ReadOptions } from './read';
+import { DOCUMENT_LIMITS, DocumentLimits, YamlDocument, yamlDocuments } from './yaml-documents';
 
-/** A manifest that cannot be read or parsed. `line` is 1-based. */
-export class ManifestError extends Error {
-  constructor(readonly file: string, message: string, readonly line?: number) {
-    super(`${file}${line !== undefined ? `:${line}` : ''}: ${message}`);
+/** A manifest that cannot be read or parsed, with the file named. `line` is 1-based. */
+export class ManifestError extends InputError {
+  constructor(file: string, message: string, line?: number) {
+    super(file, message, line);
     this.name = 'ManifestError';
   }
 }
@@ -16,45 +17,34 @@ export class ManifestError extends Error {
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 /**
- * kubectl reads YAML with the YAML 1.1 schema (`yes` and `on` are booleans, `0755` is octal),
- * but without YAML 1.1's base-60 numbers and timestamps: `1:20` stays a string.
+ * Parses YAML or JSON text with any number of documents into objects in document order.
+ * A `kind: List` is expanded into its items; empty documents are skipped.
+ * Throws a ManifestError naming `file` and the line of the first error.
  */
-function kubectlTags(tags: Tags): Tags {
-  return tags.filter((tag) => (typeof tag === 'string'
-    ? !['intTime', 'floatTime', 'timestamp'].includes(tag)
-    : tag.format !== 'TIME' && tag.tag !== 'tag:yaml.org,2002:timestamp'));
+export function parseManifests(text: string, file: string, startOrder = 0): SourcedObject[] {
+  const objects: SourcedObject[] = [];
+  for (const sourced of manifestObjects(text, file, startOrder)) objects.push(sourced);
+  return objects;
 }
 
 /**
- * Parses YAML or JSON text with any number of documents into objects in document order.
- * A `kind: List` is expanded into its items; empty documents are skipped.
- * Throws a ManifestError naming `file` and the line of the first syntax error.
+ * The objects of YAML or JSON text, one document at a time (see yaml-documents.ts): memory holds the
+ * objects, and the syntax tree of one document at most.
  */
-export function parseManifests(text: string, file: string, startOrder = 0): SourcedObject[] {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { version: '1.1', customTags: kubectlTags, lineCounter, prettyErrors: false });
-  const list = Array.isArray(documents) ? documents : [documents];
-  for (const document of list) {
-    const error = document.errors[0];
-    if (error) {
-      const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
-      throw new ManifestError(file, `invalid YAML: ${firstLine(error.message)}`, line);
+export function* manifestObjects(text: string, file: string, startOrder = 0, limits: DocumentLimits = DOCUMENT_LIMITS): Generator<SourcedObject, void, undefined> {
+  let order = startOrder;
+  const documents = yamlDocuments(text, file, limits);
+  for (;;) {
+    let next: IteratorResult<YamlDocument>;
+    try {
+      next = documents.next();
+    } catch (error) {
+      throw error instanceof InputError ? asManifestError(error) : error;
     }
-  }
-  const objects: SourcedObject[] = [];
-  let documentNumber = 0;
-  for (const document of list) {
-    documentNumber++;
-    const recursive = recursiveAlias(document);
-    if (recursive) {
-      throw new ManifestError(file, `the alias *${recursive.name} refers to the node it is in, which makes the object infinite; `
-        + 'Kubernetes objects cannot hold such a cycle.', lineCounter.linePos(recursive.offset).line);
-    }
-    const value = document.toJS({ maxAliasCount: 1000 }) as unknown;
+    if (next.done) return;
+    const { number, line, value, itemLines } = next.value;
     if (value === null || value === undefined) continue;
-    const contentStart = document.contents?.range?.[0] ?? document.range[0];
-    const line = lineCounter.linePos(contentStart).line;
-    const where = `document ${documentNumber} (line ${line})`;
+    const where = `document ${number} (line ${line})`;
     if (!isMap(value)) {
       throw new ManifestError(file, `${where} is ${typeName(value)}, not a Kubernetes object (a mapping with apiVersion and kind).`, line);
     }
@@ -66,48 +56,19 @@ export function parseManifests(text: string, file: string, startOrder = 0): Sour
       throw new ManifestError(file, `${where} has no kind; every Kubernetes object needs apiVersion and kind.`, line);
     }
     if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
-      const items = Array.isArray(value.items) ? value.items : [];
-      const itemNodes = listItemNodes(document.contents);
-      items.forEach((item: unknown, index: number) => {
-        const itemStart = itemNodes[index]?.range?.[0];
-        const itemLine = itemStart !== undefined ? lineCounter.linePos(itemStart).line : line;
+      const items: unknown[] = Array.isArray(value.items) ? value.items : [];
+      for (let index = 0; index < items.length; index++) {
+        const item = items[index];
+        const itemLine = itemLines[index] ?? line;
         if (!isMap(item) || typeof item.kind !== 'string' || item.kind === '') {
           throw new ManifestError(file, `item ${index + 1} of the List in ${where} is not a Kubernetes object with a kind.`, itemLine);
         }
-        objects.push({ object: item as KubeObject, source: { file, line: itemLine, order: startOrder + objects.length } });
-      });
+        yield { object: item as KubeObject, source: { file, line: itemLine, order: order++ } };
+      }
       continue;
     }
-    objects.push({ object: value as KubeObject, source: { file, line, order: startOrder + objects.length } });
+    yield { object: value as KubeObject, source: { file, line, order: order++ } };
   }
-  return objects;
-}
-
-/** An alias inside the very node its anchor names (`metadata: &m {self: *m}`), which yaml turns into a circular object. */
-function recursiveAlias(document: Document.Parsed): { name: string; offset: number } | undefined {
-  let found: { name: string; offset: number } | undefined;
-  visit(document, {
-    Alias(_key, alias, ancestors) {
-      const anchored = alias.resolve(document);
-      if (anchored && ancestors.includes(anchored)) {
-        found = { name: alias.source, offset: alias.range?.[0] ?? 0 };
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0];
-}
-
-/** The YAML nodes of a List document's `items`, to give each item its own line. */
-function listItemNodes(contents: unknown): Array<{ range?: [number, number, number] | null }> {
-  const node = contents as { get?: (key: string, keepScalar?: boolean) => unknown } | null;
-  const items = node?.get?.('items', true) as { items?: Array<{ range?: [number, number, number] | null }> } | undefined;
-  return items?.items ?? [];
 }
 
 /** A regular file, or a symbolic link to one: kubectl follows links. */
@@ -123,7 +84,9 @@ function isFile(full: string, entry: fs.Dirent): boolean {
 
 /**
  * The files `kubectl apply -f PATH...` would read, in its order: each path in turn; a folder contributes its
- * *.yaml, *.yml and *.json files in lexical order, without descending into subfolders.
+ * *.yaml, *.yml and *.json files in lexical order, without descending into subfolders. A path that is not a
+ * folder is read whatever it is (a file, a FIFO such as `<(kustomize build)`, a device); in a folder, only
+ * regular files and links to them count, so a FIFO there cannot stall the read.
  */
 export function manifestFiles(paths: readonly string[], cwd = process.cwd()): string[] {
   const files: string[] = [];
@@ -141,14 +104,20 @@ export function manifestFiles(paths: readonly string[], cwd = process.cwd()): st
     try {
       stat = fs.statSync(absolute);
     } catch (error) {
-      throw new ManifestError(given, `cannot read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
+      throw new ManifestError(given, `cannot read: ${readFailure(error)}.`);
     }
     if (stat.isDirectory()) {
-      const entries = fs.readdirSync(absolute, { withFileTypes: true })
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(absolute, { withFileTypes: true });
+      } catch (error) {
+        throw new ManifestError(given, `cannot list the folder: ${readFailure(error)}.`);
+      }
+      const names = entries
         .filter((entry) => MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) && isFile(path.join(absolute, entry.name), entry))
         .map((entry) => entry.name)
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const name of entries) add(path.join(given, name));
+      for (const name of names) add(path.join(given, name));
     } else {
       add(given);
     }
@@ -156,17 +125,29 @@ export function manifestFiles(paths: readonly string[], cwd = process.cwd()): st
   return files;
 }
 
-/** Reads files and folders in `kubectl apply -f` order. Throws ManifestError for unreadable or unparsable input. */
-export function loadManifests(paths: readonly string[], cwd = process.cwd()): SourcedObject[] {
+/** The text of one manifest file, at most `maxBytes` of it. Throws a ManifestError naming the file. */
+export function readManifestFile(file: string, options: ReadOptions = {}): string {
+  try {
+    return readTextFile(file, options);
+  } catch (error) {
+    throw error instanceof InputError ? asManifestError(error) : error;
+  }
+}
+
+/** An input error as a ManifestError, which is what callers of the manifest readers catch. */
+export function asManifestError(error: InputError): ManifestError {
+  return error instanceof ManifestError ? error : new ManifestError(error.file, error.reason, error.line);
+}
+
+/**
+ * Reads files and folders in `kubectl apply -f` order, at most `options.maxBytes` (64 MiB) from each file.
+ * Throws a ManifestError for unreadable, oversized or unparsable input.
+ */
+export function loadManifests(paths: readonly string[], cwd = process.cwd(), options: Pick<ReadOptions, 'maxBytes'> = {}): SourcedObject[] {
   const objects: SourcedObject[] = [];
   for (const file of manifestFiles(paths, cwd)) {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
-    } catch (error) {
-      throw new ManifestError(file, `cannot read: ${(error as Error).message}`);
-    }
-    for (const sourced of parseManifests(text, file, objects.length)) objects.push(sourced);
+    const text = readManifestFile(file, { cwd, maxBytes: options.maxBytes });
+    for (const sourced of manifestObjects(text, file, objects.length)) objects.push(sourced);
   }
   return objects;
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fromObjects, loadManifests, manifestFiles, ManifestError, parseManifests } from '../../../lib/doctor/input/manifests';
+import { fromObjects, loadManifests, manifestFiles, ManifestError, manifestObjects, parseManifests } from '../../../lib/doctor/input/manifests';
+import { InputError } from '../../../lib/doctor/input/read';
 
 describe('parseManifests', () => {
   test('reads every document with its 1-based line and order, skipping empty ones', () => {
@@ -64,6 +65,28 @@ describe('parseManifests', () => {
   });
 });
 
+describe('manifestObjects', () => {
+  test('yields the objects one document at a time: the first before a later document is parsed', () => {
+    const objects = manifestObjects('kind: A\n---\nkind: B\n---\nkind: [\n', 'x.yaml', 5);
+    expect(objects.next().value).toMatchObject({ object: { kind: 'A' }, source: { line: 1, order: 5 } });
+    expect(objects.next().value).toMatchObject({ object: { kind: 'B' }, source: { line: 3, order: 6 } });
+    expect(() => objects.next()).toThrow(ManifestError);
+  });
+
+  test('every error about the text is a ManifestError, an InputError naming the file', () => {
+    for (const text of ['a: *x\n', 'kind: A\nkind: B\n', 'm:\n  <<: 1\n', '[1]\n']) {
+      try {
+        parseManifests(text, 'x.yaml');
+        throw new Error(`no error for ${text}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ManifestError);
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as ManifestError).file).toBe('x.yaml');
+      }
+    }
+  });
+});
+
 describe('loadManifests', () => {
   let dir: string;
   beforeEach(() => {
@@ -121,6 +144,13 @@ describe('loadManifests', () => {
 
   test('a missing path is a ManifestError naming it', () => {
     expect(() => loadManifests(['nope.yaml'], dir)).toThrow('nope.yaml: cannot read: no such file or folder');
+  });
+
+  test('each file is read up to maxBytes (64 MiB by default), and a larger one is a ManifestError', () => {
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'kind: A\n');
+    expect(loadManifests(['a.yaml'], dir, { maxBytes: 8 })).toHaveLength(1);
+    expect(() => loadManifests(['a.yaml'], dir, { maxBytes: 7 })).toThrow(new ManifestError('a.yaml', 'larger than 7 bytes, the size limit per input (--max-bytes).'));
+    expect(() => loadManifests(['/dev/zero'], dir)).toThrow(new ManifestError('/dev/zero', 'larger than 64 MiB, the size limit per input (--max-bytes).'));
   });
 });
 
