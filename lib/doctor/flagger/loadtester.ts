@@ -20,3 +20,24 @@ export const BLOCKING_TASK_TYPES: ReadonlySet<string> = new Set(['bash', 'helm',
 export function taskTypeOf(metadata: Record<string, unknown>): string {
   return asString(metadata.type) ?? DEFAULT_TASK_TYPE;
 }
+
+/**
+ * The paths the loadtester's ServeMux routes (pkg/loadtester/server.go), each matched exactly; every other
+ * path goes to the task handler at `/`, which answers 400 "metadata not found in payload" to a webhook
+ * without metadata.
+ */
+export const LOADTESTER_PATHS: Readonly<Record<string, { readonly answers: string; readonly gate?: 'open' | 'closed' | 'stateful' }>> = {
+  '/gate/approve': { answers: '200 always', gate: 'open' },
+  '/gate/halt': { answers: '403 always', gate: 'closed' },
+  '/gate/check': { answers: '200 once opened with /gate/open, else 403', gate: 'stateful' },
+  '/gate/open': { answers: '202 (it opens the gate)' },
+  '/gate/close': { answers: '202 (it closes the gate)' },
+  '/rollback/check': { answers: '200 once opened with /rollback/open, else 403', gate: 'stateful' },
+  '/rollback/open': { answers: '202 (it opens the rollback gate)' },
+  '/rollback/close': { answers: '202 (it closes the rollback gate)' },
+  '/healthz': { answers: '200 always' },
+  '/metrics': { answers: 'its Prometheus metrics' },
+};
+
+/** The image of Flagger's loadtester (ghcr.io/fluxcd/flagger-loadtester, weaveworks/flagger-loadtester). */
+export const LOADTESTER_IMAGE = /(^|\/)flagger-loadtester(:|@|$)/;

@@ -3,9 +3,10 @@
  * and name, their Canaries as Flagger sees them, the Flagger controllers among them, and the Services
  * Flagger will create. Built once per run; lookups take constant time.
  */
-import { ASSUMED_FLAGGER, FlaggerInstall, flaggerInstallOf } from '../flagger/install';
+import { ASSUMED_FLAGGER, FlaggerInstall, flaggerInstallOf, flaggerInstallOfHelmRelease } from '../flagger/install';
 import { CanaryView, canaryView, ObjectRef } from './canary-view';
 import { Delegation, delegationsOf } from './delegation';
+import { canaryProviderOf } from './provider';
 import { apiGroupOf, kindOf, nameOf, namespaceOf, SourcedObject } from './object';
 import { POD_TEMPLATE_KINDS, podLabelsOf } from './workload';
 import { asMap, asString } from './yaml';
@@ -88,10 +89,16 @@ export class ManifestIndex {
     this.virtualServices = virtualServices;
     this.delegations = delegationsOf(virtualServices);
     this.namespaceObjects = namespaces;
-    this.flaggers = (this.byKind.get('Deployment') ?? []).map(flaggerInstallOf).filter((f): f is FlaggerInstall => f !== undefined);
+    this.flaggers = [
+      ...(this.byKind.get('Deployment') ?? []).map(flaggerInstallOf),
+      ...(this.byKind.get('HelmRelease') ?? []).filter((s) => apiGroupOf(s.object.apiVersion) === 'helm.toolkit.fluxcd.io').map(flaggerInstallOfHelmRelease),
+    ].filter((f): f is FlaggerInstall => f !== undefined);
     const targetOf = (ref: ObjectRef | undefined, namespace: string) => this.targetOf(ref, namespace);
     this.canaries = (this.byKind.get('Canary') ?? []).filter((s) => apiGroupOf(s.object.apiVersion) === 'flagger.app')
-      .map((sourced) => canaryView(sourced, this.flaggerFor(namespaceOf(sourced.object)), targetOf));
+      .map((sourced) => {
+        const flagger = this.flaggerFor(namespaceOf(sourced.object));
+        return canaryView(sourced, flagger, targetOf, (target) => canaryProviderOf(sourced, flagger, target, this));
+      });
     for (const [namespace, services] of this.servicesByNamespace) {
       this.serviceNamesByNamespace.set(namespace, new Set(services.map((s) => nameOf(s.object))));
     }
