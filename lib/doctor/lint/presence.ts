@@ -95,8 +95,9 @@ export class Presence {
     }
     return {
       verdict: 'assumed',
-      why: 'It is assumed to be installed separately: '
-        + `${ref.namespace ? `Namespace ${ref.namespace} is not defined in these manifests` : 'these manifests define no Namespace of a similar name'}, and no near miss of the name is in them.`,
+      why: ref.namespace
+        ? `It is assumed to be installed separately: Namespace ${ref.namespace} is not defined in these manifests, and nothing in them is a near miss of the name.`
+        : 'It is assumed to be created separately (kubectl create namespace, another kustomization): no Namespace of a similar name is in these manifests.',
     };
   }
 }

@@ -66,20 +66,20 @@ function evidenceOf(canary: SourcedObject, target: SourcedObject | undefined, ma
   const namespace = namespaceOf(canary.object);
   const apex = asString(service.name) || asString(asMap(spec.targetRef).name) || '';
   const gatewayRefs = asList(service.gatewayRefs).map(asMap);
-  if (gatewayRefs.length > 0) return { name: 'gatewayapi:v1', reason: 'assumed from spec.service.gatewayRefs, which only the Gateway API provider reads' };
+  if (gatewayRefs.length > 0) return { name: 'gatewayapi:v1', reason: 'assumed from spec.service.gatewayRefs' };
   const ingressRef = asMap(spec.ingressRef);
   if (asString(ingressRef.name)) {
     const ingress = manifests.get('networking.k8s.io', 'Ingress', namespace, asString(ingressRef.name) ?? '');
     const ingressSpec = asMap(ingress?.object.spec);
     const ingressClass = asString(ingressSpec.ingressClassName) ?? asString(asMap(ingress?.object.metadata?.annotations)['kubernetes.io/ingress.class']);
     if (ingressClass === 'skipper') return { name: 'skipper', reason: 'assumed from spec.ingressRef to an Ingress of class skipper' };
-    return { name: 'nginx', reason: 'assumed from spec.ingressRef, which the NGINX provider reads' };
+    return { name: 'nginx', reason: 'assumed from spec.ingressRef' };
   }
-  if (asString(asMap(spec.routeRef).name)) return { name: 'apisix', reason: 'assumed from spec.routeRef, which the APISIX provider reads' };
-  if (asString(asMap(spec.upstreamRef).name)) return { name: 'gloo', reason: 'assumed from spec.upstreamRef, which the Gloo provider reads' };
+  if (asString(asMap(spec.routeRef).name)) return { name: 'apisix', reason: 'assumed from spec.routeRef' };
+  if (asString(asMap(spec.upstreamRef).name)) return { name: 'gloo', reason: 'assumed from spec.upstreamRef' };
   if (apiGroupOf(asMap(spec.targetRef).apiVersion) === 'serving.knative.dev') return { name: 'knative', reason: 'assumed from the Knative Service in spec.targetRef' };
   const istioField = ISTIO_SERVICE_FIELDS.find((field) => service[field] !== undefined);
-  if (istioField) return { name: 'istio', reason: `assumed from spec.service.${istioField}, which only the Istio provider reads` };
+  if (istioField) return { name: 'istio', reason: `assumed from spec.service.${istioField}` };
   const routes = routeEvidence(manifests, namespace, apex);
   if (routes) return routes;
   const namespaceObject = manifests.namespaceObject(namespace);
@@ -102,16 +102,16 @@ function routeEvidence(manifests: ProviderEvidenceSource, namespace: string, ape
   const refersToApex = (object: SourcedObject, refs: readonly Record<string, unknown>[]) =>
     refs.some((ref) => asString(ref.name) === apex && (asString(ref.namespace) || namespaceOf(object.object)) === namespace);
   for (const proxy of manifests.ofKind('HTTPProxy')) {
-    if (refersToApex(proxy, asList(asMap(proxy.object.spec).includes).map(asMap))) return { name: 'contour', reason: `assumed from HTTPProxy ${namespaceOf(proxy.object)}/${nameOf(proxy.object)}, which includes the Canary's HTTPProxy` };
+    if (refersToApex(proxy, asList(asMap(proxy.object.spec).includes).map(asMap))) return { name: 'contour', reason: `assumed from HTTPProxy ${namespaceOf(proxy.object)}/${nameOf(proxy.object)}` };
   }
   for (const route of manifests.ofKind('IngressRoute')) {
     const services = asList(asMap(route.object.spec).routes).flatMap((r) => asList(asMap(r).services).map(asMap));
-    if (refersToApex(route, services.filter((s) => s.kind === 'TraefikService'))) return { name: 'traefik', reason: `assumed from IngressRoute ${namespaceOf(route.object)}/${nameOf(route.object)}, which routes to the Canary's TraefikService` };
+    if (refersToApex(route, services.filter((s) => s.kind === 'TraefikService'))) return { name: 'traefik', reason: `assumed from IngressRoute ${namespaceOf(route.object)}/${nameOf(route.object)}` };
   }
   for (const vs of manifests.ofKind('VirtualService').filter((o) => apiGroupOf(o.object.apiVersion) === 'gateway.solo.io')) {
     const routes = asList(mapAt(vs.object.spec, 'virtualHost').routes).map((r) => mapAt(r, 'delegateAction'));
     const refs = routes.map((action) => (isRef(action.ref) ? asMap(action.ref) : action));
-    if (refersToApex(vs, refs)) return { name: 'gloo', reason: `assumed from Gloo VirtualService ${namespaceOf(vs.object)}/${nameOf(vs.object)}, which delegates to the Canary's RouteTable` };
+    if (refersToApex(vs, refs)) return { name: 'gloo', reason: `assumed from Gloo VirtualService ${namespaceOf(vs.object)}/${nameOf(vs.object)}` };
   }
   return undefined;
 }
@@ -129,9 +129,9 @@ export function canaryProviderOf(canary: SourcedObject, flagger: FlaggerInstall,
     const flag = flagger.meshProviderFlag;
     return withFamily(flagger.meshProvider, 'flagger', flag
       ? `-mesh-provider of ${kindOf(flagger.deployment.object)} ${namespaceOf(flagger.deployment.object)}/${nameOf(flagger.deployment.object)}`
-      : `the default of -mesh-provider: ${kindOf(flagger.deployment.object)} ${namespaceOf(flagger.deployment.object)}/${nameOf(flagger.deployment.object)} does not set it`);
+      : `the default -mesh-provider of ${kindOf(flagger.deployment.object)} ${namespaceOf(flagger.deployment.object)}/${nameOf(flagger.deployment.object)}, which does not set it`);
   }
   const evidence = evidenceOf(canary, target, manifests);
-  if (evidence) return withFamily(evidence.name, 'evidence', `${evidence.reason}; no spec.provider and no Flagger Deployment in the manifests`);
-  return withFamily(flagger.meshProvider, 'default', 'assumed: Flagger\'s default -mesh-provider, as there is no spec.provider, no Flagger Deployment and nothing else in the manifests that names a provider');
+  if (evidence) return withFamily(evidence.name, 'evidence', evidence.reason);
+  return withFamily(flagger.meshProvider, 'default', 'assumed: Flagger\'s default -mesh-provider; nothing in the manifests names a provider');
 }

@@ -40,6 +40,8 @@ const NUMBER = /^(0x[0-9a-f]+|(\d+\.?\d*|\.\d+)(e[+-]?\d+)?|inf|nan)$/i;
 function lex(query: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  // Inside [ ], a colon separates a subquery's range from its step; elsewhere it is part of a metric name.
+  let brackets = 0;
   while (i < query.length) {
     const c = query[i];
     if (/\s/.test(c)) { i++; continue; }
@@ -73,8 +75,8 @@ function lex(query: string): Token[] {
       tokens.push({ kind, text, offset: start });
       continue;
     }
-    if (/[a-zA-Z_:]/.test(c)) {
-      while (i < query.length && /[a-zA-Z0-9_:]/.test(query[i])) i++;
+    if (/[a-zA-Z_]/.test(c) || (c === ':' && brackets === 0)) {
+      while (i < query.length && (/[a-zA-Z0-9_]/.test(query[i]) || (query[i] === ':' && brackets === 0))) i++;
       tokens.push({ kind: 'identifier', text: query.slice(start, i), offset: start });
       continue;
     }
@@ -90,6 +92,8 @@ function lex(query: string): Token[] {
       continue;
     }
     if ('(){}[],@'.includes(c)) {
+      if (c === '[') brackets++;
+      if (c === ']') brackets = Math.max(0, brackets - 1);
       tokens.push({ kind: 'punct', text: c, offset: i });
       i++;
       continue;

@@ -158,7 +158,7 @@ function checkOther(context: LintContext, c: Call, resolved: ServiceResolution, 
   }
   const message = `${c.subject}: ${why}.`;
   const hint = `did you mean ${c.suggestion()} ?`;
-  if (inManifests || own.includes(resolved.name)) return [report(info, canary.sourced, message, hint)];
+  if (inManifests || typo || own.includes(resolved.name)) return [report(info, canary.sourced, message, hint)];
   // A Service that is not in the manifests: an ingress installed elsewhere, or a typo.
   if (routes.known) {
     return [report(info, canary.sourced, `${message} Were it an ingress gateway, it would see the host ${call.url.host}, which is not routed to the canary either `

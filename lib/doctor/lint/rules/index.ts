@@ -21,6 +21,7 @@ import { metricQueryInvalid } from './metric-query-invalid';
 import { metricTemplateRules } from './metric-template';
 import { namespaceRules } from './namespace';
 import { nonRootRules } from './non-root';
+import { providerUnknown } from './provider-unknown';
 import { replicasWithHpa } from './replicas-with-hpa';
 import { selectorLabelMissing } from './selector-label-missing';
 import { servicePortInvalid } from './service-port-invalid';
@@ -39,6 +40,7 @@ export const RULE_SETS: readonly RuleSet[] = [
   webhookUrlRules,
   gateUrlUnknownPath,
   commandWrongService,
+  providerUnknown,
   targetRefInvalid,
   autoscalerRefRules,
   selectorLabelMissing,

@@ -92,7 +92,7 @@ function checkTemplates(context: LintContext): Report[] {
 
 function near(key: string, names: readonly string[]): string | undefined {
   const candidate = closest(key, names);
-  return candidate ? `did you mean templateVariables.${candidate} as ${key}? rename the key to ${key}.` : undefined;
+  return candidate ? `the metric has templateVariables.${candidate}: rename it to ${key}.` : undefined;
 }
 
 function checkUndeclared(canary: CanaryView, metric: Record<string, unknown>, query: string, source: string): Report[] {

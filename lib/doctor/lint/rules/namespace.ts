@@ -95,7 +95,7 @@ function checkCanaryNamespaces(context: LintContext): Report[] {
     if (!problem) continue;
     reported.add(key);
     reports.push(report(injectionInfo, pod === 'false' ? canary.sourced : namespaceObject,
-      `${problem}, so the pods of Canary ${namespace}/${canary.name} get no Istio sidecar (${providerText(provider)}).`,
+      `${problem}, so the pods of Canary ${namespace}/${canary.name} get no Istio sidecar, which its ${providerText(provider)} needs.`,
       pod === 'false' ? `remove ${INJECT}: "false" from the pod template.` : `label the Namespace: metadata.labels: {istio-injection: enabled}`,
       providerIsKnown(provider) ? injectionInfo.severity : 'warning'));
   }

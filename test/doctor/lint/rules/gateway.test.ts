@@ -1,4 +1,4 @@
-import { canarySpec, findingsOf, tutorial, without, withYaml } from '../helpers';
+import { canarySpec, findingsOf, objectOf, tutorial, without, withYaml } from '../helpers';
 
 const RULE = 'gateway-missing';
 
@@ -33,9 +33,15 @@ describe('gateway-missing', () => {
     expect(finding.message).toContain('that is test/public-gateway');
   });
 
-  test('the Gateway missing altogether is an error', () => {
+  test('the Gateway missing altogether is a note by default (the mesh team installs it), an error when the manifests are complete', () => {
     const objects = without(tutorial(), 'Gateway');
-    expect(findingsOf(objects, RULE)).toHaveLength(1);
+    expect(findingsOf(objects, RULE).map((f) => f.severity)).toEqual(['info']);
+    expect(findingsOf(objects, RULE, { completeness: 'complete' }).map((f) => f.severity)).toEqual(['error']);
+  });
+
+  test('a Gateway declared present (--assume-present) is not reported', () => {
+    const objects = without(tutorial(), 'Gateway');
+    expect(findingsOf(objects, RULE, { completeness: 'complete', assumePresent: [{ kind: 'Gateway', namespace: 'istio-system', name: 'public-gateway' }] })).toEqual([]);
   });
 
   test.each([
@@ -55,5 +61,35 @@ describe('gateway-missing', () => {
     const text = ROOT_VS('[istio-system/public-gateway]').replace('  - route:', '  - match: [{gateways: [edge]}]\n    route:');
     const [finding] = findingsOf(withYaml(tutorial(), text), RULE);
     expect(finding.message).toContain('spec.http[0].match[0].gateways references Gateway "edge"');
+  });
+});
+
+describe('gateway-host-mismatch', () => {
+  const HOST = 'gateway-host-mismatch';
+
+  test('passes when the Gateway serves the Canary\'s hosts (the tutorial\'s "*")', () => {
+    expect(findingsOf(tutorial(), HOST)).toEqual([]);
+  });
+
+  test('a Gateway of the manifests that serves none of the hosts is an error', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Gateway', 'public-gateway').spec.servers[0].hosts = ['*.shop.example.org'];
+    const [finding] = findingsOf(objects, HOST);
+    expect(finding.severity).toBe('error');
+    expect(finding.message).toBe('Canary/test/podinfo binds the hosts app.example.com to Gateway istio-system/public-gateway, which serves *.shop.example.org, '
+      + 'so Istio attaches none of its routes there.');
+  });
+
+  test('a Gateway declared with its hosts is checked against them', () => {
+    const objects = without(tutorial(), 'Gateway');
+    const declared = (hosts: string[]) => ({ assumePresent: [{ kind: 'Gateway', namespace: 'istio-system', name: 'public-gateway', hosts }] });
+    expect(findingsOf(objects, HOST, declared(['*.example.com']))).toEqual([]);
+    expect(findingsOf(objects, HOST, declared(['shop.example.org']))[0].message).toContain('(declared with hosts shop.example.org)');
+  });
+
+  test('a server restricted to another namespace does not serve the Canary\'s', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Gateway', 'public-gateway').spec.servers[0].hosts = ['prod/*'];
+    expect(findingsOf(objects, HOST)[0].message).toContain('which serves no host to namespace test (servers: prod/*)');
   });
 });

@@ -13,7 +13,7 @@ describe('namespace-missing', () => {
     const [finding] = findingsOf(without(tutorial(), 'Namespace'), RULE);
     expect(finding).toMatchObject({ kind: 'Canary', name: 'podinfo', severity: 'info' });
     expect(finding.message).toContain('namespace test, which has no Namespace object');
-    expect(finding.message).toContain('It is assumed to be installed separately');
+    expect(finding.message).toContain('It is assumed to be created separately (kubectl create namespace, another kustomization)');
     expect(finding.hint).toContain('--assume-present Namespace/test silences this note; pass --complete');
   });
 
@@ -128,7 +128,7 @@ describe('namespace-injection', () => {
 
     // THEN it is a warning, and says which provider was assumed and why
     expect(finding.severity).toBe('warning');
-    expect(finding.message).toContain("(provider istio (assumed: Flagger's default -mesh-provider");
+    expect(finding.message).toContain("get no Istio sidecar, which its provider istio (assumed: Flagger's default -mesh-provider; nothing in the manifests names a provider) needs.");
   });
 
   test('other mesh providers are not checked', () => {
