@@ -71,11 +71,13 @@ function checkObjects(context: LintContext): Report[] {
       first.set(key, sourced);
       continue;
     }
-    // The same document twice (a file and its copy) is harmless.
-    if (isDeepStrictEqual(earlier.object, sourced.object)) continue;
+    const same = isDeepStrictEqual(earlier.object, sourced.object);
+    // The same document twice (a file and its copy) is one object to the API server; two constructs that
+    // synthesize it are two things meant, where one is redundant or was meant to be another object.
+    if (same && !(earlier.source.path && sourced.source.path && earlier.source.path !== sourced.source.path)) continue;
     reports.push(report(objectInfo, sourced,
-      `${objectId(kind, namespaceOf(sourced.object), name)} (${placeOf(sourced)}) is also defined, differently, at ${placeOf(earlier)}: `
-      + 'the one applied last replaces the other.',
+      `${objectId(kind, namespaceOf(sourced.object), name)} (${placeOf(sourced)}) is also defined${same ? '' : ', differently,'} at ${placeOf(earlier)}: `
+      + (same ? 'two constructs synthesize the same object.' : 'the one applied last replaces the other.'),
       'keep one definition: delete one, or give one another name.'));
   }
   return reports;

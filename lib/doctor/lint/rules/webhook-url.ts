@@ -134,4 +134,35 @@ function checkHook(context: LintContext, canary: CanaryView, hook: WebhookView):
   return [report(rule, canary.sourced, message, problem.hint)];
 }
 
-export const webhookUrlRules: RuleSet = canaryRules([unresolvedInfo, nonBlockingInfo, externalInfo], (canary, context) => canary.webhooks.flatMap((hook) => checkHook(context, canary, hook)));
+/**
+ * One note per object assumed to be installed separately: the webhooks of a Canary that call the same
+ * missing Service share it. Errors stay one per webhook.
+ */
+function mergeNotes(canary: CanaryView, reports: readonly { report: Report; hook: WebhookView }[]): Report[] {
+  const merged: Report[] = [];
+  const notes = new Map<string, { report: Report; hooks: string[] }>();
+  for (const { report: r, hook } of reports) {
+    if (r.finding.severity !== 'info' || r.finding.rule === externalInfo.id) {
+      merged.push(r);
+      continue;
+    }
+    const key = `${r.finding.rule}\u0000${r.finding.hint}`;
+    const note = notes.get(key);
+    if (note) {
+      note.hooks.push(hook.name);
+      continue;
+    }
+    const entry = { report: r, hooks: [] as string[] };
+    notes.set(key, entry);
+    merged.push(r);
+  }
+  return merged.map((r) => {
+    const note = [...notes.values()].find((n) => n.report === r);
+    if (!note || note.hooks.length === 0) return r;
+    const others = note.hooks.map((name) => `"${name}"`).join(', ');
+    return { ...r, finding: { ...r.finding, message: `${r.finding.message} The webhook${note.hooks.length === 1 ? '' : 's'} ${others} of Canary ${canary.namespace}/${canary.name} call${note.hooks.length === 1 ? 's' : ''} it too.` } };
+  });
+}
+
+export const webhookUrlRules: RuleSet = canaryRules([unresolvedInfo, nonBlockingInfo, externalInfo],
+  (canary, context) => mergeNotes(canary, canary.webhooks.flatMap((hook) => checkHook(context, canary, hook).map((r) => ({ report: r, hook })))));

@@ -30,9 +30,10 @@ describe('webhook-url-unresolved', () => {
     // WHEN linted
     const findings = findingsOf(objects, RULE);
 
-    // THEN each call is a note that says how to silence it or make lint strict
-    expect(findings.map((f) => f.severity)).toEqual(['info', 'info']);
+    // THEN one note for the loadtester, naming both webhooks, says how to silence it or make lint strict
+    expect(findings.map((f) => f.severity)).toEqual(['info']);
     expect(findings[0].message).toContain('It is assumed to be installed separately: Namespace test is not defined in these manifests');
+    expect(findings[0].message).toContain('The webhook "load-test" of Canary test/podinfo calls it too.');
     expect(findings[0].hint).toMatch(/^if it is installed separately, nothing to do \(--assume-present Service\/test\/flagger-loadtester silences this note; pass --complete/);
     expect(findingsOf(objects, RULE, { completeness: 'complete' }).map((f) => f.severity)).toEqual(['error', 'error']);
     expect(findingsOf(objects, RULE, { externalNamespaces: ['test'] })).toEqual([]);
