@@ -83,6 +83,12 @@ function failuresOf(fieldCase: FieldCase, findings: readonly JsonFinding[]): str
 
 const results = new Map<string, boolean>();
 
+/** How docs/lint.md names each provider of the cases. */
+const PROVIDER_NAMES: Readonly<Record<string, string>> = {
+  istio: 'Istio', kubernetes: 'kubernetes', gatewayapi: 'Gateway API', gloo: 'Gloo', linkerd: 'Linkerd', nginx: 'NGINX', contour: 'Contour',
+  traefik: 'Traefik', apisix: 'APISIX', skipper: 'Skipper', kuma: 'Kuma', appmesh: 'App Mesh', knative: 'Knative',
+};
+
 describe('field corpus of flagger-doctor lint', () => {
   test('the corpus is the size docs/lint.md states, across providers', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
@@ -106,6 +112,22 @@ describe('field corpus of flagger-doctor lint', () => {
     results.set(fieldCase.name, failures.length === 0);
     expect(failures).toEqual([]);
     expect(result.code).toBe(findings.some((f) => f.severity === 'error') ? 1 : 0);
+  });
+
+  test('docs/lint.md states the score of every provider', () => {
+    const docs = fs.readFileSync(path.join(ROOT, 'docs', 'lint.md'), 'utf8');
+    const byProvider = new Map<string, { passed: number; total: number }>();
+    for (const fieldCase of CASES) {
+      const score = byProvider.get(fieldCase.provider) ?? { passed: 0, total: 0 };
+      score.total++;
+      if (results.get(fieldCase.name)) score.passed++;
+      byProvider.set(fieldCase.provider, score);
+    }
+    for (const [provider, score] of byProvider) {
+      expect({ provider, row: docs.includes(`| ${PROVIDER_NAMES[provider] ?? provider} | ${score.total} | ${score.passed} |`) }).toEqual({ provider, row: true });
+    }
+    const passed = CASES.filter((c) => results.get(c.name)).length;
+    expect(docs).toContain(`| **all** | **${CASES.length}** | **${passed}** |`);
   });
 
   afterAll(() => {

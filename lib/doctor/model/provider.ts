@@ -78,6 +78,8 @@ function evidenceOf(canary: SourcedObject, target: SourcedObject | undefined, ma
   if (asString(asMap(spec.routeRef).name)) return { name: 'apisix', reason: 'assumed from spec.routeRef' };
   if (asString(asMap(spec.upstreamRef).name)) return { name: 'gloo', reason: 'assumed from spec.upstreamRef' };
   if (apiGroupOf(asMap(spec.targetRef).apiVersion) === 'serving.knative.dev') return { name: 'knative', reason: 'assumed from the Knative Service in spec.targetRef' };
+  const kuma = meshAnnotation(canary, service, 'kuma.io/', '.service.kuma.io/');
+  if (kuma) return { name: 'kuma', reason: `assumed from the ${kuma} annotation` };
   const istioField = ISTIO_SERVICE_FIELDS.find((field) => service[field] !== undefined);
   if (istioField) return { name: 'istio', reason: `assumed from spec.service.${istioField}` };
   const routes = routeEvidence(manifests, namespace, apex);
@@ -95,6 +97,15 @@ function evidenceOf(canary: SourcedObject, target: SourcedObject | undefined, ma
     return { name: 'istio', reason: 'assumed from the Istio Gateways and VirtualServices in the manifests' };
   }
   return undefined;
+}
+
+/** An annotation of the Canary, or of the Services it makes (service.apex, .primary, .canary), that names a mesh. */
+function meshAnnotation(canary: SourcedObject, service: Record<string, unknown>, prefix: string, infix: string): string | undefined {
+  const keys = [
+    ...Object.keys(asMap(canary.object.metadata?.annotations)),
+    ...['apex', 'primary', 'canary'].flatMap((role) => Object.keys(asMap(mapAt(service, role).annotations))),
+  ];
+  return keys.find((key) => key.startsWith(prefix) || key.includes(infix));
 }
 
 /** Route objects of an ingress provider that send traffic to the apex: a Contour HTTPProxy, a Traefik IngressRoute, a Gloo VirtualService. */

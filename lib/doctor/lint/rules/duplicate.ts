@@ -24,8 +24,8 @@ const hostInfo: RuleInfo = {
   id: 'duplicate-virtualservice-host',
   severity: 'error',
   title: 'Two root VirtualServices (a Canary\'s own counts) claim the same host on the same gateway',
-  symptom: 'Istio keeps the routes of only one of them for that host (`istioctl analyze`: `ConflictingMeshGatewayVirtualServiceHosts`), '
-    + 'so requests reach the other\'s service, or the canary\'s weights are ignored.',
+  symptom: 'For a gateway Istio merges them in no defined order, so the catch-all route of one shadows the other; for the mesh it keeps only one '
+    + '(`istioctl analyze`: `ConflictingMeshGatewayVirtualServiceHosts`). Requests reach the other\'s service, or the canary\'s weights are ignored.',
 };
 
 /** Where an object comes from, for messages: its file and line, or its construct path. */
@@ -85,6 +85,8 @@ function checkObjects(context: LintContext): Report[] {
 
 interface Claim {
   readonly owner: SourcedObject;
+  /** The VirtualService, `namespace/name`: two Canaries with one apex write the same one (duplicate-canary-target's). */
+  readonly virtualService: string;
   readonly what: string;
 }
 
@@ -107,26 +109,26 @@ function checkHosts(context: LintContext): Report[] {
   const { index } = context;
   const claims = new Map<string, Claim>();
   const reports: Report[] = [];
-  const claim = (owner: SourcedObject, what: string, hosts: readonly string[], gateways: readonly string[], namespace: string) => {
+  const claim = (owner: SourcedObject, virtualService: string, what: string, hosts: readonly string[], gateways: readonly string[], namespace: string) => {
     for (const gateway of gatewayKeys(gateways, namespace)) {
       for (const host of new Set(hosts.map((h) => normalizeHost(h, namespace)))) {
         const key = `${gateway}\u0000${host}`;
         const earlier = claims.get(key);
         if (!earlier) {
-          claims.set(key, { owner, what });
+          claims.set(key, { owner, virtualService, what });
           continue;
         }
-        if (earlier.owner === owner) continue;
+        if (earlier.owner === owner || earlier.virtualService === virtualService) continue;
         reports.push(report(hostInfo, owner,
           `${what} (${placeOf(owner)}) claims host ${host} on gateway ${gateway}, which ${earlier.what} (${placeOf(earlier.owner)}) already claims: `
-          + 'Istio keeps the routes of only one of them for that host.',
+          + `${gateway === 'mesh' ? 'for the mesh Istio applies only one of them' : 'Istio merges them in no defined order, so one catch-all route shadows the other'}.`,
           'serve each host on each gateway from one root VirtualService: merge the routes, delegate from one to the other, or use another host.'));
       }
     }
   };
   for (const canary of index.canaries) {
     if (!canary.isIstio || canary.service.delegation === true || !canary.apex) continue;
-    claim(canary.sourced, `the VirtualService Flagger generates for Canary ${canary.namespace}/${canary.name}`,
+    claim(canary.sourced, `${canary.namespace}/${canary.apex}`, `the VirtualService Flagger generates for Canary ${canary.namespace}/${canary.name}`,
       [...asStrings(canary.service.hosts), canary.apex], asStrings(canary.service.gateways), canary.namespace);
   }
   for (const vs of index.virtualServices) {
@@ -134,7 +136,7 @@ function checkHosts(context: LintContext): Report[] {
     const hosts = asStrings(spec.hosts);
     // A delegate has no hosts; a VirtualService Flagger will take over is virtualservice-takeover's.
     if (hosts.length === 0 || index.generatedService(namespaceOf(vs.object), nameOf(vs.object))?.role === 'apex') continue;
-    claim(vs, `VirtualService ${namespaceOf(vs.object)}/${nameOf(vs.object)}`, hosts, asStrings(spec.gateways), namespaceOf(vs.object));
+    claim(vs, `${namespaceOf(vs.object)}/${nameOf(vs.object)}`, `VirtualService ${namespaceOf(vs.object)}/${nameOf(vs.object)}`, hosts, asStrings(spec.gateways), namespaceOf(vs.object));
   }
   return reports;
 }

@@ -32,6 +32,13 @@ const orderInfo: RuleInfo = {
 
 const INJECT = 'sidecar.istio.io/inject';
 
+/** How each mesh wants a namespace marked for injection, for the hint of namespace-missing. */
+const MESH_LABELS: Readonly<Record<string, string>> = {
+  istio: ' labelled istio-injection: enabled',
+  linkerd: ' annotated linkerd.io/inject: enabled',
+  kuma: ' labelled kuma.io/sidecar-injection: enabled',
+};
+
 function podInjection(target: SourcedObject | undefined): string | undefined {
   if (!target) return undefined;
   const metadata = mapAt(target.object.spec, 'template', 'metadata');
@@ -52,7 +59,7 @@ function missingNamespace(context: LintContext, canary: CanaryView): Report[] {
   const near = closest(namespace, index.namespaceObjects.map((n) => nameOf(n.object)));
   return reportMissing(context.presence, missingInfo, canary.sourced, { kind: 'Namespace', namespace: '', name: namespace, nearMiss: near !== undefined },
     `Canary ${namespace}/${canary.name} is in namespace ${namespace}, which has no Namespace object in the manifests${near ? ` (Namespaces: ${near})` : ''}.`,
-    near ? `did you mean namespace ${near} ?` : `add a Namespace ${namespace}${canary.isIstio ? ' labelled istio-injection: enabled' : ''} before the other objects.`);
+    near ? `did you mean namespace ${near} ?` : `add a Namespace ${namespace}${MESH_LABELS[canary.providerInfo.source === 'default' ? '' : canary.providerInfo.family ?? ''] ?? ''} before the other objects.`);
 }
 
 /** Why the pods of an Istio Canary get no sidecar, if they do not. */

@@ -88,7 +88,7 @@ spec:
     const [finding] = findingsOf(withYaml(tutorial(), rootVs('frontend', 'app.example.com'), 'frontend.yaml'), HOST);
     expect(finding).toMatchObject({ kind: 'VirtualService', name: 'frontend', severity: 'error' });
     expect(finding.message).toBe('VirtualService test/frontend (frontend.yaml:1) claims host app.example.com on gateway istio-system/public-gateway, '
-      + 'which the VirtualService Flagger generates for Canary test/podinfo (tutorial-canary.yaml:1) already claims: Istio keeps the routes of only one of them for that host.');
+      + 'which the VirtualService Flagger generates for Canary test/podinfo (tutorial-canary.yaml:1) already claims: Istio merges them in no defined order, so one catch-all route shadows the other.');
   });
 
   test('two VirtualServices with the same host on different gateways do not clash', () => {
