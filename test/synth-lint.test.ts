@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
+import { constructHint } from '../lib/constructs/internal/synth-lint-hints';
 import * as kplus from 'cdk8s-plus-25';
 import {
   Canary, CanaryMetric, CanaryTarget, CanaryTargetKind, FlaggerTutorialChart, IngressRoute, IstioGateway, LINT_CONTEXT_DISABLE, LINT_CONTEXT_RULES,
@@ -205,5 +206,23 @@ describe('the synth-time lint beside objects other teams own', () => {
     new kplus.ConfigMap(chart, 'a', { metadata: { name: 'settings', namespace: 'test' }, data: { a: '1' } });
     new kplus.ConfigMap(chart, 'b', { metadata: { name: 'settings', namespace: 'test' }, data: { a: '2' } });
     expect(synthError(app)).toMatch(/ConfigMap\/test\/settings \(podinfo\/b\/Resource\)[^\n]* is also defined, differently, at podinfo\/a\/Resource/);
+  });
+});
+
+describe('fixes worded for the construct API', () => {
+  const finding = (rule: string, message: string, hint = 'add Service test/x to the manifests.') => ({
+    severity: 'error' as const, rule, kind: 'Canary', namespace: 'test', name: 'podinfo', file: 'dist/app.k8s.yaml', message, hint,
+  });
+
+  test('a missing object gets the construct that refers to one another team owns', () => {
+    expect(constructHint(finding('webhook-url-unresolved', 'webhook "x" URL http://x.test/ names Service test/x, which is not in the manifests (no Services).')))
+      .toContain('LoadTester.fromService(scope, id, { namespace, name })');
+    expect(constructHint(finding('namespace-order', 'Namespace test comes after 3 objects in it'))).toContain("MeshNamespace's addToNamespace(...)");
+  });
+
+  test('other findings of the same rule, and near misses, keep the engine\'s fix', () => {
+    expect(constructHint(finding('webhook-url-unresolved', 'webhook "x" URL http://x.test/: Service test/x selects pods with app=x, but no workload ...'))).toBeUndefined();
+    expect(constructHint(finding('webhook-url-unresolved', 'names Service test/x, which is not in the manifests.', 'did you mean http://y.test/ ?'))).toBeUndefined();
+    expect(constructHint(finding('weights-invalid', 'anything'))).toBeUndefined();
   });
 });

@@ -6,7 +6,12 @@
  */
 import { Finding } from '../../doctor/lint/rule';
 
-const HINTS: Readonly<Record<string, (finding: Finding) => string | undefined>> = {
+/** Whether the finding is about an object that is not in the app (rather than, say, a Service without endpoints). */
+function missing(finding: Finding): boolean {
+  return / is not in the (linted )?manifests|has no namespace, and Flagger calls/.test(finding.message);
+}
+
+const HINTS: Readonly<Record<string, (finding: Finding) => string | false | undefined>> = {
   'namespace-missing': (f) => `create the namespace with new MeshNamespace(scope, id, { name: '${f.namespace}' }) and pass it as the workload's namespace, `
     + `or refer to the one another app creates: MeshNamespace.fromName(scope, id, '${f.namespace}').`,
   'namespace-order': (f) => `pass the objects of namespace ${f.name} to its MeshNamespace's addToNamespace(...), so it synthesizes before them.`,
@@ -15,16 +20,15 @@ const HINTS: Readonly<Record<string, (finding: Finding) => string | undefined>> 
     + 'IstioGateway.fromName(scope, id, { namespace, name, hosts }).',
   'gateway-host-mismatch': () => 'give the Canary or IngressRoute hosts the Gateway serves, or add them to the IstioGateway\'s hosts '
     + '(for a Gateway of another team, give IstioGateway.fromName the hosts it really serves).',
-  'webhook-url-unresolved': () => 'use the webhook builders of a LoadTester construct (loadTester.loadTest(), acceptanceTest(), ...), '
+  'webhook-url-unresolved': (f) => missing(f) && 'use the webhook builders of a LoadTester construct (loadTester.loadTest(), acceptanceTest(), ...), '
     + 'or refer to a shared loadtester: LoadTester.fromService(scope, id, { namespace, name }).',
-  'webhook-url-unresolved-nonblocking': () => 'point the webhook at a Service construct (WebhookEndpoint.fromService), or at one another app owns: '
+  'webhook-url-unresolved-nonblocking': (f) => missing(f) && 'point the webhook at a Service construct (WebhookEndpoint.fromService), or at one another app owns: '
     + 'WebhookEndpoint.fromServiceName(namespace, name).',
-  'target-ref-invalid': () => 'pass the workload construct as target (CanaryTarget.fromDeployment, fromDaemonSet or fromApiObject), '
+  'target-ref-invalid': (f) => missing(f) && 'pass the workload construct as target (CanaryTarget.fromDeployment, fromDaemonSet or fromApiObject), '
     + 'or refer to another app\'s: CanaryTarget.fromName({ kind, namespace, name }).',
-  'autoscaler-ref-invalid': (f) => (f.message.includes('not in the linted manifests')
-    ? 'pass the autoscaler construct (CanaryAutoscaler.fromHorizontalPodAutoscaler or fromApiObject), or refer to another app\'s: CanaryAutoscaler.fromName({ namespace, name }).'
-    : undefined),
-  'metric-unknown': () => 'pass a MetricTemplate construct to CanaryMetric.fromTemplate(...), or refer to another team\'s: MetricTemplate.fromName(scope, id, { namespace, name }).',
+  'autoscaler-ref-invalid': (f) => missing(f)
+    && 'pass the autoscaler construct (CanaryAutoscaler.fromHorizontalPodAutoscaler or fromApiObject), or refer to another app\'s: CanaryAutoscaler.fromName({ namespace, name }).',
+  'metric-unknown': (f) => missing(f) && 'pass a MetricTemplate construct to CanaryMetric.fromTemplate(...), or refer to another team\'s: MetricTemplate.fromName(scope, id, { namespace, name }).',
   'virtualservice-takeover': () => 'give that VirtualService construct another name, and route to the Canary with an IngressRoute, which delegates to the Canary\'s VirtualService.',
   'delegation-broken': (f) => (f.message.includes('no VirtualService of the manifests delegates')
     ? 'route to the Canary with new IngressRoute(scope, id, { canary, gateway, hosts }).' : undefined),
@@ -38,5 +42,5 @@ const HINTS: Readonly<Record<string, (finding: Finding) => string | undefined>> 
 /** The construct-API fix for a finding about a synthesized object; undefined to keep the engine's. */
 export function constructHint(finding: Finding): string | undefined {
   if (finding.hint.startsWith('did you mean')) return undefined;
-  return HINTS[finding.rule]?.(finding);
+  return HINTS[finding.rule]?.(finding) || undefined;
 }
