@@ -4,6 +4,7 @@
  * Flagger will create. Built once per run; lookups take constant time.
  */
 import { ASSUMED_FLAGGER, FlaggerInstall, flaggerInstallOf, flaggerInstallOfHelmRelease } from '../flagger/install';
+import { loadtesterServiceOfHelmRelease } from '../flagger/loadtester';
 import { CanaryView, canaryView, ObjectRef } from './canary-view';
 import { Delegation, delegationsOf } from './delegation';
 import { canaryProviderOf } from './provider';
@@ -47,6 +48,12 @@ export class ManifestIndex {
 
   constructor(objects: readonly SourcedObject[]) {
     this.objects = [...objects].sort((a, b) => a.source.order - b.source.order);
+    // The Services that Helm releases of the manifests render (Flagger's loadtester chart), for URL resolution.
+    const rendered = this.objects.flatMap((sourced) => {
+      if (kindOf(sourced.object) !== 'HelmRelease' || apiGroupOf(sourced.object.apiVersion) !== 'helm.toolkit.fluxcd.io') return [];
+      const service = loadtesterServiceOfHelmRelease(sourced.object);
+      return service ? [{ object: service, source: sourced.source }] : [];
+    });
     const virtualServices: SourcedObject[] = [];
     const namespaces: SourcedObject[] = [];
     for (const sourced of this.objects) {
@@ -67,9 +74,7 @@ export class ManifestIndex {
         else this.workloadsByNamespace.set(namespace, [sourced]);
       }
       if (kind === 'Service' && group === '') {
-        const services = this.servicesByNamespace.get(namespace);
-        if (services) services.push(sourced);
-        else this.servicesByNamespace.set(namespace, [sourced]);
+        this.addService(sourced);
       } else if (kind === 'Gateway' && group === 'networking.istio.io') {
         if (!this.gatewaysByKey.has(key(namespace, name))) this.gatewaysByKey.set(key(namespace, name), sourced);
       } else if (kind === 'VirtualService' && group === 'networking.istio.io') {
@@ -85,6 +90,12 @@ export class ManifestIndex {
         if (scalers) scalers.push(sourced);
         else this.scalersByTarget.set(targetKey, [sourced]);
       }
+    }
+    for (const service of rendered) {
+      if (this.byKey.has(key('', 'Service', namespaceOf(service.object), nameOf(service.object)))) continue;
+      this.byKey.set(key('', 'Service', namespaceOf(service.object), nameOf(service.object)), service);
+      this.namespacesInUse.add(namespaceOf(service.object));
+      this.addService(service);
     }
     this.virtualServices = virtualServices;
     this.delegations = delegationsOf(virtualServices);
@@ -113,6 +124,13 @@ export class ManifestIndex {
         else this.serviceNamesByNamespace.set(canary.namespace, new Set([name]));
       }
     }
+  }
+
+  private addService(service: SourcedObject): void {
+    const namespace = namespaceOf(service.object);
+    const services = this.servicesByNamespace.get(namespace);
+    if (services) services.push(service);
+    else this.servicesByNamespace.set(namespace, [service]);
   }
 
   /**

@@ -58,3 +58,13 @@ export function scrapeIntervalOf(index: ManifestIndex, canary: CanaryView, given
   }
   return { ms: SCRAPE_INTERVAL_MS, source: `assumed${canary.isIstio ? ': the interval of Istio\'s Prometheus addon' : ''}; give yours with --scrape-interval` };
 }
+
+/**
+ * The scrape interval the manifests give every Canary alike (their monitors, or Flagger's own Prometheus),
+ * for a caller that takes one interval for all, such as the plan; undefined when they say nothing or differ.
+ */
+export function manifestScrapeIntervalMs(index: ManifestIndex): number | undefined {
+  const read = index.canaries.map((canary) => scrapeIntervalOf(index, canary)).filter((r) => !r.source.startsWith('assumed'));
+  if (read.length === 0 || read.length !== index.canaries.length) return undefined;
+  return read.every((r) => r.ms === read[0].ms) ? read[0].ms : undefined;
+}

@@ -45,6 +45,27 @@ describe('webhook-url-unresolved', () => {
     expect(findingsOf(objects, RULE)[0].message).toContain('Namespace test is defined in these manifests, so they should hold it too.');
   });
 
+  test.each([
+    ['flagger-loadtester', {}, 'flagger-loadtester'],
+    ['tester', {}, 'tester-loadtester'],
+    ['tester', { fullnameOverride: 'lt' }, 'lt'],
+  ])('a Flux HelmRelease %s of the loadtester chart renders its Service (values %j): %s', (release, values, service) => {
+    // GIVEN the loadtester installed by a HelmRelease in the namespace the manifests define
+    const objects = withYaml(tutorial().filter((o) => !(o.object.kind === 'Service' && o.object.metadata?.name === 'flagger-loadtester')), `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ${release}, namespace: test}
+spec:
+  chart: {spec: {chart: loadtester, sourceRef: {kind: HelmRepository, name: flagger}}}
+  values: ${JSON.stringify(values)}
+`);
+    webhook(objects, 'load-test').url = `http://${service}.test/`;
+    webhook(objects, 'acceptance-test').url = `http://${service}.test/`;
+
+    // WHEN linted
+    // THEN the webhooks resolve to the Service it renders
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
   test('the tutorial\'s own failure stays an error: flagger-loadtester.tst while the loadtester is in test', () => {
     const objects = tutorial();
     webhook(objects, 'load-test').url = 'http://flagger-loadtester.tst/';
