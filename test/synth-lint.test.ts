@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import { constructHint } from '../lib/constructs/internal/synth-lint-hints';
 import * as kplus from 'cdk8s-plus-25';
 import {
-  Canary, CanaryMetric, CanaryTarget, CanaryTargetKind, FlaggerTutorialChart, IngressRoute, IstioGateway, LINT_CONTEXT_DISABLE, LINT_CONTEXT_RULES,
+  Canary, CanaryAutoscaler, CanaryMetric, CanaryTarget, CanaryTargetKind, FlaggerTutorialChart, IngressRoute, IstioGateway, LINT_CONTEXT_DISABLE, LINT_CONTEXT_RULES,
   LINT_CONTEXT_SCRAPE_INTERVAL, LoadTester, MeshNamespace, Podinfo,
 } from '../lib';
 
@@ -178,14 +178,24 @@ describe('the synth-time lint beside objects other teams own', () => {
     expect(synthError(app)).toMatch(/VirtualService\/shop\/legacy \(shop\/legacy-route\): error gateway-host-mismatch: .*declared with hosts \*\.example\.com/);
   });
 
-  test('addToNamespace(deployment, hpa, canary) orders them after the namespace: no namespace-order finding', () => {
+  test('addToNamespace(deployment, hpa, canary) orders them after the namespace: no namespace-order finding (issue 11)', () => {
+    // GIVEN the issue's app: a cdk8s-plus Deployment and HPA created after the namespace, then added to it
     const app = Testing.app();
     const chart = new Chart(app, 'shop');
     const namespace = new MeshNamespace(chart, 'ns', { name: 'shop' });
-    const podinfo = new Podinfo(chart, 'podinfo', { namespace });
-    const loadTester = new LoadTester(chart, 'loadtester', { namespace });
-    const canary = new Canary(chart, 'canary', { target: podinfo.canaryTarget, autoscaler: podinfo.canaryAutoscaler, webhooks: [loadTester.loadTest()] });
-    namespace.addToNamespace(podinfo, loadTester, canary, new IngressRoute(chart, 'route', { canary, gateway: new IstioGateway(chart, 'gw', { hosts: ['*'] }) }));
+    const deployment = new kplus.Deployment(chart, 'web', {
+      metadata: { name: 'web', namespace: 'shop' }, select: false, podMetadata: { labels: { app: 'web' } },
+      containers: [{ image: 'ghcr.io/stefanprodan/podinfo:6.0.0', ports: [{ number: 9898, name: 'http' }], securityContext: { ensureNonRoot: true, user: 1000 } }],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
+    const hpa = new kplus.HorizontalPodAutoscaler(chart, 'hpa', { metadata: { name: 'web', namespace: 'shop' }, target: deployment, maxReplicas: 3 });
+    const canary = new Canary(chart, 'canary', { target: CanaryTarget.fromDeployment(deployment), autoscaler: CanaryAutoscaler.fromHorizontalPodAutoscaler(hpa), analysis: {} });
+    const route = new IngressRoute(chart, 'route', { canary, gateway: new IstioGateway(chart, 'gw', { hosts: ['*'] }) });
+
+    // WHEN they are added to the namespace
+    namespace.addToNamespace(deployment, hpa, canary, route);
+
+    // THEN the lint, which runs on the objects in the order cdk8s writes them, finds no namespace-order
     expect(synthError(app)).not.toContain('namespace-order');
   });
 

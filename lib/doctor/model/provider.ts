@@ -144,5 +144,6 @@ export function canaryProviderOf(canary: SourcedObject, flagger: FlaggerInstall,
   }
   const evidence = evidenceOf(canary, target, manifests);
   if (evidence) return withFamily(evidence.name, 'evidence', evidence.reason);
-  return withFamily(flagger.meshProvider, 'default', 'assumed: Flagger\'s default -mesh-provider; nothing in the manifests names a provider');
+  return withFamily(flagger.meshProvider, 'default',
+    'assumed: Flagger\'s default -mesh-provider; nothing in the manifests names a provider, and a Helm install\'s meshProvider is not in them');
 }

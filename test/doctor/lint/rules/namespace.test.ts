@@ -128,7 +128,7 @@ describe('namespace-injection', () => {
 
     // THEN it is a warning, and says which provider was assumed and why
     expect(finding.severity).toBe('warning');
-    expect(finding.message).toContain("get no Istio sidecar, which its provider istio (assumed: Flagger's default -mesh-provider; nothing in the manifests names a provider) needs.");
+    expect(finding.message).toContain("get no Istio sidecar, which its provider istio (assumed: Flagger's default -mesh-provider; nothing in the manifests names a provider, and a Helm install's meshProvider is not in them) needs.");
   });
 
   test('other mesh providers are not checked', () => {
