@@ -213,6 +213,15 @@ describe('metric-unknown', () => {
     expect(findingsOf(tutorial(), RULE)).toEqual([]);
   });
 
+  test('a MetricTemplate that is not in the manifests is a note by default, a warning when they are complete', () => {
+    const objects = tutorial();
+    canarySpec(objects).analysis.metrics.push({ name: 'latency', templateRef: { name: 'latency', namespace: 'istio-system' }, thresholdRange: { max: 500 }, interval: '1m' });
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.severity).toBe('info');
+    expect(finding.message).toContain('references MetricTemplate istio-system/latency, which is not in the linted manifests. It is assumed to be installed separately');
+    expect(findingsOf(objects, RULE, { completeness: 'complete' })[0].severity).toBe('warning');
+  });
+
   test('a misspelt built-in metric fails every check', () => {
     const objects = tutorial();
     metric(objects, 'request-success-rate').name = 'request-success';
