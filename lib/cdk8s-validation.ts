@@ -7,7 +7,7 @@
  *   - package: ./node_modules/flagger-istio-cdk8s
  *     version: 0.1.0
  *     class: FlaggerDoctorValidation
- *     properties: { scrapeInterval: 15s, failOn: error }
+ *     properties: { scrapeInterval: 15s, failOn: error, rules: { namespace-missing: off } }
  * ```
  *
  * cdk8s-cli constructs the class with `properties`, calls `validate(context)` after synthesis with
@@ -18,8 +18,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadManifests, ManifestError } from './doctor/input/manifests';
-import { lint } from './doctor/lint/engine';
-import { Finding } from './doctor/lint/rule';
+import { lint, RULE_IDS } from './doctor/lint/engine';
+import { OBJECT_REF_SYNTAX, parseObjectRef } from './doctor/lint/presence';
+import { Completeness, ExternalObjectRef, Finding, RuleLevel } from './doctor/lint/rule';
+import { checkRuleLevels } from './doctor/lint/rule-levels';
 import { SourcedObject } from './doctor/model/object';
 import { parseGoDuration } from './doctor/util/duration';
 
@@ -38,7 +40,8 @@ export interface FlaggerDoctorValidationProps {
   /**
    * Prometheus scrape interval, a Go duration. Metric windows shorter than 4 scrapes are reported.
    *
-   * @default '15s'
+   * @default - the interval of the ServiceMonitors or PodMonitors of the Canary in the manifests, 5s for
+   * Flagger's own Prometheus, else 15s
    */
   readonly scrapeInterval?: string;
 
@@ -48,6 +51,29 @@ export interface FlaggerDoctorValidationProps {
    * @default FailOn.ERROR
    */
   readonly failOn?: FailOn;
+
+  /**
+   * A level per rule id: `off`, `info`, `warning` or `error`, e.g. `{ namespace-missing: off }`.
+   *
+   * @default - every rule at its own severity
+   */
+  readonly rules?: { [ruleId: string]: string };
+
+  /**
+   * Objects that exist outside the app, as `KIND/NAMESPACE/NAME` (`Namespace/NAME` for a namespace),
+   * e.g. `Gateway/istio-system/public-gateway`: no finding says they are missing.
+   *
+   * @default - none
+   */
+  readonly assumePresent?: string[];
+
+  /**
+   * How much of what the Canaries reference the app synthesizes: `complete` (a missing object is an
+   * error), `partial` (a note), or `auto` (an error where the manifests evidently should hold it).
+   *
+   * @default 'auto'
+   */
+  readonly completeness?: string;
 
   /**
    * Keep the `construct-metadata.json` that cdk8s-cli has the app write next to the manifests.
@@ -101,22 +127,26 @@ export interface ValidationContextLike {
 }
 
 const FAIL_ON = Object.values(FailOn);
-const PROPERTIES = ['scrapeInterval', 'failOn', 'keepConstructMetadata'];
+const PROPERTIES = ['scrapeInterval', 'failOn', 'rules', 'assumePresent', 'completeness', 'keepConstructMetadata'];
+const COMPLETENESS: readonly Completeness[] = ['auto', 'complete', 'partial'];
 
 /** Lints the synthesized manifests of a cdk8s app with flagger-doctor's rules. */
 export class FlaggerDoctorValidation {
-  private readonly scrapeIntervalMs: number;
+  private readonly scrapeIntervalMs?: number;
   private readonly failOn: FailOn;
   private readonly keepConstructMetadata: boolean;
+  private readonly rules: Record<string, RuleLevel>;
+  private readonly assumePresent: ExternalObjectRef[];
+  private readonly completeness: Completeness;
 
   constructor(props: FlaggerDoctorValidationProps = {}) {
     const unknown = Object.keys(props ?? {}).filter((key) => !PROPERTIES.includes(key));
     if (unknown.length > 0) {
       throw new Error(`FlaggerDoctorValidation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((key) => `'${key}'`).join(', ')} in cdk8s.yaml; the properties are ${PROPERTIES.slice(0, -1).join(', ')} and ${PROPERTIES[PROPERTIES.length - 1]}.`);
     }
-    const scrapeInterval = props.scrapeInterval ?? '15s';
+    const scrapeInterval = props.scrapeInterval;
     const scrapeIntervalMs = typeof scrapeInterval === 'string' ? parseGoDuration(scrapeInterval) : undefined;
-    if (scrapeIntervalMs === undefined || scrapeIntervalMs <= 0) {
+    if (scrapeInterval !== undefined && (scrapeIntervalMs === undefined || scrapeIntervalMs <= 0)) {
       throw new Error(`FlaggerDoctorValidation: properties.scrapeInterval is ${JSON.stringify(scrapeInterval)}; write a positive Go duration such as "15s" or "1m".`);
     }
     const failOn = props.failOn ?? FailOn.ERROR;
@@ -127,6 +157,21 @@ export class FlaggerDoctorValidation {
     if (typeof keepConstructMetadata !== 'boolean') {
       throw new Error(`FlaggerDoctorValidation: properties.keepConstructMetadata is ${JSON.stringify(keepConstructMetadata)}; use true or false.`);
     }
+    this.rules = props.rules === undefined ? {} : plugin(() => checkRuleLevels(props.rules, 'properties.rules', RULE_IDS));
+    const assumePresent = props.assumePresent ?? [];
+    if (!Array.isArray(assumePresent)) {
+      throw new Error(`FlaggerDoctorValidation: properties.assumePresent is ${JSON.stringify(assumePresent)}; give a list of ${OBJECT_REF_SYNTAX}.`);
+    }
+    this.assumePresent = assumePresent.map((text, index) => {
+      const ref = typeof text === 'string' ? parseObjectRef(text) : undefined;
+      if (!ref) throw new Error(`FlaggerDoctorValidation: properties.assumePresent[${index}] is ${JSON.stringify(text)}; write ${OBJECT_REF_SYNTAX}.`);
+      return ref;
+    });
+    const completeness = props.completeness ?? 'auto';
+    if (!COMPLETENESS.includes(completeness as Completeness)) {
+      throw new Error(`FlaggerDoctorValidation: properties.completeness is ${JSON.stringify(completeness)}; use one of ${COMPLETENESS.join(', ')}.`);
+    }
+    this.completeness = completeness as Completeness;
     this.scrapeIntervalMs = scrapeIntervalMs;
     this.failOn = failOn;
     this.keepConstructMetadata = keepConstructMetadata;
@@ -154,7 +199,9 @@ export class FlaggerDoctorValidation {
       return;
     }
 
-    const findings = lint(objects, { scrapeIntervalMs: this.scrapeIntervalMs });
+    const findings = lint(objects, {
+      scrapeIntervalMs: this.scrapeIntervalMs, rules: this.rules, assumePresent: this.assumePresent, completeness: this.completeness,
+    });
     // Errors first, then warnings; notes are not violations.
     const reported = [...findings.filter((finding) => finding.severity === 'error'), ...findings.filter((finding) => finding.severity === 'warning')];
     const nameCounts = countNames(objects);
@@ -170,6 +217,15 @@ export class FlaggerDoctorValidation {
       notes: String(count('info')),
       failOn: this.failOn,
     });
+  }
+}
+
+/** Runs a check whose error message names the property, prefixed with the plugin's name. */
+function plugin<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new Error(`FlaggerDoctorValidation: ${(error as Error).message}`);
   }
 }
 

@@ -17,6 +17,6 @@ export * from './constructs/alert-provider';
 export * from './constructs/canary';
 export * from './constructs/ingress-route';
 export * from './constructs/tutorial-chart';
-export { LINT_CONTEXT_DISABLE, LINT_CONTEXT_SCRAPE_INTERVAL } from './constructs/internal/synth-lint';
+export { LINT_CONTEXT_DISABLE, LINT_CONTEXT_RULES, LINT_CONTEXT_SCRAPE_INTERVAL } from './constructs/internal/synth-lint';
 export * from './cdk8s-validation';
 export * from './synth';

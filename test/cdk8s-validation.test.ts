@@ -236,6 +236,27 @@ describe('FlaggerDoctorValidation against cdk8s-cli’s ValidationContext', () =
     expect(report.violations.some((violation) => violation.ruleName.startsWith('error: '))).toBe(true);
   });
 
+  test('rules sets the level of a rule; off drops it', async () => {
+    const objects = appObjects('http://flagger-loadtester.tset/');
+    const errors = async (props: object) => (await validateFile(objects, {}, props)).violations.filter((v) => v.ruleName === 'error: webhook-url-unresolved').length;
+    expect(await errors({})).toBeGreaterThan(0);
+    expect(await errors({ rules: { 'webhook-url-unresolved': 'off' } })).toBe(0);
+    const report = await validateFile(objects, {}, { rules: { 'webhook-url-unresolved': 'warning' } });
+    expect(report.summary.status).toBe('success');
+    expect(report.violations.some((v) => v.ruleName === 'warning: webhook-url-unresolved')).toBe(true);
+  });
+
+  test('assumePresent and completeness decide about objects the app does not synthesize', async () => {
+    // GIVEN the app without its loadtester: a Helm release in the real cluster
+    const objects = appObjects().filter((object) => object.metadata.name !== 'flagger-loadtester');
+    const missing = async (props: object) => (await validateFile(objects, {}, props)).violations.filter((v) => v.ruleName.endsWith('webhook-url-unresolved'));
+    // WHEN its namespace is defined by the app, the loadtester is expected there: an error
+    expect((await missing({})).map((v) => v.ruleName)).toContain('error: webhook-url-unresolved');
+    // THEN declaring it, or a partial app, leaves no violation (notes are not violations)
+    expect(await missing({ assumePresent: ['Service/test/flagger-loadtester'] })).toEqual([]);
+    expect(await missing({ completeness: 'partial' })).toEqual([]);
+  });
+
   test('an unparsable manifest is one failing violation naming the file and line', async () => {
     const file = path.join(workdir, 'broken.k8s.yaml');
     fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n');
@@ -250,13 +271,20 @@ describe('FlaggerDoctorValidation against cdk8s-cli’s ValidationContext', () =
     [{ failOn: 'warnings' }, /properties\.failOn is "warnings"; use one of error, warning, never/],
     [{ keepConstructMetadata: 'yes' }, /properties\.keepConstructMetadata is "yes"; use true or false/],
     [{ scrapeInterval: '0s' }, /properties\.scrapeInterval is "0s"/],
-    [{ scrape: '15s' }, /unknown property 'scrape' in cdk8s.yaml; the properties are scrapeInterval, failOn and keepConstructMetadata/],
+    [{ rules: { 'namespace-mising': 'off' } }, /^FlaggerDoctorValidation: properties.rules names the rule "namespace-mising", which does not exist; the rules are /],
+    [{ rules: { 'namespace-missing': 'none' } }, 'FlaggerDoctorValidation: properties.rules sets rule namespace-missing to "none"; use one of off, info, warning, error.'],
+    [{ assumePresent: ['Gateway/public-gateway'] }, 'FlaggerDoctorValidation: properties.assumePresent[0] is "Gateway/public-gateway"; write KIND/NAMESPACE/NAME'],
+    [{ completeness: 'closed' }, 'FlaggerDoctorValidation: properties.completeness is "closed"; use one of auto, complete, partial.'],
+    [{ scrape: '15s' }, /unknown property 'scrape' in cdk8s.yaml; the properties are scrapeInterval, failOn, rules, assumePresent, completeness and keepConstructMetadata/],
   ])('rejects properties %j', (props, message) => {
     expect(() => new FlaggerDoctorValidation(props as never)).toThrow(message);
   });
 
   test('accepts its documented properties', () => {
     expect(() => new FlaggerDoctorValidation({ scrapeInterval: '30s', failOn: FailOn.WARNING, keepConstructMetadata: true })).not.toThrow();
+    expect(() => new FlaggerDoctorValidation({
+      rules: { 'namespace-missing': 'off', 'metric-window-short': 'error' }, assumePresent: ['Namespace/test', 'Gateway/istio-system/public-gateway'], completeness: 'complete',
+    })).not.toThrow();
   });
 });
 

@@ -83,7 +83,7 @@ describe('FlaggerTutorialChart', () => {
   test('a shared Gateway may come from another chart', () => {
     const app = Testing.app();
     const gateway = new IstioGateway(new FlaggerTutorialChart(app, 'a'), 'edge', { name: 'edge' });
-    const chart = new FlaggerTutorialChart(app, 'b', { namespace: 'b', gateway });
+    const chart = new FlaggerTutorialChart(app, 'b', { namespace: 'b', host: 'b.example.com', gateway });
     expect(findObject(Testing.synth(chart), 'VirtualService', 'podinfo-root').spec.gateways[0]).toBe('istio-system/edge');
   });
 

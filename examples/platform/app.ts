@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-25';
 import {
   AlertAddress, AlertProvider, AlertProviderType, AlertSeverity, Canary, CanaryAlert, CanaryMetric, CanaryStrategy, CanaryTarget,
-  IngressRoute, IstioGateway, LINT_CONTEXT_DISABLE, LoadTester, MeshNamespace, MetricProvider, MetricTemplate, Podinfo,
+  IngressRoute, IstioGateway, LoadTester, MeshNamespace, MetricProvider, MetricTemplate, Podinfo,
   SidecarNetworkSetup,
 } from '../../lib';
 
@@ -24,9 +24,6 @@ const NOT_FOUND_PERCENTAGE = `100 - sum(
  * - a node agent, a DaemonSet canary in the existing namespace `node-agents`.
  */
 export function buildApp(app: App): void {
-  // The synth-time lint does not read the objects referenced by name yet (the Gateway, the loadtester,
-  // the node-agents namespace), so it would report them missing: it is off until it does.
-  app.node.setContext(LINT_CONTEXT_DISABLE, true);
   const chart = new Chart(app, 'platform');
 
   // Owned by other teams.

@@ -11,9 +11,11 @@ import { parseScrapeInterval, SCRAPE_INTERVAL_SYNTAX } from '../doctor/flagger/p
 import { DEFAULT_MAX_BYTES } from '../doctor/input/read';
 import { UsageError } from './io';
 
-/** An option that takes a value; `check` throws a UsageError for a value it refuses. */
+/** An option; it takes a value unless it is a `flag`. `check` throws a UsageError for a value it refuses. */
 export interface OptionSpec {
   readonly check?: (value: string) => void;
+  /** A switch without a value, such as `--partial`; its value is recorded as 'true'. */
+  readonly flag?: boolean;
 }
 
 export interface CommandArgs {
@@ -32,7 +34,7 @@ export function parseCommandArgs(args: readonly string[], options: Readonly<Reco
     args: [...args],
     options: {
       help: { type: 'boolean', short: 'h' },
-      ...Object.fromEntries(Object.keys(options).map((name) => [name, { type: 'string', multiple: true } as const])),
+      ...Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, spec.flag ? { type: 'boolean', multiple: true } as const : { type: 'string', multiple: true } as const])),
     },
     allowPositionals: true,
     strict: false,
@@ -51,6 +53,11 @@ export function parseCommandArgs(args: readonly string[], options: Readonly<Reco
         continue;
       }
       if (!spec) throw new UsageError(`unknown option '${args[token.index]}'.\n\n${usage}`);
+      if (spec.flag) {
+        if (token.value !== undefined) throw new UsageError(`--${token.name} takes no value.\n\n${usage}`);
+        values[token.name].push('true');
+        continue;
+      }
       const value = token.value;
       if (value === undefined || value === '' || (!token.inlineValue && value.length > 1 && value.startsWith('-'))) {
         throw new UsageError(`--${token.name} needs a value.\n\n${usage}`);

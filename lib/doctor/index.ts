@@ -2,11 +2,13 @@
 // with no cdk8s and no I/O beyond reading the files it is asked to load.
 export type { KubeObject, ObjectSource, SourcedObject } from './model/object';
 export { objectId } from './model/object';
-export type { Finding, Severity, LintOptions, RuleInfo } from './lint/rule';
+export type { Finding, Severity, LintOptions, RuleInfo, RuleLevel, Completeness, ExternalObjectRef } from './lint/rule';
+export { checkRuleLevels, RULE_LEVELS } from './lint/rule-levels';
+export { parseObjectRef } from './lint/presence';
 export { parseGoDuration, formatDuration } from './util/duration';
 export { parseScrapeInterval, SCRAPE_INTERVAL_SYNTAX } from './flagger/prometheus';
 export { ManifestError, parseManifests, loadManifests, fromObjects } from './input/manifests';
-export { lint, RULES } from './lint/engine';
+export { lint, RULES, RULE_IDS } from './lint/engine';
 export { planCanaries } from './plan/plan';
 export type { PlanOptions, CanaryPlan, PlanStep, MetricPlan, PlanMessage, PromotionTimes, RollbackTimes } from './plan/types';
 export { parseLogInput } from './input/logs';

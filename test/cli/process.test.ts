@@ -35,7 +35,7 @@ describe('flagger-doctor as a process', () => {
     fs.writeFileSync(path.join(dir, 'canary.yaml'), canary);
     try {
       // WHEN its output is cut after one line
-      const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" lint "${dir}" | head -1 >/dev/null; exit "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+      const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" lint --complete "${dir}" | head -1 >/dev/null; exit "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
       // THEN
       expect(result.status).toBe(1);
       expect(result.stderr).not.toMatch(/EPIPE|\n\s+at /);

@@ -1,19 +1,24 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { lint } from '../../doctor/lint/engine';
-import { Finding } from '../../doctor/lint/rule';
+import { lint, RULE_IDS } from '../../doctor/lint/engine';
+import { ExternalObjectRef, Finding, RuleLevel } from '../../doctor/lint/rule';
+import { checkRuleLevels } from '../../doctor/lint/rule-levels';
 import { SourcedObject } from '../../doctor/model/object';
 import { parseGoDuration } from '../../doctor/util/duration';
 import { renderedForValidation } from '../../synth/app-synthesizer';
 import { outputOf, renderCharts, resolveDependencies } from '../../synth/render';
+import { constructHint } from './synth-lint-hints';
+import { ExternalObjects } from './external-objects';
 
-/**
- * Context keys that tune the lint run at synth time, e.g. in cdk8s.yaml-driven apps:
- * `app.node.setContext(LINT_CONTEXT_DISABLE, true)` turns it off.
- */
+// Context keys that tune the lint run at synth time, e.g.
+// `app.node.setContext(LINT_CONTEXT_RULES, { 'metric-window-short': 'error' })`, or `context:` in cdk8s.yaml.
+
+/** Turns every rule off: the synth-time lint does not run. */
 export const LINT_CONTEXT_DISABLE = 'flagger-doctor:disable';
 /** Prometheus scrape interval the metric-window rule assumes, as a Go duration. @default "15s" */
 export const LINT_CONTEXT_SCRAPE_INTERVAL = 'flagger-doctor:scrape-interval';
+/** A level per rule id: `off`, `info`, `warning` or `error`, e.g. `{ "namespace-missing": "off" }`. */
+export const LINT_CONTEXT_RULES = 'flagger-doctor:rules';
 
 interface AppLint {
   readonly findings: readonly Finding[];
@@ -51,16 +56,41 @@ function appObjects(app: App): { objects: SourcedObject[]; paths: Map<string, st
   return { objects, paths };
 }
 
+/** The levels of `flagger-doctor:rules`, checked. */
+function ruleLevels(app: App): Record<string, RuleLevel> {
+  const value = app.node.tryGetContext(LINT_CONTEXT_RULES);
+  if (value === undefined) return {};
+  // cdk8s.yaml and `--context` give context values as JSON text.
+  let levels = value;
+  if (typeof value === 'string') {
+    try {
+      levels = JSON.parse(value);
+    } catch {
+      throw new Error(`context ${LINT_CONTEXT_RULES} is ${JSON.stringify(value)}, which is not JSON; give a mapping such as {"namespace-missing": "off"}.`);
+    }
+  }
+  return checkRuleLevels(levels, `context ${LINT_CONTEXT_RULES}`, RULE_IDS);
+}
+
+/** The objects the app refers to by name (`IstioGateway.fromName`, `LoadTester.fromService`, ...), for the lint. */
+function externalObjects(app: App): ExternalObjectRef[] {
+  return ExternalObjects.of(app).list().map(({ kind, namespace, name, hosts }) => ({ kind, namespace, name, ...(hosts ? { hosts } : {}) }));
+}
+
 function lintApp(app: App): AppLint {
   let run = runs.get(app);
   if (!run) {
+    const rules = ruleLevels(app);
     const { objects, paths } = appObjects(app);
     const scrape = app.node.tryGetContext(LINT_CONTEXT_SCRAPE_INTERVAL);
     const scrapeIntervalMs = scrape === undefined ? undefined : parseGoDuration(String(scrape));
     if (scrape !== undefined && !scrapeIntervalMs) {
       throw new Error(`context ${LINT_CONTEXT_SCRAPE_INTERVAL} is ${JSON.stringify(scrape)}; use a Go duration such as "15s".`);
     }
-    run = { findings: lint(objects, { scrapeIntervalMs }), paths, warned: false };
+    // The app knows what it owns: whatever it refers to is either synthesized by it, or recorded as
+    // another team's by a construct's fromName. So a missing object is an error, not an assumption.
+    const findings = lint(objects, { scrapeIntervalMs, completeness: 'complete', assumePresent: externalObjects(app), rules });
+    run = { findings, paths, warned: false };
     runs.set(app, run);
     queueMicrotask(() => runs.delete(app));
   }
@@ -70,7 +100,8 @@ function lintApp(app: App): AppLint {
 function describe(finding: Finding, paths: ReadonlyMap<string, string>): string {
   const path = paths.get(identity(finding.kind, finding.namespace, finding.name));
   const object = `${finding.kind}/${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}`;
-  return `${object}${path ? ` (${path})` : ''}: ${finding.severity} ${finding.rule}: ${finding.message} Fix: ${finding.hint}`;
+  const hint = path ? constructHint(finding) ?? finding.hint : finding.hint;
+  return `${object}${path ? ` (${path})` : ''}: ${finding.severity} ${finding.rule}: ${finding.message} Fix: ${hint}`;
 }
 
 interface LintedCanary extends IConstruct {

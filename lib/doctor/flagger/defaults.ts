@@ -39,6 +39,8 @@ export const KUBERNETES_PROVIDER = 'kubernetes';
 
 /** `-mesh-provider`, used when a Canary has no `spec.provider`. */
 export const MESH_PROVIDER = 'istio';
+/** The `metricsServer` value of Flagger's Helm chart (`charts/flagger/values.yaml`). */
+export const CHART_METRICS_SERVER = 'http://prometheus:9090';
 /** `-selector-labels`: the pod labels Flagger builds the primary and canary selectors from. */
 export const SELECTOR_LABELS: readonly string[] = ['app', 'name', 'app.kubernetes.io/name'];
 

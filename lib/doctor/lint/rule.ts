@@ -4,6 +4,7 @@
  */
 import { CanaryView } from '../model/canary-view';
 import { ManifestIndex } from '../model/manifest-index';
+import type { Presence } from './presence';
 import { kindOf, nameOf, namespaceOf, SourcedObject } from '../model/object';
 
 /**
@@ -29,15 +30,60 @@ export interface Finding {
   readonly hint: string;
 }
 
+/** A rule's level, as `--rule`, the `rules` option and the `flagger-doctor:rules` context set it. */
+export type RuleLevel = Severity | 'off';
+
+/**
+ * How much of what the Canaries reference the linted manifests hold:
+ * - `complete`: everything; a referenced object that is not in them is an error.
+ * - `partial`: some; a referenced object that is not in them is assumed to be installed separately (a note).
+ * - `auto` (the default): an error where the manifests evidently should hold the object (its namespace is
+ *   defined in them, or a near miss of its name is there), a note otherwise.
+ */
+export type Completeness = 'complete' | 'partial' | 'auto';
+
+/** An object that exists outside the linted manifests: `--assume-present KIND/NS/NAME`, or a construct's `fromName`. */
+export interface ExternalObjectRef {
+  /** `Service`, `Gateway`, `Namespace`, ... (compared without case). */
+  readonly kind: string;
+  /** '' for cluster-scoped kinds (Namespace). */
+  readonly namespace: string;
+  /** `*` for every object of that kind in the namespace. */
+  readonly name: string;
+  /** The hosts a Gateway serves, when known: routes bound to it are checked against them. */
+  readonly hosts?: readonly string[];
+}
+
 export interface LintOptions {
-  /** Prometheus scrape interval in milliseconds (default 15000). */
+  /**
+   * Prometheus scrape interval in milliseconds. Undefined: read from the manifests (ServiceMonitors and
+   * PodMonitors of the target, the Prometheus Flagger queries), else 15000.
+   */
   readonly scrapeIntervalMs?: number;
+  /** How complete the manifests are. @default 'auto' */
+  readonly completeness?: Completeness;
+  /** Objects that exist outside the manifests: no finding says they are missing. */
+  readonly assumePresent?: readonly ExternalObjectRef[];
+  /** Namespaces managed outside the manifests: every object referenced in them exists. */
+  readonly externalNamespaces?: readonly string[];
+  /** A level for some rules, by id: `off` drops their findings, a severity replaces theirs. */
+  readonly rules?: Readonly<Record<string, RuleLevel>>;
 }
 
 /** What a rule gets. */
 export interface LintContext {
   readonly index: ManifestIndex;
-  readonly scrapeIntervalMs: number;
+  /** The scrape interval of the Prometheus that measures a Canary, and where that comes from. */
+  readonly scrapeInterval: (canary: CanaryView) => ScrapeInterval;
+  /** What to say about an object a rule references that is not in the manifests (lint/presence.ts). */
+  readonly presence: Presence;
+}
+
+/** A Prometheus scrape interval and, for messages, where it comes from. */
+export interface ScrapeInterval {
+  readonly ms: number;
+  /** e.g. `--scrape-interval`, `ServiceMonitor test/podinfo`, `assumed: Istio's Prometheus`. */
+  readonly source: string;
 }
 
 /** Documentation of a rule. */

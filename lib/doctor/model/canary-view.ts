@@ -5,6 +5,7 @@
  */
 import { webhookTypeOf } from '../flagger/canary';
 import { FlaggerInstall } from '../flagger/install';
+import { CanaryProvider } from './provider';
 import { readSettings, Settings } from '../plan/settings';
 import { parseShell, SimpleCommand } from '../util/shell';
 import { nameOf, namespaceOf, SourcedObject } from './object';
@@ -53,8 +54,11 @@ export interface CanaryView {
   readonly analysis: Record<string, unknown>;
   /** `analysis` or `canaryAnalysis`, for messages. */
   readonly analysisPath: string;
-  /** `spec.provider`, or the `-mesh-provider` of the Flagger that handles the Canary (istio by default). */
+  /** `spec.provider`, or the `-mesh-provider` of the Flagger that handles the Canary, or the one the manifests point at (istio by default). */
   readonly provider: string;
+  /** The provider with its router family and where it comes from. */
+  readonly providerInfo: CanaryProvider;
+  /** Flagger routes it with the Istio router (also for a provider name Flagger does not know, which falls back to it). */
   readonly isIstio: boolean;
   /** The Flagger controller that handles this Canary. */
   readonly flagger: FlaggerInstall;
@@ -98,8 +102,12 @@ function webhookView(raw: unknown, index: number, analysisPath: string): Webhook
   };
 }
 
-/** Reads a Canary; `targetOf` finds the workload its targetRef names. */
-export function canaryView(sourced: SourcedObject, flagger: FlaggerInstall, targetOf: (ref: ObjectRef | undefined, namespace: string) => SourcedObject | undefined): CanaryView {
+/**
+ * Reads a Canary; `targetOf` finds the workload its targetRef names, `providerOf` decides its provider
+ * (model/provider.ts).
+ */
+export function canaryView(sourced: SourcedObject, flagger: FlaggerInstall, targetOf: (ref: ObjectRef | undefined, namespace: string) => SourcedObject | undefined,
+  providerOf: (target: SourcedObject | undefined) => CanaryProvider): CanaryView {
   const object = sourced.object;
   const spec = asMap(object.spec);
   const targetRef = refOf(spec.targetRef);
@@ -107,10 +115,11 @@ export function canaryView(sourced: SourcedObject, flagger: FlaggerInstall, targ
   const apex = asString(service.name) || targetRef?.name || '';
   const analysisPath = spec.analysis === undefined && spec.canaryAnalysis !== undefined ? 'canaryAnalysis' : 'analysis';
   const analysis = asMap(spec[analysisPath]);
-  const provider = asString(spec.provider) || flagger.meshProvider;
   const namespace = namespaceOf(object);
   const target = targetOf(targetRef, namespace);
-  const settings = readSettings(object, [], [], { meshProvider: flagger.meshProvider });
+  const providerInfo = providerOf(target);
+  const provider = providerInfo.name;
+  const settings = readSettings(object, [], [], { meshProvider: provider });
   return {
     sourced,
     name: nameOf(object),
@@ -126,7 +135,8 @@ export function canaryView(sourced: SourcedObject, flagger: FlaggerInstall, targ
     analysis,
     analysisPath,
     provider,
-    isIstio: provider === 'istio',
+    providerInfo,
+    isIstio: providerInfo.family === 'istio' || providerInfo.family === undefined,
     flagger,
     target,
     apexTrusted: Boolean(asString(service.name)) || target !== undefined,

@@ -3,9 +3,11 @@
  * and name, their Canaries as Flagger sees them, the Flagger controllers among them, and the Services
  * Flagger will create. Built once per run; lookups take constant time.
  */
-import { ASSUMED_FLAGGER, FlaggerInstall, flaggerInstallOf } from '../flagger/install';
+import { ASSUMED_FLAGGER, FlaggerInstall, flaggerInstallOf, flaggerInstallOfHelmRelease } from '../flagger/install';
+import { loadtesterServiceOfHelmRelease } from '../flagger/loadtester';
 import { CanaryView, canaryView, ObjectRef } from './canary-view';
 import { Delegation, delegationsOf } from './delegation';
+import { canaryProviderOf } from './provider';
 import { apiGroupOf, kindOf, nameOf, namespaceOf, SourcedObject } from './object';
 import { POD_TEMPLATE_KINDS, podLabelsOf } from './workload';
 import { asMap, asString } from './yaml';
@@ -46,6 +48,12 @@ export class ManifestIndex {
 
   constructor(objects: readonly SourcedObject[]) {
     this.objects = [...objects].sort((a, b) => a.source.order - b.source.order);
+    // The Services that Helm releases of the manifests render (Flagger's loadtester chart), for URL resolution.
+    const rendered = this.objects.flatMap((sourced) => {
+      if (kindOf(sourced.object) !== 'HelmRelease' || apiGroupOf(sourced.object.apiVersion) !== 'helm.toolkit.fluxcd.io') return [];
+      const service = loadtesterServiceOfHelmRelease(sourced.object);
+      return service ? [{ object: service, source: sourced.source }] : [];
+    });
     const virtualServices: SourcedObject[] = [];
     const namespaces: SourcedObject[] = [];
     for (const sourced of this.objects) {
@@ -66,9 +74,7 @@ export class ManifestIndex {
         else this.workloadsByNamespace.set(namespace, [sourced]);
       }
       if (kind === 'Service' && group === '') {
-        const services = this.servicesByNamespace.get(namespace);
-        if (services) services.push(sourced);
-        else this.servicesByNamespace.set(namespace, [sourced]);
+        this.addService(sourced);
       } else if (kind === 'Gateway' && group === 'networking.istio.io') {
         if (!this.gatewaysByKey.has(key(namespace, name))) this.gatewaysByKey.set(key(namespace, name), sourced);
       } else if (kind === 'VirtualService' && group === 'networking.istio.io') {
@@ -85,13 +91,25 @@ export class ManifestIndex {
         else this.scalersByTarget.set(targetKey, [sourced]);
       }
     }
+    for (const service of rendered) {
+      if (this.byKey.has(key('', 'Service', namespaceOf(service.object), nameOf(service.object)))) continue;
+      this.byKey.set(key('', 'Service', namespaceOf(service.object), nameOf(service.object)), service);
+      this.namespacesInUse.add(namespaceOf(service.object));
+      this.addService(service);
+    }
     this.virtualServices = virtualServices;
     this.delegations = delegationsOf(virtualServices);
     this.namespaceObjects = namespaces;
-    this.flaggers = (this.byKind.get('Deployment') ?? []).map(flaggerInstallOf).filter((f): f is FlaggerInstall => f !== undefined);
+    this.flaggers = [
+      ...(this.byKind.get('Deployment') ?? []).map(flaggerInstallOf),
+      ...(this.byKind.get('HelmRelease') ?? []).filter((s) => apiGroupOf(s.object.apiVersion) === 'helm.toolkit.fluxcd.io').map(flaggerInstallOfHelmRelease),
+    ].filter((f): f is FlaggerInstall => f !== undefined);
     const targetOf = (ref: ObjectRef | undefined, namespace: string) => this.targetOf(ref, namespace);
     this.canaries = (this.byKind.get('Canary') ?? []).filter((s) => apiGroupOf(s.object.apiVersion) === 'flagger.app')
-      .map((sourced) => canaryView(sourced, this.flaggerFor(namespaceOf(sourced.object)), targetOf));
+      .map((sourced) => {
+        const flagger = this.flaggerFor(namespaceOf(sourced.object));
+        return canaryView(sourced, flagger, targetOf, (target) => canaryProviderOf(sourced, flagger, target, this));
+      });
     for (const [namespace, services] of this.servicesByNamespace) {
       this.serviceNamesByNamespace.set(namespace, new Set(services.map((s) => nameOf(s.object))));
     }
@@ -106,6 +124,13 @@ export class ManifestIndex {
         else this.serviceNamesByNamespace.set(canary.namespace, new Set([name]));
       }
     }
+  }
+
+  private addService(service: SourcedObject): void {
+    const namespace = namespaceOf(service.object);
+    const services = this.servicesByNamespace.get(namespace);
+    if (services) services.push(service);
+    else this.servicesByNamespace.set(namespace, [service]);
   }
 
   /**

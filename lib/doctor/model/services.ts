@@ -119,7 +119,16 @@ export function resolveHost(index: ManifestIndex, host: string, relativeNamespac
 export function commandNamespace(index: ManifestIndex, canary: CanaryView, hook: WebhookView, flaggerNamespace = canary.flagger.namespace): string {
   const url = hook.url ? parseUrl(hook.url.trim()) : undefined;
   const resolved = url ? resolveHost(index, url.host, flaggerNamespace) : undefined;
-  return resolved?.kind === 'service' && (resolved.service || resolved.generated || !resolved.bare) ? resolved.namespace : canary.namespace;
+  if (!url || resolved?.kind !== 'service') return canary.namespace;
+  if (resolved.service || resolved.generated) return resolved.namespace;
+  // A mistyped loadtester URL (webhook-url-unresolved says so): the command runs where the loadtester it meant is.
+  const meant = suggestServiceUrl(index, url, resolved.name, resolved.namespace);
+  const meantHost = meant ? parseUrl(meant)?.host : undefined;
+  if (meantHost) {
+    const corrected = resolveHost(index, meantHost, flaggerNamespace);
+    if (corrected.kind === 'service') return corrected.namespace;
+  }
+  return resolved.bare ? canary.namespace : resolved.namespace;
 }
 
 /** The host written in the same form as `original` (bare, `svc.ns`, or FQDN) for another Service. */

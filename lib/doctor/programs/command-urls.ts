@@ -10,6 +10,32 @@ export interface CommandUrl {
   readonly program: string;
   /** The Host header the program sends instead of the URL's host, lower case, without a port. */
   readonly hostHeader?: string;
+  /** The headers it sends, by lower-case name (`-H`, `--header`, curl's `-b` and `-A`, hey's `-U`). */
+  readonly headers: ReadonlyMap<string, readonly string[]>;
+  /** The headers it sends when none is given, e.g. its User-Agent. */
+  readonly defaultHeaders: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The User-Agent each program sends by default. */
+const DEFAULT_USER_AGENTS: Record<string, string> = { hey: 'hey/0.0.1', curl: 'curl/8.0', wget: 'Wget/1.21', oha: 'oha/1.0', grpcurl: 'grpcurl/1.8' };
+
+/** The headers a command sets. */
+function headersOf(program: string, parsed: ProgramArgs): Map<string, string[]> {
+  const headers = new Map<string, string[]>();
+  const add = (name: string, value: string) => headers.set(name.toLowerCase(), [...(headers.get(name.toLowerCase()) ?? []), value]);
+  for (const flag of parsed.flags) {
+    if (flag.value === undefined) continue;
+    if (flag.name === 'H' || flag.name === 'header') {
+      const colon = flag.value.indexOf(':');
+      if (colon > 0) add(flag.value.slice(0, colon).trim(), flag.value.slice(colon + 1).trim());
+    } else if (program === 'curl' && (flag.name === 'b' || flag.name === 'cookie') && flag.value.includes('=')) {
+      add('cookie', flag.value);
+    } else if ((program === 'curl' && (flag.name === 'A' || flag.name === 'user-agent')) || ((program === 'hey' || program === 'oha') && flag.name === 'U')
+      || (program === 'wget' && (flag.name === 'U' || flag.name === 'user-agent'))) {
+      add('user-agent', flag.value);
+    }
+  }
+  return headers;
 }
 
 const LOOKS_LIKE_HOST = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?([/?#].*)?$/i;
@@ -32,6 +58,9 @@ function urlsOf(command: SimpleCommand): CommandUrl[] {
   const options = PROGRAM_OPTIONS[command.program];
   const parsed = options ? parseProgramArgs(command.argv.slice(1), options) : undefined;
   const hostHeader = parsed ? hostHeaderOf(command.program, parsed) : undefined;
+  const headers = parsed ? headersOf(command.program, parsed) : new Map<string, string[]>();
+  const agent = DEFAULT_USER_AGENTS[command.program];
+  const defaultHeaders = new Map<string, string[]>(agent ? [['user-agent', [agent]]] : []);
   const urls: CommandUrl[] = [];
   const seen = new Set<string>();
   const add = (text: string, defaultScheme?: string) => {
@@ -39,7 +68,7 @@ function urlsOf(command: SimpleCommand): CommandUrl[] {
     const url = parseUrl(text, defaultScheme);
     if (url && !seen.has(text)) {
       seen.add(text);
-      urls.push({ url, program: command.program, hostHeader });
+      urls.push({ url, program: command.program, hostHeader, headers, defaultHeaders });
     }
   };
   if (parsed) {

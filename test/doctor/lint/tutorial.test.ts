@@ -34,12 +34,12 @@ describe('the correct manifests', () => {
 
 describe('speed', () => {
   test('1000 copies of the tutorial set each get the findings of the original', () => {
-    // GIVEN 1000 copies, each in its own namespace
+    // GIVEN 1000 copies, each in its own namespace and with its own public host
     const texts = [TEST_NAMESPACE_YAML, ...REFERENCE_FILES.map((f) => fs.readFileSync(path.join(REFERENCE_DIR, f), 'utf8'))].join('\n---\n');
     const original = JSON.stringify(parseManifests(texts, 'tutorial.yaml').map((s) => s.object));
     const objects: SourcedObject[] = [];
     for (let i = 0; i < 1000; i++) {
-      const copy = JSON.parse(original.replace(/"test"/g, `"t${i}"`).replace(/\.test\b/g, `.t${i}`));
+      const copy = JSON.parse(original.replace(/"test"/g, `"t${i}"`).replace(/\.test\b/g, `.t${i}`).replace(/app\.example\.com/g, `app${i}.example.com`));
       for (const object of copy) objects.push({ object, source: { file: `copy${i}.yaml`, order: objects.length } });
     }
 

@@ -4,6 +4,7 @@ import { idOf } from '../../model/object';
 import { asList, asMap } from '../../model/yaml';
 import { closest } from '../../util/suggest';
 import { formatValue } from '../../util/text';
+import { reportMissing } from '../presence';
 import { LintContext, report, Report, RuleInfo, RuleSet } from '../rule';
 
 const info: RuleInfo = {
@@ -14,7 +15,7 @@ const info: RuleInfo = {
     + 'or the public host answers 404 because no route reaches the canary\'s VirtualService.',
 };
 
-function checkCanary(canary: CanaryView, all: readonly Delegation[], delegated: ReadonlySet<string>): Report[] {
+function checkCanary(context: LintContext, canary: CanaryView, all: readonly Delegation[], delegated: ReadonlySet<string>): Report[] {
   if (canary.service.delegation !== true) return [];
   const reports: Report[] = [];
   const hosts = asList(canary.service.hosts);
@@ -29,7 +30,7 @@ function checkCanary(canary: CanaryView, all: readonly Delegation[], delegated: 
   if (canary.apexTrusted && !delegated.has(`${canary.namespace}/${canary.apex}`)) {
     const near = closest(`${canary.namespace}/${canary.apex}`, all.map((d) => `${d.namespace}/${d.name}`));
     const nearRoot = near ? all.find((d) => `${d.namespace}/${d.name}` === near) : undefined;
-    reports.push(report(info, canary.sourced,
+    reports.push(...reportMissing(context.presence, info, canary.sourced, { kind: 'VirtualService', namespace: canary.namespace, name: '*', nearMiss: nearRoot !== undefined },
       `service.delegation is true, but no VirtualService of the manifests delegates to ${canary.namespace}/${canary.apex}`
       + (nearRoot ? ` (${idOf(nearRoot.root.object)} delegates to ${near})` : '') + ', so no route reaches the canary.',
       `add a root VirtualService with the hosts and gateways and http: [{delegate: {name: ${canary.apex}, namespace: ${canary.namespace}}}].`));
@@ -71,7 +72,7 @@ function check(context: LintContext): Report[] {
   const all = context.index.delegations;
   const delegated = new Set(all.map((d) => `${d.namespace}/${d.name}`));
   const reports: Report[] = [];
-  for (const canary of context.index.canaries) if (canary.isIstio) reports.push(...checkCanary(canary, all, delegated));
+  for (const canary of context.index.canaries) if (canary.isIstio) reports.push(...checkCanary(context, canary, all, delegated));
   for (const delegation of all) reports.push(...checkDelegate(context, delegation));
   return reports;
 }

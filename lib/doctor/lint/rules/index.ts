@@ -4,17 +4,24 @@
  */
 import { RuleSet } from '../rule';
 import { acceptanceTestUnchecked } from './acceptance-test-unchecked';
-import { autoscalerRefInvalid } from './autoscaler-ref-invalid';
+import { apiVersionRemoved } from './api-version-removed';
+import { autoscalerRefRules } from './autoscaler-ref';
+import { builtinMetricServiceMismatch } from './builtin-metric-service-mismatch';
+import { canaryFieldUnknown } from './canary-field-unknown';
 import { commandWrongService } from './command-wrong-service';
 import { delegationBroken } from './delegation-broken';
-import { duplicateCanaryTarget } from './duplicate-canary-target';
-import { gatewayMissing } from './gateway-missing';
+import { duplicateRules } from './duplicate';
+import { gateUrlUnknownPath } from './gate-url-unknown-path';
+import { gatewayRules } from './gateway';
 import { intervalUnparsable } from './interval-unparsable';
 import { loadTestTooShort } from './load-test-too-short';
 import { loadtesterTypeUnknown } from './loadtester-type-unknown';
 import { metricRules } from './metric';
+import { metricQueryInvalid } from './metric-query-invalid';
+import { metricTemplateRules } from './metric-template';
 import { namespaceRules } from './namespace';
 import { nonRootRules } from './non-root';
+import { providerUnknown } from './provider-unknown';
 import { replicasWithHpa } from './replicas-with-hpa';
 import { selectorLabelMissing } from './selector-label-missing';
 import { servicePortInvalid } from './service-port-invalid';
@@ -31,25 +38,32 @@ import { weightsInvalid } from './weights-invalid';
 
 export const RULE_SETS: readonly RuleSet[] = [
   webhookUrlRules,
+  gateUrlUnknownPath,
   commandWrongService,
+  providerUnknown,
   targetRefInvalid,
-  autoscalerRefInvalid,
+  autoscalerRefRules,
   selectorLabelMissing,
   targetPortNotExposed,
   servicePortInvalid,
-  gatewayMissing,
+  gatewayRules,
   virtualserviceTakeover,
   delegationBroken,
   namespaceRules,
   weightsInvalid,
   stepWeightOvershoot,
   thresholdInvalid,
+  apiVersionRemoved,
+  canaryFieldUnknown,
   intervalUnparsable,
   webhookInvalid,
   loadtesterTypeUnknown,
   webhookMetadataNotString,
-  duplicateCanaryTarget,
+  duplicateRules,
   nonRootRules,
+  metricQueryInvalid,
+  builtinMetricServiceMismatch,
+  metricTemplateRules,
   metricRules,
   loadTestTooShort,
   acceptanceTestUnchecked,

@@ -28,12 +28,12 @@ function crdDuration(canary: CanaryView, path: string, value: unknown, example: 
 
 function checkCanary(canary: CanaryView): Report[] {
   const base = `spec.${canary.analysisPath}`;
+  // Without spec.analysis the API server rejects the Canary; canary-field-unknown names a spec.canaryAnalysis left from v1alpha3.
   if (canary.spec.analysis === undefined) {
-    const renamed = canary.spec.canaryAnalysis !== undefined
-      ? ' It has spec.canaryAnalysis, which the CRD no longer knows (it was renamed to spec.analysis in Flagger 1.0).' : '';
+    if (canary.spec.canaryAnalysis !== undefined) return [];
     return [report(info, canary.sourced,
-      `Canary ${canary.namespace}/${canary.name} has no spec.analysis, which the Flagger CRD requires, so the API server rejects it.${renamed}`,
-      `${renamed ? 'rename spec.canaryAnalysis to spec.analysis' : 'add spec.analysis'} with interval, threshold and stepWeight (or stepWeights, or iterations).`)];
+      `Canary ${canary.namespace}/${canary.name} has no spec.analysis, which the Flagger CRD requires, so the API server rejects it.`,
+      'add spec.analysis with interval, threshold and stepWeight (or stepWeights, or iterations).')];
   }
   const reports: Report[] = [];
   const interval = canary.analysis.interval;

@@ -1,11 +1,14 @@
 import { metricWindow } from '../../flagger/canary';
-import { BUILTIN_METRICS, METRIC_INTERVAL } from '../../flagger/defaults';
+import { BUILTIN_METRICS } from '../../flagger/defaults';
 import { MIN_SCRAPES_PER_WINDOW } from '../../flagger/prometheus';
 import { CanaryView } from '../../model/canary-view';
 import { asMap, asNumber, asString, mapAt } from '../../model/yaml';
 import { formatDuration, parseGoDuration } from '../../util/duration';
 import { closest } from '../../util/suggest';
 import { plural } from '../../util/text';
+import { parseGoTemplate, templateUses } from '../../util/go-template';
+import { isBuiltinMetric, metricTemplateOf, templateProviderType } from '../metrics';
+import { reportMissing } from '../presence';
 import { canaryRules, LintContext, Report, report, RuleInfo, RuleSet } from '../rule';
 
 const windowInfo: RuleInfo = {
@@ -33,45 +36,37 @@ const unknownInfo: RuleInfo = {
     + 'or `Metric template error-rate.test error: metrictemplate.flagger.app "error-rate" not found`.',
 };
 
-const templateIntervalInfo: RuleInfo = {
-  id: 'metric-template-interval-missing',
-  severity: 'error',
-  title: 'A templateRef metric without interval whose MetricTemplate needs one ({{ interval }} in its query, or a provider that parses it)',
-  symptom: 'Flagger gives template metrics no default interval: `{{ interval }}` renders empty, so the query reads `rate(...[])` and every check fails '
-    + '(`Metric query failed for error-rate: ... bad_data`); Datadog, CloudWatch, New Relic, Dynatrace and Splunk fail to start with an empty interval.',
-};
-
-/** Providers that parse the metric interval as a Go duration (pkg/metrics/providers). */
-const INTERVAL_PROVIDERS = ['datadog', 'cloudwatch', 'newrelic', 'dynatrace', 'splunk'];
-const INTERVAL_FUNCTION = /\{\{[^}]*\binterval\b[^}]*\}\}/;
-
-function metricTemplate(context: LintContext, canary: CanaryView, metric: Record<string, unknown>) {
-  const ref = asMap(metric.templateRef);
-  const namespace = asString(ref.namespace) || canary.namespace;
-  const name = asString(ref.name) ?? '';
-  return { namespace, name, template: context.index.get('flagger.app', 'MetricTemplate', namespace, name) };
+/** Whether a query's window is the metric's interval: it renders {{ interval }}. */
+function usesInterval(query: string): boolean {
+  const parsed = parseGoTemplate(query);
+  return !parsed.error && templateUses(parsed).some((use) => use.functions.includes('interval'));
 }
 
 function checkWindow(context: LintContext, canary: CanaryView, metric: Record<string, unknown>): Report[] {
-  const builtin = BUILTIN_METRICS.includes(asString(metric.name) ?? '');
-  if (!builtin && typeof metric.query !== 'string' && metric.templateRef === undefined) return [];
-  if (!builtin && metric.templateRef !== undefined) {
-    const { template } = metricTemplate(context, canary, metric);
-    const provider = asString(mapAt(template?.object.spec, 'provider').type);
-    if (provider && provider !== 'prometheus') return [];
+  if (!isBuiltinMetric(metric)) {
+    // A query without {{ interval }} has a fixed window, or none (an instant vector): the metric's interval is not its window.
+    if (typeof metric.query === 'string') {
+      if (!usesInterval(metric.query)) return [];
+    } else if (metric.templateRef !== undefined) {
+      const { template } = metricTemplateOf(context, canary, metric);
+      if (!template || templateProviderType(template) !== 'prometheus' || !usesInterval(asString(mapAt(template.object.spec).query) ?? '')) return [];
+    } else {
+      return [];
+    }
   }
   // Template metrics get no default window; metric-template-interval-missing covers them.
   const text = metricWindow(metric);
   if (text === undefined) return [];
   const window = parseGoDuration(text);
-  const needed = MIN_SCRAPES_PER_WINDOW * context.scrapeIntervalMs;
+  const scrape = context.scrapeInterval(canary);
+  const needed = MIN_SCRAPES_PER_WINDOW * scrape.ms;
   if (window === undefined || window >= needed) return [];
-  const scrapes = Math.floor(window / context.scrapeIntervalMs);
+  const scrapes = Math.floor(window / scrape.ms);
   const isDefault = !asString(metric.interval);
   return [report(windowInfo, canary.sourced,
     `metric "${metric.name}" interval ${text}${isDefault ? ' (Flagger\'s default)' : ''} spans ${plural(scrapes, 'Prometheus scrape')} `
-    + `at ${formatDuration(context.scrapeIntervalMs)}; fewer than ${MIN_SCRAPES_PER_WINDOW} makes the query flake into "no values found".`,
-    `set interval: ${formatDuration(needed)} or more (${MIN_SCRAPES_PER_WINDOW} × the ${formatDuration(context.scrapeIntervalMs)} scrape interval).`)];
+    + `at ${formatDuration(scrape.ms)} (${scrape.source}); fewer than ${MIN_SCRAPES_PER_WINDOW} makes the query flake into "no values found".`,
+    `set interval: ${formatDuration(needed)} or more (${MIN_SCRAPES_PER_WINDOW} × the ${formatDuration(scrape.ms)} scrape interval).`)];
 }
 
 function checkThreshold(canary: CanaryView, metric: Record<string, unknown>): Report[] {
@@ -119,25 +114,6 @@ function checkThreshold(canary: CanaryView, metric: Record<string, unknown>): Re
   return [];
 }
 
-/** scheduler_metrics.go passes a template metric's own interval, empty when unset, to the query and the provider. */
-function checkTemplateInterval(context: LintContext, canary: CanaryView, metric: Record<string, unknown>): Report[] {
-  if (metric.templateRef === undefined || (typeof metric.interval === 'string' && metric.interval !== '')) return [];
-  const { namespace, name, template } = metricTemplate(context, canary, metric);
-  if (!template) return [];
-  const spec = asMap(template.object.spec);
-  const provider = asString(mapAt(spec, 'provider').type) ?? 'prometheus';
-  const query = asString(spec.query) ?? '';
-  const reasons = [
-    ...(INTERVAL_FUNCTION.test(query) ? [`the query of MetricTemplate ${namespace}/${name} uses {{ interval }}, which renders empty (e.g. rate(...[]))`] : []),
-    ...(INTERVAL_PROVIDERS.includes(provider) ? [`its ${provider} provider parses the interval and fails on an empty one`] : []),
-  ];
-  if (reasons.length === 0) return [];
-  return [report(templateIntervalInfo, canary.sourced,
-    `metric "${metric.name}" has no interval, and Flagger gives template metrics no default (only built-in metrics get ${METRIC_INTERVAL}): ${reasons.join(', and ')}, `
-    + 'so every check fails.',
-    'set interval on the metric, e.g. interval: 1m.')];
-}
-
 function checkKnown(context: LintContext, canary: CanaryView, metric: Record<string, unknown>): Report[] {
   const name = asString(metric.name) ?? '';
   if (BUILTIN_METRICS.includes(name) || typeof metric.query === 'string') return [];
@@ -147,21 +123,20 @@ function checkKnown(context: LintContext, canary: CanaryView, metric: Record<str
       `metric "${name}" is not a built-in metric (${BUILTIN_METRICS.join(', ')}) and has neither query nor templateRef, so every check fails.`,
       near ? `did you mean "${near}" ?` : 'reference a MetricTemplate with templateRef, or use a built-in metric name.')];
   }
-  const { namespace, name: templateName, template } = metricTemplate(context, canary, metric);
+  const { namespace, name: templateName, template } = metricTemplateOf(context, canary, metric);
   if (template) return [];
   const near = closest(templateName, context.index.namesOf('flagger.app', 'MetricTemplate', namespace));
-  return [report(unknownInfo, canary.sourced,
+  return reportMissing(context.presence, unknownInfo, canary.sourced, { kind: 'MetricTemplate', namespace, name: templateName, nearMiss: near !== undefined },
     `metric "${name}" references MetricTemplate ${namespace}/${templateName}, which is not in the linted manifests.`,
-    near ? `did you mean templateRef.name: ${near} ?` : `add MetricTemplate ${namespace}/${templateName} to the manifests (or lint it together with them).`)];
+    near ? `did you mean templateRef.name: ${near} ?` : `add MetricTemplate ${namespace}/${templateName} to the manifests (or lint it together with them).`);
 }
 
 function check(canary: CanaryView, context: LintContext): Report[] {
   const reports: Report[] = [];
   for (const metric of canary.metrics) {
-    reports.push(...checkWindow(context, canary, metric), ...checkThreshold(canary, metric), ...checkKnown(context, canary, metric),
-      ...checkTemplateInterval(context, canary, metric));
+    reports.push(...checkWindow(context, canary, metric), ...checkThreshold(canary, metric), ...checkKnown(context, canary, metric));
   }
   return reports;
 }
 
-export const metricRules: RuleSet = canaryRules([windowInfo, thresholdInfo, unknownInfo, templateIntervalInfo], check);
+export const metricRules: RuleSet = canaryRules([windowInfo, thresholdInfo, unknownInfo], check);

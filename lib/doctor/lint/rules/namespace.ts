@@ -1,6 +1,11 @@
+import { CanaryView } from '../../model/canary-view';
 import { idOf, nameOf, SourcedObject } from '../../model/object';
-import { asMap, asString, mapAt } from '../../model/yaml';
+import { providerIsKnown, providerText } from '../../model/provider';
+import { podSpecOf } from '../../model/workload';
+import { asList, asMap, asString, mapAt } from '../../model/yaml';
+import { closest } from '../../util/suggest';
 import { formatValue, plural } from '../../util/text';
+import { reportMissing } from '../presence';
 import { LintContext, report, Report, RuleInfo, RuleSet } from '../rule';
 
 const missingInfo: RuleInfo = {
@@ -13,7 +18,7 @@ const missingInfo: RuleInfo = {
 const injectionInfo: RuleInfo = {
   id: 'namespace-injection',
   severity: 'error',
-  title: "The Canary's namespace lacks istio-injection=enabled (or istio.io/rev), or injection is disabled",
+  title: "The namespace of an Istio Canary lacks istio-injection=enabled (or istio.io/rev), or injection is disabled, and its pods carry no sidecar already",
   symptom: 'Pods run without the Envoy sidecar, so Istio records no metrics and applies no weights: '
     + '`Halt advancement no values found for istio metric request-success-rate probably podinfo.test is not receiving traffic`.',
 };
@@ -27,10 +32,49 @@ const orderInfo: RuleInfo = {
 
 const INJECT = 'sidecar.istio.io/inject';
 
+/** How each mesh wants a namespace marked for injection, for the hint of namespace-missing. */
+const MESH_LABELS: Readonly<Record<string, string>> = {
+  istio: ' labelled istio-injection: enabled',
+  linkerd: ' annotated linkerd.io/inject: enabled',
+  kuma: ' labelled kuma.io/sidecar-injection: enabled',
+};
+
 function podInjection(target: SourcedObject | undefined): string | undefined {
   if (!target) return undefined;
   const metadata = mapAt(target.object.spec, 'template', 'metadata');
   return asString(asMap(metadata.labels)[INJECT]) ?? asString(asMap(metadata.annotations)[INJECT]);
+}
+
+/** The pod template already carries Istio's sidecar, injected before apply (`istioctl kube-inject`, a kustomize patch). */
+function hasInjectedSidecar(target: SourcedObject | undefined): boolean {
+  if (!target) return false;
+  const annotations = asMap(mapAt(target.object.spec, 'template', 'metadata').annotations);
+  if (annotations['sidecar.istio.io/status'] !== undefined) return true;
+  return asList(podSpecOf(target.object)?.containers).some((container) => asString(asMap(container).name) === 'istio-proxy');
+}
+
+function missingNamespace(context: LintContext, canary: CanaryView): Report[] {
+  const { index } = context;
+  const namespace = canary.namespace;
+  const near = closest(namespace, index.namespaceObjects.map((n) => nameOf(n.object)));
+  return reportMissing(context.presence, missingInfo, canary.sourced, { kind: 'Namespace', namespace: '', name: namespace, nearMiss: near !== undefined },
+    `Canary ${namespace}/${canary.name} is in namespace ${namespace}, which has no Namespace object in the manifests${near ? ` (Namespaces: ${near})` : ''}.`,
+    near ? `did you mean namespace ${near} ?` : `add a Namespace ${namespace}${MESH_LABELS[canary.providerInfo.source === 'default' ? '' : canary.providerInfo.family ?? ''] ?? ''} before the other objects.`);
+}
+
+/** Why the pods of an Istio Canary get no sidecar, if they do not. */
+function injectionProblem(namespace: string, labels: Record<string, unknown>, pod: string | undefined, canary: CanaryView): string | undefined {
+  const injection = asString(labels['istio-injection']);
+  const revision = asString(labels['istio.io/rev']);
+  if (pod === 'false') return `the pod template of the target ${canary.targetRef?.kind} ${canary.targetRef?.name} sets ${INJECT}: "false"`;
+  if (injection === 'disabled') return `Namespace ${namespace} is labelled istio-injection=disabled`;
+  if (injection === 'enabled' || revision || pod === 'true') return undefined;
+  // Ambient mode: ztunnel and waypoints, no sidecar to inject.
+  if (labels['istio.io/dataplane-mode'] === 'ambient') return undefined;
+  const present = Object.entries(labels).map(([k, v]) => `${k}=${formatValue(v)}`);
+  return injection !== undefined
+    ? `Namespace ${namespace} is labelled istio-injection=${injection}, which is not "enabled"`
+    : `Namespace ${namespace} has neither istio-injection=enabled nor istio.io/rev (labels: ${present.length ? present.join(', ') : 'none'})`;
 }
 
 function checkCanaryNamespaces(context: LintContext): Report[] {
@@ -43,34 +87,24 @@ function checkCanaryNamespaces(context: LintContext): Report[] {
     if (!namespaceObject) {
       if (namespace === 'default' || reported.has(`missing/${namespace}`)) continue;
       reported.add(`missing/${namespace}`);
-      reports.push(report(missingInfo, canary.sourced,
-        `Canary ${namespace}/${canary.name} is in namespace ${namespace}, which has no Namespace object in the manifests.`,
-        `add a Namespace ${namespace}${canary.isIstio ? ' labelled istio-injection: enabled' : ''} before the other objects.`));
+      reports.push(...missingNamespace(context, canary));
       continue;
     }
-    if (!canary.isIstio) continue;
-    const labels = asMap(namespaceObject.object.metadata?.labels);
-    const injection = asString(labels['istio-injection']);
-    const revision = asString(labels['istio.io/rev']);
-    const pod = podInjection(index.target(canary));
+    // Only the Istio provider needs the sidecar; a sidecar already in the pod template needs no injection.
+    const provider = canary.providerInfo;
+    if (provider.family !== 'istio') continue;
+    const target = index.target(canary);
+    if (hasInjectedSidecar(target)) continue;
+    const pod = podInjection(target);
     const key = `injection/${namespace}/${pod}`;
     if (reported.has(key)) continue;
-    let problem: string | undefined;
-    if (pod === 'false') {
-      problem = `the pod template of the target ${canary.targetRef?.kind} ${canary.targetRef?.name} sets ${INJECT}: "false"`;
-    } else if (injection === 'disabled') {
-      problem = `Namespace ${namespace} is labelled istio-injection=disabled`;
-    } else if (injection !== 'enabled' && !revision && pod !== 'true') {
-      const present = Object.entries(labels).map(([k, v]) => `${k}=${formatValue(v)}`);
-      problem = injection !== undefined
-        ? `Namespace ${namespace} is labelled istio-injection=${injection}, which is not "enabled"`
-        : `Namespace ${namespace} has neither istio-injection=enabled nor istio.io/rev (labels: ${present.length ? present.join(', ') : 'none'})`;
-    }
+    const problem = injectionProblem(namespace, asMap(namespaceObject.object.metadata?.labels), pod, canary);
     if (!problem) continue;
     reported.add(key);
     reports.push(report(injectionInfo, pod === 'false' ? canary.sourced : namespaceObject,
-      `${problem}, so the pods of Canary ${namespace}/${canary.name} get no Istio sidecar.`,
-      pod === 'false' ? `remove ${INJECT}: "false" from the pod template.` : `label the Namespace: metadata.labels: {istio-injection: enabled}`));
+      `${problem}, so the pods of Canary ${namespace}/${canary.name} get no Istio sidecar, which its ${providerText(provider)} needs.`,
+      pod === 'false' ? `remove ${INJECT}: "false" from the pod template.` : `label the Namespace: metadata.labels: {istio-injection: enabled}`,
+      providerIsKnown(provider) ? injectionInfo.severity : 'warning'));
   }
   return reports;
 }

@@ -12,6 +12,8 @@ const info: RuleInfo = {
 function checkPort(canary: CanaryView): Report[] {
   const say = (message: string, hint = 'set spec.service.port to the port the Services should listen on, e.g. 9898.') =>
     [report(info, canary.sourced, message, hint)];
+  // A Knative Service routes between its revisions itself: Flagger creates no Services for it (KubernetesNoopRouter).
+  if (canary.providerInfo.family === 'knative' || canary.targetRef?.apiVersion.startsWith('serving.knative.dev/')) return [];
   if (canary.spec.service === undefined || canary.spec.service === null) {
     return say(`Canary ${canary.namespace}/${canary.name} has no spec.service, so Flagger creates its Services with port 0, which the API server refuses; `
       + 'the Canary never initializes.', 'add spec.service with port, e.g. {port: 9898}.');

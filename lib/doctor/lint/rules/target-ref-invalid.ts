@@ -1,6 +1,7 @@
 import { CanaryView } from '../../model/canary-view';
 import { targetGroupOf } from '../../model/manifest-index';
 import { closest } from '../../util/suggest';
+import { reportMissing } from '../presence';
 import { canaryRules, LintContext, report, Report, RuleInfo, RuleSet } from '../rule';
 
 const info: RuleInfo = {
@@ -25,9 +26,9 @@ function checkTarget(canary: CanaryView, context: LintContext): Report[] {
   }
   if (context.index.target(canary)) return [];
   const near = closest(ref.name, context.index.namesOf(targetGroupOf(ref), ref.kind, canary.namespace));
-  return [report(info, canary.sourced,
+  return reportMissing(context.presence, info, canary.sourced, { kind: ref.kind, namespace: canary.namespace, name: ref.name, nearMiss: near !== undefined },
     `spec.targetRef names ${ref.kind} ${canary.namespace}/${ref.name}, which is not in the linted manifests.`,
-    near ? `did you mean name: ${near} ?` : `add ${ref.kind} ${canary.namespace}/${ref.name} to the manifests, or lint them together with it.`)];
+    near ? `did you mean name: ${near} ?` : `add ${ref.kind} ${canary.namespace}/${ref.name} to the manifests, or lint them together with it.`);
 }
 
 export const targetRefInvalid: RuleSet = canaryRules([info], checkTarget);

@@ -14,6 +14,13 @@ function check(canary: CanaryView, context: LintContext): Report[] {
   const clash = context.index.virtualService(canary.namespace, canary.apex);
   if (!clash) return [];
   const source = canary.service.name ? 'service.name' : 'targetRef.name';
+  // revertOnDeletion: true adopts an existing VirtualService on purpose and restores it when the Canary goes.
+  if (canary.spec.revertOnDeletion === true) {
+    return [report(info, clash,
+      `VirtualService ${canary.namespace}/${canary.apex} has the name Flagger gives the VirtualService of Canary ${canary.namespace}/${canary.name} (its ${source}); `
+      + 'with revertOnDeletion: true Flagger adopts it and restores it when the Canary is deleted, but every later apply of it reverts Flagger\'s routes.',
+      'apply it once to be adopted, then remove it from what you apply continuously (e.g. your GitOps source).', 'warning')];
+  }
   return [report(info, clash,
     `VirtualService ${canary.namespace}/${canary.apex} has the name Flagger gives the VirtualService it generates for Canary `
     + `${canary.namespace}/${canary.name} (its ${source}), so Flagger overwrites it and every apply of the manifests fights Flagger.`,

@@ -2,6 +2,7 @@ import { CanaryView, WebhookView } from '../../model/canary-view';
 import { HostResolution, hostLike, missingBackend, resolveHost, suggestServiceUrl, tlsMismatch } from '../../model/services';
 import { listNames } from '../../util/suggest';
 import { HttpUrl, parseUrl, withHost } from '../../util/urls';
+import { reportMissing, Reference } from '../presence';
 import { canaryRules, LintContext, report, Report, RuleInfo, RuleSet } from '../rule';
 
 const unresolvedInfo: RuleInfo = {
@@ -51,7 +52,12 @@ function suggestPort(url: HttpUrl, host: string, ports: readonly number[]): stri
   return withHost(url, host, ports[0]);
 }
 
-function checkResolution(context: LintContext, canary: CanaryView, hook: WebhookView, url: HttpUrl, resolved: HostResolution): Problem | undefined {
+/** A problem with a webhook URL; `missing` when it is about a Service that is not in the manifests. */
+interface UrlProblem extends Problem {
+  readonly missing?: Reference;
+}
+
+function checkResolution(context: LintContext, canary: CanaryView, hook: WebhookView, url: HttpUrl, resolved: HostResolution): UrlProblem | undefined {
   const { index } = context;
   const flagger = canary.flagger;
   if (resolved.kind === 'external') return undefined;
@@ -73,12 +79,14 @@ function checkResolution(context: LintContext, canary: CanaryView, hook: Webhook
         hint: local
           ? `write the namespace: ${withHost(url, `${resolved.name}.${canary.namespace}`, url.port)}`
           : `write the Service as name.namespace, e.g. ${withHost(url, `${resolved.name}.${canary.namespace}`, url.port)}, and make sure it is in the manifests.`,
+        missing: { kind: 'Service', namespace: resolved.namespace, name: resolved.name, nearMiss: Boolean(local) },
       };
     }
     const suggestion = suggestServiceUrl(index, url, resolved.name, resolved.namespace);
     return {
       message: `${urlSubject(hook)} names Service ${resolved.namespace}/${resolved.name}, which is not in the manifests (${inList}).`,
       hint: suggestion ? `did you mean ${suggestion} ?` : `add Service ${resolved.namespace}/${resolved.name} to the manifests, or point the webhook at an existing Service.`,
+      missing: { kind: 'Service', namespace: resolved.namespace, name: resolved.name, nearMiss: suggestion !== undefined },
     };
   }
   if (resolved.anyPort || resolved.ports.includes(url.effectivePort)) {
@@ -100,7 +108,7 @@ function checkHook(context: LintContext, canary: CanaryView, hook: WebhookView):
   // A webhook without url is rejected by the API server: webhook-invalid reports it.
   if (hook.url === undefined || hook.url.trim() === '') return [];
   const url = parseUrl(hook.url.trim());
-  let problem: Problem | undefined;
+  let problem: UrlProblem | undefined;
   if (!url) {
     const noScheme = !/^[a-z][a-z0-9+.-]*:\/\//i.test(hook.url.trim());
     problem = {
@@ -120,9 +128,41 @@ function checkHook(context: LintContext, canary: CanaryView, hook: WebhookView):
   }
   if (!problem) return [];
   const consequence = NON_BLOCKING[hook.type];
-  if (consequence) return [report(nonBlockingInfo, canary.sourced, `${hook.type} ${problem.message} ${consequence}`, problem.hint)];
-  return [report(unresolvedInfo, canary.sourced, problem.message, problem.hint)];
+  const rule = consequence ? nonBlockingInfo : unresolvedInfo;
+  const message = consequence ? `${hook.type} ${problem.message} ${consequence}` : problem.message;
+  if (problem.missing) return reportMissing(context.presence, rule, canary.sourced, problem.missing, message, problem.hint);
+  return [report(rule, canary.sourced, message, problem.hint)];
 }
 
+/**
+ * One note per object assumed to be installed separately: the webhooks of a Canary that call the same
+ * missing Service share it. Errors stay one per webhook.
+ */
+function mergeNotes(canary: CanaryView, reports: readonly { report: Report; hook: WebhookView }[]): Report[] {
+  const merged: Report[] = [];
+  const notes = new Map<string, { report: Report; hooks: string[] }>();
+  for (const { report: r, hook } of reports) {
+    if (r.finding.severity !== 'info' || r.finding.rule === externalInfo.id) {
+      merged.push(r);
+      continue;
+    }
+    const key = `${r.finding.rule}\u0000${r.finding.hint}`;
+    const note = notes.get(key);
+    if (note) {
+      note.hooks.push(hook.name);
+      continue;
+    }
+    const entry = { report: r, hooks: [] as string[] };
+    notes.set(key, entry);
+    merged.push(r);
+  }
+  return merged.map((r) => {
+    const note = [...notes.values()].find((n) => n.report === r);
+    if (!note || note.hooks.length === 0) return r;
+    const others = note.hooks.map((name) => `"${name}"`).join(', ');
+    return { ...r, finding: { ...r.finding, message: `${r.finding.message} The webhook${note.hooks.length === 1 ? '' : 's'} ${others} of Canary ${canary.namespace}/${canary.name} call${note.hooks.length === 1 ? 's' : ''} it too.` } };
+  });
+}
 
-export const webhookUrlRules: RuleSet = canaryRules([unresolvedInfo, nonBlockingInfo, externalInfo], (canary, context) => canary.webhooks.flatMap((hook) => checkHook(context, canary, hook)));
+export const webhookUrlRules: RuleSet = canaryRules([unresolvedInfo, nonBlockingInfo, externalInfo],
+  (canary, context) => mergeNotes(canary, canary.webhooks.flatMap((hook) => checkHook(context, canary, hook).map((r) => ({ report: r, hook })))));

@@ -1,4 +1,4 @@
-import { findingsOf, tutorial, webhook } from '../helpers';
+import { canarySpec, findingsOf, tutorial, webhook } from '../helpers';
 
 const RULE = 'acceptance-test-unchecked';
 
@@ -69,5 +69,29 @@ describe('acceptance-test-unchecked', () => {
     // THEN the message quotes the type that is set
     expect(finding.message).toContain('with metadata.type cmd, so the loadtester starts it in the background');
     expect(finding.message).not.toContain('without metadata.type');
+  });
+
+  test('it is an error when nothing else in the analysis can fail the release (issue #431: webhooks only, curl -s)', () => {
+    // GIVEN no metrics, and the only check a background curl that passes on HTTP 500
+    const objects = tutorial();
+    const analysis = canarySpec(objects).analysis;
+    analysis.metrics = [];
+    analysis.webhooks = [{ name: 'load test', type: 'rollout', url: 'http://flagger-loadtester.test/', metadata: { cmd: 'curl -s podinfo.test.svc.cluster.local/status/500' } }];
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN it is an error that says nothing else can fail the release
+    expect(finding.severity).toBe('error');
+    expect(finding.message).toContain('The analysis has no metric and no other check that could fail, so Flagger promotes a canary that answers every request with HTTP 500.');
+  });
+
+  test('with a metric, or another check that can fail, it stays a warning', () => {
+    const objects = tutorial();
+    webhook(objects, 'acceptance-test').metadata.cmd = "curl -s http://podinfo-canary:9898/token";
+    expect(findingsOf(objects, RULE).map((f) => f.severity)).toEqual(['warning']);
+    canarySpec(objects).analysis.metrics = [];
+    canarySpec(objects).analysis.webhooks.push({ name: 'smoke', type: 'pre-rollout', url: 'http://flagger-loadtester.test/', metadata: { type: 'bash', cmd: 'curl -sf http://podinfo-canary:9898/healthz' } });
+    expect(findingsOf(objects, RULE).map((f) => f.severity)).toEqual(['warning']);
   });
 });

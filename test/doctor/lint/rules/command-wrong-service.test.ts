@@ -24,8 +24,6 @@ describe('command-wrong-service', () => {
 
   test.each([
     'hey -z 1m -q 10 -c 2 http://podinfo-canary.test.svc.cluster.local:9898/',
-    'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/',
-    'hey -z 1m -q 10 -c 2 http://podinfo-primary:9898/',
     'curl -sf https://example.com/ && hey -z 1m http://podinfo-canary.test:9898/',
     // -U takes a value in hey: Mozilla/5.0 is its user agent, not a host called mozilla
     'hey -U Mozilla/5.0 -z 1m -q 10 -c 2 http://podinfo-canary.test:9898/',
@@ -33,6 +31,79 @@ describe('command-wrong-service', () => {
     const objects = tutorial();
     webhook(objects, 'load-test').metadata.cmd = cmd;
     expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('the primary Service serves the version in production: a test against it is an error', () => {
+    const [finding] = findingsOf(loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo-primary:9898/'), RULE);
+    expect(finding.message).toContain('that is the primary Service test/podinfo-primary');
+    expect(finding.hint).toBe("call the canary's Service: http://podinfo-canary.test:9898/");
+  });
+
+  describe('the apex Service', () => {
+    test('under Istio with the VirtualService bound to gateways only, the apex reaches the primary: an error', () => {
+      // GIVEN the tutorial: service.gateways [istio-system/public-gateway] without mesh, and a load test on the apex
+      const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/');
+
+      // WHEN linted
+      const [finding] = findingsOf(objects, RULE);
+
+      // THEN Flagger's VirtualService does not apply to sidecars, so the canary gets nothing
+      expect(finding.message).toContain('that is the apex Service test/podinfo, and under provider istio');
+      expect(finding.message).toContain('not to the mesh gateway');
+      expect(finding.hint).toBe("send the requests through the ingress or gateway with a routed host (-host app.example.com), or call the canary's Service: http://podinfo-canary.test:9898/");
+    });
+
+    test.each([['mesh among the gateways', ['istio-system/public-gateway', 'mesh']], ['no gateways (mesh by default)', undefined]])(
+      'under Istio with %s, the mesh splits the apex: no finding', (_name, gateways) => {
+        const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/');
+        canarySpec(objects).service.gateways = gateways;
+        expect(findingsOf(objects, RULE)).toEqual([]);
+      });
+
+    test.each(['kubernetes', 'nginx', 'traefik', 'contour', 'gloo', 'skipper', 'apisix'])('under %s the apex selects the primary pods: an error', (provider) => {
+      const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/');
+      canarySpec(objects).provider = provider;
+      const [finding] = findingsOf(objects, RULE);
+      expect(finding.message).toContain(`under provider ${provider} (spec.provider)`);
+      expect(finding.severity).toBe('error');
+    });
+
+    test.each(['linkerd', 'kuma', 'appmesh', 'osm'])('under the mesh provider %s the apex is split: no finding', (provider) => {
+      const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/');
+      canarySpec(objects).provider = provider;
+      expect(findingsOf(objects, RULE)).toEqual([]);
+    });
+
+    test('Blue/Green without mirroring routes nothing to the canary before promotion: the apex is an error', () => {
+      const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/');
+      const spec = canarySpec(objects);
+      spec.service.gateways = undefined;
+      spec.analysis = { ...spec.analysis, iterations: 10, stepWeight: undefined, maxWeight: undefined };
+      expect(findingsOf(objects, RULE)[0].message).toContain('during a Blue/Green analysis');
+      spec.analysis.mirror = true;
+      expect(findingsOf(objects, RULE)).toEqual([]);
+    });
+
+    test('an A/B analysis needs the request to carry a matching header or cookie', () => {
+      const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/');
+      const spec = canarySpec(objects);
+      spec.service.gateways = ['mesh'];
+      spec.analysis = { ...spec.analysis, iterations: 10, stepWeight: undefined, maxWeight: undefined,
+        match: [{ headers: { 'user-agent': { regex: '.*Firefox.*' } } }, { headers: { cookie: { regex: '^(.*?;)?(type=insider)(;.*)?$' } } }] };
+      expect(findingsOf(objects, RULE)[0].message).toContain('sends none of its headers or cookies');
+      webhook(objects, 'load-test').metadata.cmd = "hey -z 1m -q 10 -c 2 -H 'Cookie: type=insider' http://podinfo.test:9898/";
+      expect(findingsOf(objects, RULE)).toEqual([]);
+      webhook(objects, 'load-test').metadata.cmd = "hey -z 1m -q 10 -c 2 -U 'Mozilla/5.0 Firefox/120.0' http://podinfo.test:9898/";
+      expect(findingsOf(objects, RULE)).toEqual([]);
+    });
+
+    test('a Blue/Green analysis does not depend on the provider: the apex is an error even for an assumed one', () => {
+      const objects = loadTest(tutorial(), 'hey -z 1m -q 10 -c 2 http://podinfo.test:9898/');
+      canarySpec(objects).service = { port: 9898, targetPort: 9898 };
+      canarySpec(objects).analysis = { interval: '1m', threshold: 5, iterations: 10, webhooks: canarySpec(objects).analysis.webhooks };
+      const withoutIstio = objects.filter((o) => o.object.kind !== 'Gateway' && o.object.kind !== 'Namespace');
+      expect(findingsOf(withoutIstio, RULE).map((f) => f.severity)).toEqual(['error']);
+    });
   });
 
   test('a command against another namespace is an error with the corrected URL', () => {
@@ -135,8 +206,8 @@ describe('command-wrong-service', () => {
       const [finding] = findingsOf(objects, RULE);
 
       // THEN the error explains the gateway routes by Host and suggests a routed host
-      expect(finding.message).toContain('the ingress gateway istio-system/istio-ingressgateway, which routes by the Host header');
-      expect(finding.message).toContain('the Host header www.example.org');
+      expect(finding.message).toContain('an ingress or gateway routes by the Host header');
+      expect(finding.message).toContain('the Host header www.example.org, which is not a host routed to Canary test/podinfo (routed hosts: app.example.com, from Canary test/podinfo service.hosts)');
       expect(finding.hint).toContain('-host app.example.com');
     });
 

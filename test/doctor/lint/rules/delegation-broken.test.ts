@@ -85,4 +85,10 @@ spec:
     expect(messages).toContain('hosts ({"name":"app.example.com"})');
     expect(messages).not.toContain('[object Object]');
   });
+
+  test('without any root VirtualService, and nothing suggesting one belongs here, it is a note (the mesh team owns it)', () => {
+    const objects = without(without(dist(), 'VirtualService'), 'Namespace');
+    expect(findingsOf(objects, RULE).map((f) => f.severity)).toEqual(['info']);
+    expect(findingsOf(objects, RULE, { assumePresent: [{ kind: 'VirtualService', namespace: 'test', name: '*' }] })).toEqual([]);
+  });
 });

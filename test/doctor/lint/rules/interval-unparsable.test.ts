@@ -57,13 +57,19 @@ describe('interval-unparsable', () => {
     expect(finding.message).toContain('interval is missing; the Flagger CRD requires interval and threshold');
   });
 
-  test('spec.canaryAnalysis alone is not in the CRD any more', () => {
+  test('a Canary without spec.analysis is an error', () => {
+    const objects = tutorial();
+    delete canarySpec(objects).analysis;
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.message).toContain('has no spec.analysis, which the Flagger CRD requires');
+  });
+
+  test('spec.canaryAnalysis in place of spec.analysis is canary-field-unknown\'s to report', () => {
     const objects = tutorial();
     const spec = canarySpec(objects);
     spec.canaryAnalysis = spec.analysis;
     delete spec.analysis;
-    const [finding] = findingsOf(objects, RULE);
-    expect(finding.message).toContain('has no spec.analysis, which the Flagger CRD requires');
-    expect(finding.hint).toContain('rename spec.canaryAnalysis to spec.analysis');
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    expect(findingsOf(objects, 'canary-field-unknown')[0].hint).toContain('rename it to spec.analysis');
   });
 });

@@ -1,5 +1,5 @@
 import { planCanaries } from '../../../../lib/doctor/plan/plan';
-import { canarySpec, findingsOf, tutorial, withYaml } from '../helpers';
+import { canarySpec, findingsOf, tutorial, withFlagger, withYaml } from '../helpers';
 
 function metric(objects: any[], name: string) {
   return canarySpec(objects).analysis.metrics.find((m: any) => m.name === name);
@@ -11,7 +11,8 @@ describe('metric-window-short', () => {
   test('the tutorial\'s 30s request-duration window is a warning at a 15s scrape', () => {
     const findings = findingsOf(tutorial(), RULE);
     expect(findings).toHaveLength(1);
-    expect(findings[0].message).toContain('metric "request-duration" interval 30s spans 2 Prometheus scrapes at 15s');
+    expect(findings[0].message).toContain('metric "request-duration" interval 30s spans 2 Prometheus scrapes at 15s '
+      + '(assumed: the interval of Istio\'s Prometheus addon; give yours with --scrape-interval)');
     expect(findings[0].hint).toBe('set interval: 1m or more (4 × the 15s scrape interval).');
   });
 
@@ -40,6 +41,57 @@ describe('metric-window-short', () => {
     ]);
     const [success] = planCanaries(objects, { scrapeIntervalMs: 30_000 })[0].metrics;
     expect(success).toMatchObject({ name: 'request-success-rate', windowMs: 60_000, scrapesPerWindow: 2 });
+  });
+
+  test('a ServiceMonitor of the canary in the manifests gives the scrape interval (the Prometheus Operator tutorial)', () => {
+    // GIVEN ServiceMonitors that scrape podinfo-canary and podinfo-primary every 5s
+    const monitor = (name: string) => `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: ${name}, namespace: test}
+spec:
+  endpoints: [{path: /metrics, port: http, interval: 5s}]
+  selector: {matchLabels: {app: ${name}}}
+`;
+    const objects = withYaml(withYaml(tutorial(), monitor('podinfo-canary')), monitor('podinfo-primary'));
+
+    // WHEN linted
+    // THEN a 30s window holds 6 scrapes: no finding; at 10s it names the ServiceMonitor as the source
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    metric(objects, 'request-duration').interval = '10s';
+    expect(findingsOf(objects, RULE)[0].message).toContain('spans 2 Prometheus scrapes at 5s (the interval of ServiceMonitor test/podinfo-canary)');
+  });
+
+  test('Flagger\'s own Prometheus (-metrics-server http://flagger-prometheus...) scrapes every 5s', () => {
+    const objects = withFlagger(tutorial(), ['-mesh-provider=istio', '-metrics-server=http://flagger-prometheus.istio-system:9090']);
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('a scrape interval given explicitly wins over the manifests', () => {
+    const objects = withFlagger(tutorial(), ['-metrics-server=http://flagger-prometheus:9090']);
+    expect(findingsOf(objects, RULE, { scrapeIntervalMs: 15_000 })[0].message).toContain('(the given scrape interval)');
+  });
+
+  test.each([
+    ['an in-line query without a range (issue #1609)', { query: 'sum(logback_events_total{level="error"}) <= bool 0', thresholdRange: { min: 1 } }],
+    ['an in-line query with a fixed window', { query: 'sum(rate(x_total[1m]))', thresholdRange: { max: 1 }, interval: '10s' }],
+  ])('%s has no window that the metric interval sets: no finding', (_name, extra) => {
+    const objects = tutorial();
+    metric(objects, 'request-duration').interval = '1m';
+    canarySpec(objects).analysis.metrics.push({ name: 'custom', ...extra });
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('a template query that renders {{ interval }} is windowed by the metric interval', () => {
+    const objects = withYaml(tutorial(), `apiVersion: flagger.app/v1beta1
+kind: MetricTemplate
+metadata: {name: errors, namespace: test}
+spec:
+  provider: {type: prometheus, address: http://prometheus.istio-system:9090}
+  query: sum(rate(errors_total{namespace="{{ namespace }}"}[{{ interval }}]))
+`);
+    metric(objects, 'request-duration').interval = '1m';
+    canarySpec(objects).analysis.metrics.push({ name: 'errors', templateRef: { name: 'errors' }, thresholdRange: { max: 1 }, interval: '15s' });
+    expect(findingsOf(objects, RULE)[0].message).toContain('metric "errors" interval 15s spans 1 Prometheus scrape');
   });
 });
 
@@ -159,6 +211,15 @@ describe('metric-unknown', () => {
 
   test('built-in metrics pass', () => {
     expect(findingsOf(tutorial(), RULE)).toEqual([]);
+  });
+
+  test('a MetricTemplate that is not in the manifests is a note by default, a warning when they are complete', () => {
+    const objects = tutorial();
+    canarySpec(objects).analysis.metrics.push({ name: 'latency', templateRef: { name: 'latency', namespace: 'istio-system' }, thresholdRange: { max: 500 }, interval: '1m' });
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.severity).toBe('info');
+    expect(finding.message).toContain('references MetricTemplate istio-system/latency, which is not in the linted manifests. It is assumed to be installed separately');
+    expect(findingsOf(objects, RULE, { completeness: 'complete' })[0].severity).toBe('warning');
   });
 
   test('a misspelt built-in metric fails every check', () => {

@@ -9,10 +9,33 @@ describe('namespace-missing', () => {
     expect(findingsOf(tutorial(), RULE)).toEqual([]);
   });
 
-  test("a Canary's namespace without a Namespace object is an error", () => {
+  test("a Canary's namespace without a Namespace object is a note by default: it is assumed to be created separately", () => {
     const [finding] = findingsOf(without(tutorial(), 'Namespace'), RULE);
-    expect(finding).toMatchObject({ kind: 'Canary', name: 'podinfo' });
+    expect(finding).toMatchObject({ kind: 'Canary', name: 'podinfo', severity: 'info' });
     expect(finding.message).toContain('namespace test, which has no Namespace object');
+    expect(finding.message).toContain('It is assumed to be created separately (kubectl create namespace, another kustomization)');
+    expect(finding.hint).toContain('--assume-present Namespace/test silences this note; pass --complete');
+  });
+
+  test('with completeness complete, it is an error', () => {
+    const [finding] = findingsOf(without(tutorial(), 'Namespace'), RULE, { completeness: 'complete' });
+    expect(finding.severity).toBe('error');
+    expect(finding.hint).toBe('add a Namespace test labelled istio-injection: enabled before the other objects.');
+  });
+
+  test('a Namespace of a similar name in the manifests makes it an error: a typo', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.name = 'tets';
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.severity).toBe('error');
+    expect(finding.hint).toBe('did you mean namespace tets ?');
+  });
+
+  test.each([
+    ['--assume-present', { assumePresent: [{ kind: 'Namespace', namespace: '', name: 'test' }] }],
+    ['--assume-external-namespace', { externalNamespaces: ['test'] }],
+  ])('a namespace declared present (%s) is not reported, even in complete mode', (_flag, options) => {
+    expect(findingsOf(without(tutorial(), 'Namespace'), RULE, { completeness: 'complete', ...options })).toEqual([]);
   });
 });
 
@@ -58,6 +81,54 @@ describe('namespace-injection', () => {
     const objects = tutorial();
     objectOf(objects, 'Deployment', 'podinfo').spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false';
     expect(findingsOf(objects, RULE)[0].message).toContain('sidecar.istio.io/inject: "false"');
+  });
+
+  test('a pod template that already carries the istio-proxy sidecar needs no injection (istioctl kube-inject)', () => {
+    // GIVEN gitops-istio's setup: istio-injection=disabled, and the sidecar injected offline into the Deployment
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.labels = { 'istio-injection': 'disabled' };
+    const template = objectOf(objects, 'Deployment', 'podinfo').spec.template;
+
+    // WHEN linted with the sidecar in the pod template, by container or by the status annotation
+    template.spec.containers.push({ name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20.0' });
+    expect(findingsOf(objects, RULE)).toEqual([]);
+    template.spec.containers.pop();
+    template.metadata.annotations = { 'sidecar.istio.io/status': '{"containers":["istio-proxy"]}' };
+    expect(findingsOf(objects, RULE)).toEqual([]);
+
+    // THEN without either, it is an error
+    delete template.metadata.annotations;
+    expect(findingsOf(objects, RULE)).toHaveLength(1);
+  });
+
+  test('a Canary with gatewayRefs (Gateway API provider) needs no sidecar', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.labels = {};
+    const service = canarySpec(objects).service;
+    delete service.gateways;
+    delete service.trafficPolicy;
+    service.gatewayRefs = [{ name: 'gateway', namespace: 'istio-ingress' }];
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('ambient mode (istio.io/dataplane-mode=ambient) needs no sidecar', () => {
+    const objects = tutorial();
+    objectOf(objects, 'Namespace', 'test').metadata.labels = { 'istio.io/dataplane-mode': 'ambient' };
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('Istio assumed for lack of any evidence: a warning that names the assumption, not an error', () => {
+    // GIVEN no spec.provider, no Flagger Deployment, no Istio field, label, object or annotation
+    const objects = tutorial().filter((o) => o.object.kind !== 'Gateway');
+    objectOf(objects, 'Namespace', 'test').metadata.labels = {};
+    canarySpec(objects).service = { port: 9898, targetPort: 9898 };
+
+    // WHEN linted
+    const [finding] = findingsOf(objects, RULE);
+
+    // THEN it is a warning, and says which provider was assumed and why
+    expect(finding.severity).toBe('warning');
+    expect(finding.message).toContain("get no Istio sidecar, which its provider istio (assumed: Flagger's default -mesh-provider; nothing in the manifests names a provider, and a Helm install's meshProvider is not in them) needs.");
   });
 
   test('other mesh providers are not checked', () => {

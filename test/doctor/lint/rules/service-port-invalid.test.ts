@@ -39,4 +39,13 @@ describe('service-port-invalid', () => {
     delete canarySpec(objects).service;
     expect(findingsOf(objects, PORT_RULE)[0].message).toContain('has no spec.service');
   });
+
+  test('a Knative Canary needs no spec.service: Knative routes between revisions, Flagger creates no Services', () => {
+    const objects = tutorial();
+    const spec = canarySpec(objects);
+    delete spec.service;
+    spec.provider = 'knative';
+    spec.targetRef = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'podinfo' };
+    expect(findingsOf(objects, PORT_RULE)).toEqual([]);
+  });
 });

@@ -36,4 +36,11 @@ describe('target-ref-invalid', () => {
     delete canarySpec(objects).autoscalerRef;
     expect(findingsOf(objects, RULE)).toEqual([]);
   });
+
+  test('a target that is not in the manifests is a note by default (another kustomization deploys it), an error when they are complete', () => {
+    const objects = tutorial().filter((o) => o.object.kind === 'Canary');
+    canarySpec(objects).targetRef.name = 'checkout';
+    expect(findingsOf(objects, RULE).map((f) => f.severity)).toEqual(['info']);
+    expect(findingsOf(objects, RULE, { completeness: 'complete' }).map((f) => f.severity)).toEqual(['error']);
+  });
 });

@@ -33,4 +33,12 @@ describe('virtualservice-takeover', () => {
     canarySpec(objects).service.name = 'web';
     expect(findingsOf(objects, RULE)).toHaveLength(1);
   });
+
+  test('with revertOnDeletion: true the takeover is adopting on purpose (the Istio e2e): a warning about re-applying it', () => {
+    const objects = withYaml(tutorial(), vs('podinfo'));
+    canarySpec(objects).revertOnDeletion = true;
+    const [finding] = findingsOf(objects, RULE);
+    expect(finding.severity).toBe('warning');
+    expect(finding.message).toContain('Flagger adopts it and restores it when the Canary is deleted');
+  });
 });

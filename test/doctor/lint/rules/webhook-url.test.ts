@@ -23,6 +23,57 @@ describe('webhook-url-unresolved', () => {
     expect(finding.hint).toBe('did you mean http://flagger-loadtester.test/ ?');
   });
 
+  test('a loadtester that is not in the manifests is a note by default: installed by Helm elsewhere', () => {
+    // GIVEN the Canary alone, as in the APISIX tutorial: the loadtester is a Helm release in test
+    const objects = tutorial().filter((o) => o.object.kind === 'Canary' || o.object.kind === 'Deployment' && o.object.metadata?.name === 'podinfo');
+
+    // WHEN linted
+    const findings = findingsOf(objects, RULE);
+
+    // THEN one note for the loadtester, naming both webhooks, says how to silence it or make lint strict
+    expect(findings.map((f) => f.severity)).toEqual(['info']);
+    expect(findings[0].message).toContain('It is assumed to be installed separately: Namespace test is not defined in these manifests');
+    expect(findings[0].message).toContain('The webhook "load-test" of Canary test/podinfo calls it too.');
+    expect(findings[0].hint).toMatch(/^if it is installed separately, nothing to do \(--assume-present Service\/test\/flagger-loadtester silences this note; pass --complete/);
+    expect(findingsOf(objects, RULE, { completeness: 'complete' }).map((f) => f.severity)).toEqual(['error', 'error']);
+    expect(findingsOf(objects, RULE, { externalNamespaces: ['test'] })).toEqual([]);
+  });
+
+  test('with its Namespace defined in the manifests, the loadtester is expected there too: an error', () => {
+    const objects = tutorial().filter((o) => !(o.object.kind === 'Service' && o.object.metadata?.name === 'flagger-loadtester'));
+    expect(findingsOf(objects, RULE).map((f) => f.severity)).toEqual(['error', 'error']);
+    expect(findingsOf(objects, RULE)[0].message).toContain('Namespace test is defined in these manifests, so they should hold it too.');
+  });
+
+  test.each([
+    ['flagger-loadtester', {}, 'flagger-loadtester'],
+    ['tester', {}, 'tester-loadtester'],
+    ['tester', { fullnameOverride: 'lt' }, 'lt'],
+  ])('a Flux HelmRelease %s of the loadtester chart renders its Service (values %j): %s', (release, values, service) => {
+    // GIVEN the loadtester installed by a HelmRelease in the namespace the manifests define
+    const objects = withYaml(tutorial().filter((o) => !(o.object.kind === 'Service' && o.object.metadata?.name === 'flagger-loadtester')), `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ${release}, namespace: test}
+spec:
+  chart: {spec: {chart: loadtester, sourceRef: {kind: HelmRepository, name: flagger}}}
+  values: ${JSON.stringify(values)}
+`);
+    webhook(objects, 'load-test').url = `http://${service}.test/`;
+    webhook(objects, 'acceptance-test').url = `http://${service}.test/`;
+
+    // WHEN linted
+    // THEN the webhooks resolve to the Service it renders
+    expect(findingsOf(objects, RULE)).toEqual([]);
+  });
+
+  test('the tutorial\'s own failure stays an error: flagger-loadtester.tst while the loadtester is in test', () => {
+    const objects = tutorial();
+    webhook(objects, 'load-test').url = 'http://flagger-loadtester.tst/';
+    const [finding] = findingsOf(objects, RULE, { completeness: 'auto' });
+    expect(finding.severity).toBe('error');
+    expect(finding.hint).toBe('did you mean http://flagger-loadtester.test/ ?');
+  });
+
   test('a namespace the Service is not in is an error that suggests the right namespace', () => {
     const objects = tutorial();
     webhook(objects, 'load-test').url = 'http://flagger-loadtester.default/';
