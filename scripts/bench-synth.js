@@ -9,7 +9,8 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { ROOT } = require('./bundle');
+const { ROOT, load } = require('./bundle');
+const { copyProject } = require('./project-copy');
 
 const MAIN = `import { App } from 'cdk8s';
 import { AppSynthesizer, FlaggerTutorialChart } from './lib';
@@ -29,11 +30,7 @@ const RUSAGE = `process.on('exit', () => require('fs').writeFileSync(process.env
 
 /** A copy of the project whose main.ts synthesizes BENCH_CHARTS tutorial charts. */
 function projectCopy() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagger-bench-synth-'));
-  for (const entry of ['lib', 'imports', 'scripts', 'bin', 'cdk8s.yaml', 'package.json', 'tsconfig.json']) {
-    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const dir = copyProject('flagger-bench-synth-', ['lib', 'imports', 'scripts', 'bin', 'cdk8s.yaml', 'package.json', 'tsconfig.json']);
   fs.writeFileSync(path.join(dir, 'main.ts'), MAIN);
   fs.writeFileSync(path.join(dir, 'rusage.js'), RUSAGE);
   return dir;
@@ -77,16 +74,27 @@ function medianOf(samples) {
   return { seconds: pick('seconds'), rssMiB: pick('rssMiB') };
 }
 
-/** Seconds to serialize the objects of `distDir` with cdk8s's Yaml.stringify, file by file. */
+/**
+ * Seconds to serialize the objects of `distDir` file by file: with cdk8s's Yaml.stringify (the
+ * floor of a synth that uses it), and with the fast emitter synth uses (lib/synth/yaml-files.ts).
+ */
 function serializationFloor(distDir) {
   const YAML = require('yaml');
   const { Yaml } = require('cdk8s');
+  const { stringifyDocuments, fastEmitterActive } = load('lib/synth/yaml-files.ts');
+  if (!fastEmitterActive()) throw new Error('the fast YAML emitter is off (its probe failed); the figures would not be those of synth.');
   const files = fs.readdirSync(distDir).map((file) => YAML.parseAllDocuments(fs.readFileSync(path.join(distDir, file), 'utf8')).map((doc) => doc.toJS()));
-  Yaml.stringify(...files[0]); // warm-up
-  const started = process.hrtime.bigint();
-  let bytes = 0;
-  for (const docs of files) bytes += Yaml.stringify(...docs).length;
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes, objects: files.reduce((sum, docs) => sum + docs.length, 0) };
+  const time = (stringify) => {
+    stringify(files[0]); // warm-up
+    const started = process.hrtime.bigint();
+    let bytes = 0;
+    for (const docs of files) bytes += stringify(docs).length;
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes };
+  };
+  const floor = time((docs) => Yaml.stringify(...docs));
+  const fast = time(stringifyDocuments);
+  if (fast.bytes !== floor.bytes) throw new Error(`the fast YAML emitter wrote ${fast.bytes} bytes where Yaml.stringify wrote ${floor.bytes}.`);
+  return { seconds: floor.seconds, fastSeconds: fast.seconds, bytes: floor.bytes, objects: files.reduce((sum, docs) => sum + docs.length, 0) };
 }
 
 /** Seconds for `kubectl kustomize` over `overlays` overlays of the reference manifests, or undefined without kubectl. */
@@ -122,7 +130,7 @@ function synthScaling({ counts, runs, upstreamMax, kustomizeMax }) {
   try {
     synthOnce(dir, 1, false); // builds the bundle and its code cache
     console.log(`\nsynthesis by number of charts: node scripts/synth.js, whole process, median of ${runs} (app.synth() up to ${upstreamMax} charts, kubectl kustomize up to ${kustomizeMax} overlays):`);
-    console.log('   charts  objects   AppSynthesizer   peak RSS    app.synth()   YAML floor   kustomize');
+    console.log('   charts  objects   AppSynthesizer   peak RSS    app.synth()   YAML floor   fast YAML   kustomize');
     const rows = [];
     for (const charts of counts) {
       const { ours, upstream } = measure(dir, charts, charts >= 300 ? 1 : runs, charts <= upstreamMax);
@@ -131,8 +139,8 @@ function synthScaling({ counts, runs, upstreamMax, kustomizeMax }) {
       rows.push({ charts, ours, upstream, floor, overlays });
       const cell = (seconds, width) => (seconds === undefined ? '-' : `${seconds.toFixed(2)} s`).padStart(width);
       console.log(`   ${String(charts).padStart(6)} ${String(floor.objects).padStart(8)} ${cell(ours.seconds, 16)} ${`${ours.rssMiB.toFixed(0)} MiB`.padStart(10)} `
-        + `${cell(upstream?.seconds, 14)} ${cell(floor.seconds, 12)} ${cell(overlays, 11)}`
-        + `   (${(ours.seconds / floor.seconds).toFixed(2)}x the floor${upstream ? `, ${(upstream.seconds / ours.seconds).toFixed(2)}x faster than app.synth()` : ''}${overlays ? `, ${(ours.seconds / overlays).toFixed(2)}x kustomize` : ''})`);
+        + `${cell(upstream?.seconds, 14)} ${cell(floor.seconds, 12)} ${cell(floor.fastSeconds, 11)} ${cell(overlays, 11)}`
+        + `   (${(ours.seconds / floor.seconds).toFixed(2)}x the floor, fast YAML ${(floor.seconds / floor.fastSeconds).toFixed(1)}x faster than it${upstream ? `, ${(upstream.seconds / ours.seconds).toFixed(2)}x faster than app.synth()` : ''}${overlays ? `, ${(ours.seconds / overlays).toFixed(2)}x kustomize` : ''})`);
     }
     const at = (charts) => rows.find((row) => row.charts === charts);
     const exponent = (a, b) => Math.log(b.ours.seconds / a.ours.seconds) / Math.log(b.charts / a.charts);

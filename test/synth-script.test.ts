@@ -33,6 +33,21 @@ describe('npm run synth (scripts/synth.js)', () => {
     expect(readTree(dist())).toEqual(first);
   });
 
+  test('the last good copy it replaces is deleted by the next synth, not left behind', () => {
+    const cache = path.join(project, 'node_modules', '.cache', 'flagger-istio-cdk8s');
+    const trash = path.join(cache, 'trash');
+    expect(synth().status).toBe(0);
+    expect(synth().status).toBe(0);
+    const replaced = fs.readdirSync(trash);
+    expect(replaced).toEqual([expect.stringMatching(/^last-good-dist-[0-9a-f]{12}-\d+-\d+$/)]);
+    expect(fs.readdirSync(path.join(trash, replaced[0]))).toContain('podinfo.k8s.yaml');
+    expect(synth().status).toBe(0);
+    const now = fs.readdirSync(trash);
+    expect(now).toHaveLength(1);
+    expect(now).not.toContain(replaced[0]);
+    expect(fs.readdirSync(cache).filter((entry) => entry.startsWith('last-good-dist-'))).toHaveLength(1);
+  });
+
   test('a failing app prints one clear sentence and leaves the previous dist/ untouched', () => {
     // GIVEN a good dist/ and an app with a bad prop
     expect(synth().status).toBe(0);

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Yaml, YamlOutputType } from 'cdk8s';
+import { App, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { apiObjectsOf, outputOf, RenderedApp, renderCharts, resolveDependencies } from './render';
-import { helpersFor, YamlWriter } from './yaml-writer';
+import { stringifyDocuments, writeYamlFiles } from './yaml-files';
 
 const rendering = new WeakMap<App, RenderedApp>();
 
@@ -23,17 +23,6 @@ const KNOWN_OUTPUT_TYPES: readonly YamlOutputType[] = [
   YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
 ];
 
-/** Options of `AppSynthesizer.synth`. */
-export interface AppSynthesizerOptions {
-  /**
-   * Threads that serialize YAML beside the main thread (YAML serialization is most of the cost of
-   * a large synth). The output is the same with any number.
-   *
-   * @default - one per other processor, up to 3, for apps of 1500 objects or more; none below
-   */
-  readonly helperThreads?: number;
-}
-
 /**
  * Synthesizes a cdk8s app in time linear in its charts and objects, with the output of
  * `app.synth()`, byte for byte.
@@ -42,7 +31,9 @@ export interface AppSynthesizerOptions {
  * dependencies of the whole app and runs all its validations again: an app of N charts costs N+1
  * passes over every construct (about 90 s for 1000 charts). `AppSynthesizer` resolves the
  * dependencies once, renders each chart's objects once, and runs the validations once, after the
- * dependencies are resolved (so validations see the objects in the order they are written).
+ * dependencies are resolved (so validations see the objects in the order they are written). It
+ * writes the YAML of plain manifests with a fast emitter that matches cdk8s's `Yaml.stringify`
+ * byte for byte (see yaml-emitter.ts), a third of the cost of a large synth otherwise.
  *
  * Use it wherever you would call `app.synth()`:
  *
@@ -61,13 +52,8 @@ export class AppSynthesizer {
    * Writes the app's manifests to `app.outdir`, as `app.synth()` does.
    *
    * @param app the app to synthesize
-   * @param options how to synthesize it
    */
-  public static synth(app: App, options: AppSynthesizerOptions = {}): void {
-    const helperThreads = options.helperThreads;
-    if (helperThreads !== undefined && (!Number.isInteger(helperThreads) || helperThreads < 0 || helperThreads > 64)) {
-      throw new Error(`AppSynthesizer.synth: helperThreads is ${JSON.stringify(helperThreads)}; use a whole number from 0 to 64.`);
-    }
+  public static synth(app: App): void {
     const recordConstructMetadata = recordsConstructMetadata(app);
     if (recordConstructMetadata === undefined || !KNOWN_OUTPUT_TYPES.includes(app.yamlOutputType)) {
       process.emitWarning(`this cdk8s (output type ${JSON.stringify(app.yamlOutputType)}) is not one AppSynthesizer knows; synthesizing with app.synth(), whose cost grows with the square of the number of charts.`, { code: 'FLAGGER_CDK8S_SYNTH_FALLBACK' });
@@ -75,17 +61,11 @@ export class AppSynthesizer {
       return;
     }
     fs.mkdirSync(app.outdir, { recursive: true });
-    const nodes = app.node.findAll();
-    const writer = new YamlWriter(helperThreads ?? helpersFor(nodes.filter((node) => node instanceof ApiObject).length));
-    try {
-      const rendered = renderValidated(app, nodes);
-      const output = outputOf(rendered)!;
-      for (const folder of output.folders) fs.mkdirSync(path.join(app.outdir, folder), { recursive: true });
-      writer.write(output.files.map(({ file, objects }) => ({ path: path.join(app.outdir, file), docs: objects.map((object) => object.json) })));
-      if (recordConstructMetadata) writeConstructMetadata(app, rendered);
-    } finally {
-      writer.close();
-    }
+    const rendered = renderValidated(app, app.node.findAll());
+    const output = outputOf(rendered)!;
+    for (const folder of output.folders) fs.mkdirSync(path.join(app.outdir, folder), { recursive: true });
+    writeYamlFiles(output.files.map(({ file, objects }) => ({ path: path.join(app.outdir, file), docs: objects.map((object) => object.json) })));
+    if (recordConstructMetadata) writeConstructMetadata(app, rendered);
   }
 
   /**
@@ -95,7 +75,7 @@ export class AppSynthesizer {
    */
   public static synthYaml(app: App): string {
     const rendered = renderValidated(app, app.node.findAll());
-    return Yaml.stringify(...rendered.charts.flatMap((chart) => chart.objects.map((object) => object.json)));
+    return stringifyDocuments(rendered.charts.flatMap((chart) => chart.objects.map((object) => object.json)));
   }
 }
 

@@ -1,1 +1,1 @@
-export { AppSynthesizer, AppSynthesizerOptions } from './app-synthesizer';
+export { AppSynthesizer } from './app-synthesizer';

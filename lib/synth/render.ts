@@ -146,36 +146,47 @@ export interface RenderedOutput {
  * not know (a cdk8s newer than this library).
  */
 export function outputOf(rendered: RenderedApp): RenderedOutput | undefined {
-  const files = filesOf(rendered);
-  if (!files) return undefined;
-  const folders = rendered.app.yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE
-    ? rendered.charts.map((chart, index) => chartFileName(rendered, chart.chart, index)) : [];
+  const { app, charts, hasDependantCharts } = rendered;
+  if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
+    return { folders: [], files: charts.length > 0 ? [{ file: `app${app.outputFileExtension}`, objects: charts.flatMap((chart) => chart.objects) }] : [] };
+  }
+  const folders = app.yamlOutputType === YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE
+    ? charts.map((chart, index) => chartFileName(hasDependantCharts, chart.chart, index)) : [];
+  const files: RenderedFile[] = [];
+  for (const [index, chart] of charts.entries()) {
+    const ofChart = chartFilesOf(app, hasDependantCharts, chart, index);
+    if (!ofChart) return undefined;
+    files.push(...ofChart);
+  }
   return { folders, files };
 }
 
-function chartFileName(rendered: RenderedApp, chart: Chart, index: number): string {
-  return `${rendered.hasDependantCharts ? `${String(index).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
-}
-
-function filesOf(rendered: RenderedApp): RenderedFile[] | undefined {
-  const { app, charts } = rendered;
+/**
+ * The files `App.synth()` writes for one chart, at `index` in `App.charts`, with the folder it
+ * writes them in (if any); undefined for FILE_PER_APP, whose one file holds every chart, and for an
+ * output type this code does not know.
+ */
+function chartFilesOf(app: App, hasDependantCharts: boolean, chart: RenderedChart, index: number): RenderedFile[] | undefined {
   const extension = app.outputFileExtension;
-  const chartName = (chart: Chart, index: number) => chartFileName(rendered, chart, index);
+  const chartName = chartFileName(hasDependantCharts, chart.chart, index);
   const resourceName = (kind: string, name: string | undefined) => `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
   switch (app.yamlOutputType) {
-    case YamlOutputType.FILE_PER_APP:
-      return charts.length > 0 ? [{ file: `app${extension}`, objects: charts.flatMap((chart) => chart.objects) }] : [];
     case YamlOutputType.FILE_PER_CHART:
-      return charts.map((chart, index) => ({ file: `${chartName(chart.chart, index)}${extension}`, objects: chart.objects }));
+      return [{ file: `${chartName}${extension}`, objects: chart.objects }];
     case YamlOutputType.FILE_PER_RESOURCE:
-      return charts.flatMap((chart) => chart.objects.filter((object) => object.json !== undefined)
-        .map((object) => ({ file: `${resourceName(object.json.kind, object.json.metadata.name)}${extension}`, objects: [object] })));
+      return chart.objects.filter((object) => object.json !== undefined)
+        .map((object) => ({ file: `${resourceName(object.json.kind, object.json.metadata.name)}${extension}`, objects: [object] }));
     case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
       // cdk8s renders this layout from the ApiObjects, bypassing a chart's toJson() override, and
       // names each file by the ApiObject's kind and name rather than by the rendered JSON.
-      return charts.flatMap((chart, index) => (chart.overridden ? renderApiObjects(chart.chart) : chart.objects)
-        .map((object) => ({ file: `${chartName(chart.chart, index)}/${resourceName(object.apiObject.kind, object.apiObject.metadata.name)}${extension}`, objects: [object] })));
+      return (chart.overridden ? renderApiObjects(chart.chart) : chart.objects)
+        .map((object) => ({ file: `${chartName}/${resourceName(object.apiObject.kind, object.apiObject.metadata.name)}${extension}`, objects: [object] }));
     default:
       return undefined;
   }
+}
+
+/** The folder of a chart in FOLDER_PER_CHART_FILE_PER_RESOURCE, and its file's name in FILE_PER_CHART. */
+function chartFileName(hasDependantCharts: boolean, chart: Chart, index: number): string {
+  return `${hasDependantCharts ? `${String(index).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}`;
 }

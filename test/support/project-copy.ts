@@ -3,20 +3,18 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { copyProject: copyProjectFolder } = require('../../scripts/project-copy') as { copyProject: (prefix: string) => string };
+
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 /**
  * A throw-away copy of the project's app (main.ts, lib/, imports/, scripts/, cdk8s.yaml) with the
- * real node_modules linked in, so tests can run the real synth and break the app without touching
- * the project's own dist/.
+ * real packages linked in (and caches of its own), so tests can run the real synth and break the
+ * app without touching the project's own dist/ or caches.
  */
 export function copyProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flagger-project-'));
-  for (const entry of ['main.ts', 'lib', 'imports', 'scripts', 'bin', 'cdk8s.yaml', 'package.json', 'tsconfig.json']) {
-    fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
+  return copyProjectFolder('flagger-project-');
 }
 
 export function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
