@@ -1,5 +1,7 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { Yaml } from 'cdk8s';
 import { createYamlEmitter, YamlEmitter } from './yaml-emitter';
 
@@ -47,9 +49,119 @@ export function stringifyDocuments(docs: readonly unknown[]): string {
   return docs.map((doc) => (doc === undefined ? '\n' : emit(doc) ?? Yaml.stringify(doc))).join('---\n');
 }
 
-/** Writes each file as `Yaml.save(file.path, file.docs)` does, in order. */
+/** From this many files on, writing goes to threads of its own. */
+const PARALLEL_MIN_FILES = 64;
+/** Files handed to a writer thread at a time. */
+const BATCH = 8;
+/** A writer thread that reports no file written for this long is given up, and its files written here. */
+const STALL_MS = 30_000;
+
+// A writer thread: writes each batch of [index, path, text] it is sent, marks each file in the shared
+// `state` (1 written, 2 failed: the main thread writes it again, to fail with its own error), and
+// counts it in `progress`, waking the main thread.
+const WRITER_SOURCE = `
+const fs = require('fs');
+const { parentPort, workerData } = require('worker_threads');
+const state = new Int32Array(workerData.state);
+const progress = new Int32Array(workerData.progress);
+parentPort.on('message', (batch) => {
+  for (const [index, file, text] of batch) {
+    try {
+      fs.writeFileSync(file, text, { encoding: 'utf8' });
+      Atomics.store(state, index, 1);
+    } catch {
+      Atomics.store(state, index, 2);
+    }
+    Atomics.add(progress, 0, 1);
+    Atomics.notify(progress, 0);
+  }
+});
+`;
+
+/**
+ * Writes each file as `Yaml.save(file.path, file.docs)` does, in order (the last file of a path
+ * wins). For many files, threads write them while this one serializes the next: the writes are
+ * mostly the file system's time. Throws the first error of any file.
+ */
 export function writeYamlFiles(files: readonly YamlFile[]): void {
-  for (const file of files) fs.writeFileSync(file.path, stringifyDocuments(file.docs), { encoding: 'utf8' });
+  const last = new Map<string, number>();
+  files.forEach((file, index) => last.set(file.path, index));
+  const writers = files.length >= PARALLEL_MIN_FILES ? startWriters(Math.min(2, Math.max(1, availableParallelism() - 1)), files.length) : undefined;
+  if (!writers) {
+    for (const file of files) fs.writeFileSync(file.path, stringifyDocuments(file.docs), { encoding: 'utf8' });
+    return;
+  }
+  try {
+    let batch: Array<[number, string, string]> = [];
+    let next = 0;
+    let handed = 0;
+    const send = () => {
+      handed += batch.length;
+      writers.threads[next++ % writers.threads.length].postMessage(batch);
+      batch = [];
+    };
+    files.forEach((file, index) => {
+      if (last.get(file.path) !== index) {
+        Atomics.store(writers.state, index, 1); // a later file of the same path replaces it
+        return;
+      }
+      batch.push([index, file.path, stringifyDocuments(file.docs)]);
+      if (batch.length === BATCH) send();
+    });
+    if (batch.length > 0) send();
+    waitForWriters(writers, handed);
+    // What a stalled thread did not write, and what failed (to fail here with the error of this thread).
+    files.forEach((file, index) => {
+      if (Atomics.load(writers.state, index) !== 1) fs.writeFileSync(file.path, stringifyDocuments(file.docs), { encoding: 'utf8' });
+    });
+  } finally {
+    for (const thread of writers.threads) void thread.terminate();
+  }
+}
+
+interface Writers {
+  readonly threads: Worker[];
+  /** Per file: 0 pending, 1 written (or replaced), 2 failed. */
+  readonly state: Int32Array;
+  /** Files the threads are done with. */
+  readonly progress: Int32Array;
+}
+
+function startWriters(count: number, files: number): Writers | undefined {
+  const state = new Int32Array(new SharedArrayBuffer(4 * files));
+  const progress = new Int32Array(new SharedArrayBuffer(4));
+  const threads: Worker[] = [];
+  try {
+    for (let index = 0; index < count; index++) {
+      const thread = new Worker(WRITER_SOURCE, { eval: true, workerData: { state: state.buffer, progress: progress.buffer } });
+      thread.unref();
+      threads.push(thread);
+    }
+  } catch {
+    for (const thread of threads) void thread.terminate();
+    return undefined;
+  }
+  return { threads, state, progress };
+}
+
+/** Waits until the threads are done with the `handed` files, or report nothing for STALL_MS. */
+function waitForWriters(writers: Writers, handed: number): void {
+  let seen = Atomics.load(writers.progress, 0);
+  let since = Date.now();
+  while (seen < handed) {
+    Atomics.wait(writers.progress, 0, seen, 200);
+    const now = Atomics.load(writers.progress, 0);
+    if (now !== seen) {
+      seen = now;
+      since = Date.now();
+    } else if (Date.now() - since > STALL_MS) {
+      return;
+    }
+  }
+}
+
+function availableParallelism(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
 /** Whether the fast emitter passed its probe and is in use (for tests and the bench). */

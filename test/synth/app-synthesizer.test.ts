@@ -159,21 +159,22 @@ describe('YAML', () => {
   test('files of the same name: the last one wins, as when written one after the other', () => {
     const { upstream, ours } = both((app) => {
       app.node.setContext(LINT_CONTEXT_DISABLE, true);
-      for (let index = 0; index < 40; index++) {
+      // 70 files: enough that writer threads take part
+      for (let index = 0; index < 70; index++) {
         const chart = new Chart(app, `chart-${index}`);
         new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' }, data: { index: String(index) } } as any);
       }
     }, { yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
-    expect(ours).toEqual({ 'ConfigMap.same.k8s.yaml': expect.stringContaining('index: "39"') });
+    expect(ours).toEqual({ 'ConfigMap.same.k8s.yaml': expect.stringContaining('index: "69"') });
     expect(ours).toEqual(upstream);
   });
 
-  test('a file that cannot be written fails the synth with its error', () => {
+  test.each([3, 70])('a file that cannot be written fails the synth with its error (%s charts)', (charts) => {
     const app = new App({ outdir: tempDir() });
-    tutorialCharts(3)(app);
+    tutorialCharts(charts)(app);
     // a folder where one chart's file should go
     fs.mkdirSync(path.join(app.outdir, 'podinfo-1.k8s.yaml'));
-    expect(() => AppSynthesizer.synth(app)).toThrow(/EISDIR: illegal operation on a directory/);
+    expect(() => AppSynthesizer.synth(app)).toThrow(/EISDIR: illegal operation on a directory, open '.*podinfo-1\.k8s\.yaml'/);
   });
 });
 
