@@ -92,7 +92,7 @@ function serializationFloor(distDir) {
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes };
   };
   const floor = time((docs) => Yaml.stringify(...docs));
-  const fast = time(stringifyDocuments);
+  const fast = time((docs) => stringifyDocuments(docs, true));
   if (fast.bytes !== floor.bytes) throw new Error(`the fast YAML emitter wrote ${fast.bytes} bytes where Yaml.stringify wrote ${floor.bytes}.`);
   return { seconds: floor.seconds, fastSeconds: fast.seconds, bytes: floor.bytes, objects: files.reduce((sum, docs) => sum + docs.length, 0) };
 }

@@ -42,9 +42,18 @@ function trustedEmitter(): YamlEmitter | null {
   return emitter;
 }
 
-/** `Yaml.stringify(...docs)`, byte for byte, through the fast emitter for the documents it covers. */
-export function stringifyDocuments(docs: readonly unknown[]): string {
-  const emit = trustedEmitter();
+/**
+ * Below this many documents, the fast emitter is not worth loading: in a bundled app, cdk8s's copy of
+ * `yaml` is loaded from disk a second time for it (some 35 ms).
+ */
+const FAST_MIN_DOCS = 200;
+
+/**
+ * `Yaml.stringify(...docs)`, byte for byte, through the fast emitter for the documents it covers
+ * (unless `fast` is false).
+ */
+export function stringifyDocuments(docs: readonly unknown[], fast = docs.length >= FAST_MIN_DOCS): string {
+  const emit = fast ? trustedEmitter() : null;
   if (!emit) return Yaml.stringify(...docs);
   return docs.map((doc) => (doc === undefined ? '\n' : emit(doc) ?? Yaml.stringify(doc))).join('---\n');
 }
@@ -84,11 +93,13 @@ parentPort.on('message', (batch) => {
  * mostly the file system's time. Throws the first error of any file.
  */
 export function writeYamlFiles(files: readonly YamlFile[]): void {
+  const fast = files.reduce((sum, file) => sum + file.docs.length, 0) >= FAST_MIN_DOCS;
+  const stringify = (docs: readonly unknown[]) => stringifyDocuments(docs, fast);
   const last = new Map<string, number>();
   files.forEach((file, index) => last.set(file.path, index));
   const writers = files.length >= PARALLEL_MIN_FILES ? startWriters(Math.min(2, Math.max(1, availableParallelism() - 1)), files.length) : undefined;
   if (!writers) {
-    for (const file of files) fs.writeFileSync(file.path, stringifyDocuments(file.docs), { encoding: 'utf8' });
+    for (const file of files) fs.writeFileSync(file.path, stringify(file.docs), { encoding: 'utf8' });
     return;
   }
   try {
@@ -105,14 +116,14 @@ export function writeYamlFiles(files: readonly YamlFile[]): void {
         Atomics.store(writers.state, index, 1); // a later file of the same path replaces it
         return;
       }
-      batch.push([index, file.path, stringifyDocuments(file.docs)]);
+      batch.push([index, file.path, stringify(file.docs)]);
       if (batch.length === BATCH) send();
     });
     if (batch.length > 0) send();
     waitForWriters(writers, handed);
     // What a stalled thread did not write, and what failed (to fail here with the error of this thread).
     files.forEach((file, index) => {
-      if (Atomics.load(writers.state, index) !== 1) fs.writeFileSync(file.path, stringifyDocuments(file.docs), { encoding: 'utf8' });
+      if (Atomics.load(writers.state, index) !== 1) fs.writeFileSync(file.path, stringify(file.docs), { encoding: 'utf8' });
     });
   } finally {
     for (const thread of writers.threads) void thread.terminate();

@@ -151,7 +151,10 @@ describe('YAML', () => {
         shared: [shared, shared], unset: undefined, empty: { list: [], map: {} },
       };
       new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'values' }, data: values } as any);
-      new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { a: 'b' } } as any);
+      // enough documents that the fast emitter is used
+      for (let index = 0; index < 250; index++) {
+        new ApiObject(chart, `plain-${index}`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `plain-${index}` }, data: { a: 'b', n: String(index) } } as any);
+      }
     });
     expect(ours).toEqual(upstream);
   });

@@ -136,13 +136,13 @@ describe('leaves to yaml', () => {
   ])('%s', (_name, doc) => {
     expect(emit(doc)).toBeUndefined();
     // and the whole synth still writes what Yaml.stringify writes
-    expect(stringifyDocuments([doc])).toBe(Yaml.stringify(doc));
+    expect(stringifyDocuments([doc], true)).toBe(Yaml.stringify(doc));
   });
 });
 
 test('stringifyDocuments writes several documents, undefined among them, as Yaml.stringify does', () => {
   const docs = [{ kind: 'A', metadata: { name: 'a' } }, undefined, { kind: 'B', text: 'two\nlines' }, { kind: 'C' }];
-  expect(stringifyDocuments(docs)).toBe(Yaml.stringify(...docs));
+  expect(stringifyDocuments(docs, true)).toBe(Yaml.stringify(...docs));
 });
 
 test('writeYamlFiles writes each file as Yaml.save does, the last of a path winning', () => {
