@@ -23,7 +23,7 @@ import { OBJECT_REF_SYNTAX, parseObjectRef } from './doctor/lint/presence';
 import { Completeness, ExternalObjectRef, Finding, RuleLevel } from './doctor/lint/rule';
 import { checkRuleLevels } from './doctor/lint/rule-levels';
 import { SourcedObject } from './doctor/model/object';
-import { parseGoDuration } from './doctor/util/duration';
+import { parseScrapeInterval, SCRAPE_INTERVAL_SYNTAX } from './doctor/flagger/prometheus';
 
 /** The lowest severity that fails `cdk8s synth`; the values are what `cdk8s.yaml` spells. */
 export enum FailOn {
@@ -145,9 +145,9 @@ export class FlaggerDoctorValidation {
       throw new Error(`FlaggerDoctorValidation: unknown propert${unknown.length === 1 ? 'y' : 'ies'} ${unknown.map((key) => `'${key}'`).join(', ')} in cdk8s.yaml; the properties are ${PROPERTIES.slice(0, -1).join(', ')} and ${PROPERTIES[PROPERTIES.length - 1]}.`);
     }
     const scrapeInterval = props.scrapeInterval;
-    const scrapeIntervalMs = typeof scrapeInterval === 'string' ? parseGoDuration(scrapeInterval) : undefined;
-    if (scrapeInterval !== undefined && (scrapeIntervalMs === undefined || scrapeIntervalMs <= 0)) {
-      throw new Error(`FlaggerDoctorValidation: properties.scrapeInterval is ${JSON.stringify(scrapeInterval)}; write a positive Go duration such as "15s" or "1m".`);
+    const scrapeIntervalMs = parseScrapeInterval(scrapeInterval);
+    if (scrapeInterval !== undefined && scrapeIntervalMs === undefined) {
+      throw new Error(`FlaggerDoctorValidation: properties.scrapeInterval is ${JSON.stringify(scrapeInterval)}; write ${SCRAPE_INTERVAL_SYNTAX}.`);
     }
     const failOn = props.failOn ?? FailOn.ERROR;
     if (!FAIL_ON.includes(failOn)) {

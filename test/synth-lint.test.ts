@@ -89,10 +89,10 @@ describe('flagger-doctor lint at synth time', () => {
     expect(captureStderr(() => app.synth())).toMatch(/warning metric-window-short: .*30s/);
   });
 
-  test('a bad scrape interval in the context is named', () => {
-    const app = appWithContext({ [LINT_CONTEXT_SCRAPE_INTERVAL]: 'soon' });
+  test.each(['soon', '-15s', '0s', 15])('a bad scrape interval in the context (%p) is named', (value) => {
+    const app = appWithContext({ [LINT_CONTEXT_SCRAPE_INTERVAL]: value });
     new FlaggerTutorialChart(app, 'podinfo');
-    expect(() => app.synth()).toThrow('context flagger-doctor:scrape-interval is "soon"; use a Go duration such as "15s".');
+    expect(() => app.synth()).toThrow(`context flagger-doctor:scrape-interval is ${JSON.stringify(value)}; use a positive Go duration such as 15s or 1m.`);
   });
 
   test('the lint can be turned off through the app context', () => {

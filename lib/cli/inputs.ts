@@ -8,23 +8,20 @@
  *
  * Two ways to read one input (a path, or `-` for standard input):
  * - readInputText: the whole text, for manifests, which are parsed as a whole;
- * - readInputLines (or readInputChunks): line by line (or chunk by chunk) as it arrives, for logs, so
- *   memory holds one line whatever the input's length.
+ * - readInputChunks: chunk by chunk as it arrives, for logs, which explain splits into lines as they
+ *   come (lib/doctor/input/logs/lines.ts), so memory holds one line whatever the input's length.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { decodeLogBytes, parseLogInput, ParsedLog } from '../doctor/input/logs';
 import { manifestFiles, manifestObjects } from '../doctor/input/manifests';
 import { cannotRead, DEFAULT_MAX_BYTES, fileChunks, InputError, TextCollector, tooLargeError } from '../doctor/input/read';
-import { decodeTextStream, DEFAULT_MAX_LINE_LENGTH, splitLines, TextLine } from '../doctor/input/text-stream';
 import { SourcedObject } from '../doctor/model/object';
 import {
   Format, FORMAT_OPTION, formatOf, MAX_BYTES_OPTION, maxBytesOf, parseCommandArgs, SCRAPE_INTERVAL_OPTION, scrapeIntervalOf,
 } from './args';
 import { CliIO, STDIN_NAME, UsageError } from './io';
 
-export { DEFAULT_MAX_BYTES, DEFAULT_MAX_LINE_LENGTH, InputError, STDIN_NAME };
-export type { TextLine };
+export { DEFAULT_MAX_BYTES, InputError, STDIN_NAME };
 
 /** The name of standard input among the paths. */
 export const STDIN = '-';
@@ -34,10 +31,6 @@ export interface InputOptions {
   readonly maxBytes?: number;
 }
 
-export interface LineOptions extends InputOptions {
-  /** Characters kept of one line; the rest of a longer line is dropped (`truncated`). @default DEFAULT_MAX_LINE_LENGTH (64 Ki) */
-  readonly maxLineLength?: number;
-}
 
 /** The name an input has in messages: the path as given, `<stdin>` for `-`. */
 export function inputName(input: string): string {
@@ -90,14 +83,6 @@ export async function readInputText(input: string, io: CliIO, options: InputOpti
   return text.end();
 }
 
-/**
- * The lines of one input (a path, or `-`) as they arrive, with the checks of readInputChunks: decoded
- * as UTF-8, or UTF-16 after its byte order mark; split at `\r\n`, `\n` or `\r`; each cut at
- * `maxLineLength`. Pass `maxBytes: Infinity` to read an input of any length.
- */
-export function readInputLines(input: string, io: CliIO, options: LineOptions = {}): AsyncGenerator<TextLine, void, undefined> {
-  return splitLines(decodeTextStream(readInputChunks(input, io, options)), options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
-}
 
 /**
  * Reads the paths in `kubectl apply -f` order; `-` is standard input (e.g. `kustomize build . | flagger-doctor lint -`),
@@ -163,40 +148,6 @@ export async function logInputs(files: readonly string[], io: CliIO, options: In
     inputs.push({ name: file, pieces: readInputChunks(file, io, options) });
   }
   return inputs;
-}
-
-/**
- * Reads log files, or standard input when none is given; `-` among the files is standard input, read once.
- * The whole of each input is held: a reader that streams uses logInputs or readInputLines.
- */
-export async function readLogs(files: readonly string[], io: CliIO, options: InputOptions = {}): Promise<ParsedLog[]> {
-  const read = async (input: string) => decodeLogBytes(Buffer.concat(await collect(readInputChunks(input, io, options))));
-  if (files.length === 0) return [parseLogInput(await read(STDIN))];
-  const inputs: ParsedLog[] = [];
-  let stdinRead = false;
-  for (const file of files) {
-    if (file === STDIN) {
-      if (stdinRead) continue;
-      stdinRead = true;
-      inputs.push(parseLogInput(await read(STDIN), STDIN));
-      continue;
-    }
-    let text: string;
-    try {
-      text = await read(file);
-    } catch (error) {
-      if (error instanceof InputError && error.code) throw new UsageError(`cannot read ${file}: ${logReadFailure(error)}.`);
-      throw error;
-    }
-    inputs.push(parseLogInput(text, file));
-  }
-  return inputs;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
 }
 
 /** The words explain has always used for a log file it cannot read. */

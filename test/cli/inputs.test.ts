@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseSize } from '../../lib/cli/args';
-import { InputError, readInputChunks, readInputLines, readInputText, readLogs, readManifests, STDIN_NAME } from '../../lib/cli/inputs';
+import { InputError, logInputs, readInputChunks, readInputText, readManifests, STDIN_NAME } from '../../lib/cli/inputs';
 import { CliIO, UsageError } from '../../lib/cli/io';
+import { LineReader } from '../../lib/doctor/input/logs';
 
 /** A CliIO whose standard input delivers `chunks`, and that counts how often it is opened. */
 function ioWith(cwd: string, chunks: ReadonlyArray<string | Uint8Array> = []): CliIO & { opened: () => number } {
@@ -26,6 +27,15 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const collected: T[] = [];
   for await (const item of items) collected.push(item);
   return collected;
+}
+
+/** The lines of an input as explain reads them: its chunks through a LineReader. */
+async function linesOf(pieces: AsyncIterable<Uint8Array | string>): Promise<string[]> {
+  const lines: string[] = [];
+  const reader = new LineReader((line) => lines.push(line));
+  for await (const piece of pieces) reader.push(piece);
+  reader.end();
+  return lines;
 }
 
 let dir: string;
@@ -56,23 +66,20 @@ describe('readInputText', () => {
   });
 });
 
-describe('readInputLines and readInputChunks', () => {
+describe('readInputChunks, as explain reads logs', () => {
   test('lines of a UTF-16 file, as PowerShell writes it', async () => {
     fs.writeFileSync(path.join(dir, 'ps.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('one\r\ntwo ✓\r\n', 'utf16le')]));
-    expect((await all(readInputLines('ps.log', ioWith(dir)))).map((line) => line.text)).toEqual(['one', 'two ✓']);
+    expect(await linesOf(readInputChunks('ps.log', ioWith(dir)))).toEqual(['one', 'two ✓']);
   });
 
-  test('lines of standard input as it arrives, a long one cut', async () => {
-    const lines = await all(readInputLines('-', ioWith(dir, ['a\nbbb', 'bbb\r', '\nc']), { maxLineLength: 4 }));
-    expect(lines).toEqual([
-      { text: 'a', number: 1, truncated: false }, { text: 'bbbb', number: 2, truncated: true }, { text: 'c', number: 3, truncated: false },
-    ]);
+  test('lines of standard input as it arrives, a line break split between chunks', async () => {
+    expect(await linesOf(readInputChunks('-', ioWith(dir, ['a\nbbb', 'bbb\r', '\nc'])))).toEqual(['a', 'bbbbbb', 'c']);
   });
 
-  test('the size limit holds for lines; maxBytes: Infinity lifts it', async () => {
+  test('the size limit holds for chunks; maxBytes: Infinity lifts it', async () => {
     const io = () => ioWith(dir, Array(10).fill('line\n'));
-    await expect(all(readInputLines('-', io(), { maxBytes: 20 }))).rejects.toThrow(`${STDIN_NAME}: larger than 20 bytes`);
-    expect(await all(readInputLines('-', io(), { maxBytes: Infinity }))).toHaveLength(10);
+    await expect(all(readInputChunks('-', io(), { maxBytes: 20 }))).rejects.toThrow(`${STDIN_NAME}: larger than 20 bytes`);
+    expect(await linesOf(readInputChunks('-', io(), { maxBytes: Infinity }))).toHaveLength(10);
   });
 
   test('a reader that stops early, or an input over the limit, releases standard input', async () => {
@@ -87,8 +94,8 @@ describe('readInputLines and readInputChunks', () => {
         }
       })(),
     };
-    for await (const line of readInputLines('-', io)) {
-      expect(line.text).toBe('line');
+    for await (const chunk of readInputChunks('-', io)) {
+      expect(Buffer.from(chunk).toString()).toBe('line\n');
       break;
     }
     await expect(readInputText('-', io, { maxBytes: 100 })).rejects.toThrow('<stdin>: larger than 100 bytes');
@@ -104,7 +111,7 @@ describe('readInputLines and readInputChunks', () => {
   });
 
   test('a folder is an InputError', async () => {
-    await expect(all(readInputLines('.', ioWith(dir)))).rejects.toThrow(new InputError('.', 'cannot read: it is a folder.'));
+    await expect(all(readInputChunks('.', ioWith(dir)))).rejects.toThrow(new InputError('.', 'cannot read: it is a folder.'));
   });
 });
 
@@ -121,14 +128,26 @@ describe('readManifests', () => {
   });
 });
 
-describe('readLogs', () => {
-  test('a log over the limit is refused with the limit named', async () => {
+describe('logInputs', () => {
+  test('a log has no size limit unless one is given, and then it is named', async () => {
     fs.writeFileSync(path.join(dir, 'big.log'), 'x\n'.repeat(100));
-    await expect(readLogs(['big.log'], ioWith(dir), { maxBytes: 100 })).rejects.toThrow('big.log: larger than 100 bytes, the size limit per input (--max-bytes).');
+    const [unlimited] = await logInputs(['big.log'], ioWith(dir));
+    expect(await linesOf(unlimited.pieces)).toHaveLength(100);
+    const [limited] = await logInputs(['big.log'], ioWith(dir), { maxBytes: 100 });
+    await expect(linesOf(limited.pieces)).rejects.toThrow('big.log: larger than 100 bytes, the size limit per input (--max-bytes).');
   });
 
-  test('a missing log keeps explain\'s wording', async () => {
-    await expect(readLogs(['gone.log'], ioWith(dir))).rejects.toThrow(new UsageError('cannot read gone.log: no such file.'));
+  test('a missing log, or a folder, fails before any is read, in explain\'s words', async () => {
+    await expect(logInputs(['big.log', 'gone.log'], ioWith(dir))).rejects.toThrow(new UsageError('cannot read gone.log: no such file.'));
+    await expect(logInputs(['.'], ioWith(dir))).rejects.toThrow(new UsageError('cannot read .: it is a directory; give the log file itself.'));
+  });
+
+  test('- among the files is standard input, read once', async () => {
+    const io = ioWith(dir, ['one\n']);
+    const inputs = await logInputs(['-', 'big.log', '-'], io);
+    expect(inputs.map((input) => input.name)).toEqual(['-', 'big.log']);
+    expect(await linesOf(inputs[0].pieces)).toEqual(['one']);
+    expect(io.opened()).toBe(1);
   });
 });
 

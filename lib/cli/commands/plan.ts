@@ -10,9 +10,8 @@ import { CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 const USAGE = `Usage: flagger-doctor plan [--format text|json] [--scrape-interval 15s] [--max-bytes 64Mi] PATH...
 
 Prints, for each Flagger Canary in the manifests (files or folders, YAML or JSON; PATH - reads
-standard input), what Flagger
-will do with a new revision: the weight schedule with times, the earliest promotion, when it rolls
-back, and how many load-test requests each metric window sees.
+standard input), what Flagger will do with a new revision: the weight schedule with times, the
+earliest promotion, when it rolls back, and how many load-test requests each metric window sees.
 
 Options:
   --format text|json       text (default), or one JSON array of plans on stdout

@@ -4,7 +4,7 @@ import { lint, RULE_IDS } from '../../doctor/lint/engine';
 import { ExternalObjectRef, Finding, RuleLevel } from '../../doctor/lint/rule';
 import { checkRuleLevels } from '../../doctor/lint/rule-levels';
 import { SourcedObject } from '../../doctor/model/object';
-import { parseGoDuration } from '../../doctor/util/duration';
+import { parseScrapeInterval, SCRAPE_INTERVAL_SYNTAX } from '../../doctor/flagger/prometheus';
 import { renderedForValidation } from '../../synth/app-synthesizer';
 import { outputOf, renderCharts, resolveDependencies } from '../../synth/render';
 import { constructHint } from './synth-lint-hints';
@@ -83,9 +83,9 @@ function lintApp(app: App): AppLint {
     const rules = ruleLevels(app);
     const { objects, paths } = appObjects(app);
     const scrape = app.node.tryGetContext(LINT_CONTEXT_SCRAPE_INTERVAL);
-    const scrapeIntervalMs = scrape === undefined ? undefined : parseGoDuration(String(scrape));
-    if (scrape !== undefined && !scrapeIntervalMs) {
-      throw new Error(`context ${LINT_CONTEXT_SCRAPE_INTERVAL} is ${JSON.stringify(scrape)}; use a Go duration such as "15s".`);
+    const scrapeIntervalMs = scrape === undefined ? undefined : parseScrapeInterval(scrape);
+    if (scrape !== undefined && scrapeIntervalMs === undefined) {
+      throw new Error(`context ${LINT_CONTEXT_SCRAPE_INTERVAL} is ${JSON.stringify(scrape)}; use ${SCRAPE_INTERVAL_SYNTAX}.`);
     }
     // The app knows what it owns: whatever it refers to is either synthesized by it, or recorded as
     // another team's by a construct's fromName. So a missing object is an error, not an assumption.

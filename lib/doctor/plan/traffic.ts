@@ -113,7 +113,7 @@ export function planMetrics(
     const window = metricWindow(metric);
     if (window === undefined) {
       messages.push(info(`Metric ${name} references a MetricTemplate and has no interval: Flagger gives template metrics no default window, `
-        + `so a query that uses {{ interval }} gets an empty one. The request counts below assume ${METRIC_INTERVAL}.`));
+        + `so a query that uses {{ interval }} gets an empty one. Its request counts in this plan assume ${METRIC_INTERVAL}.`));
     }
     const windowMs = parseGoDuration(window ?? METRIC_INTERVAL) ?? parseGoDuration(METRIC_INTERVAL)!;
     const range = asMap(metric.thresholdRange);

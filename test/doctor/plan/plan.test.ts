@@ -401,7 +401,7 @@ describe('planCanaries: what Flagger reads as unset', () => {
     const result = plan(canaryWith({ metrics: [metric] }));
     expect(result.metrics[0].windowMs).toBe(MINUTE);
     expect(messages(result, 'info')).toContain('Metric error-rate references a MetricTemplate and has no interval: Flagger gives template metrics '
-      + 'no default window, so a query that uses {{ interval }} gets an empty one. The request counts below assume 1m.');
+      + 'no default window, so a query that uses {{ interval }} gets an empty one. Its request counts in this plan assume 1m.');
     // A built-in metric with an empty interval gets Flagger's 1m, and no note.
     const builtin = plan(canaryWith({ metrics: [{ name: 'request-success-rate', interval: '', thresholdRange: { min: 99 } }] }));
     expect(builtin.metrics[0].windowMs).toBe(MINUTE);
