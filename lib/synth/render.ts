@@ -89,14 +89,73 @@ function dependencies(nodes: readonly IConstruct[]): Array<{ source: IConstruct;
 
 /** The app's charts in `App.charts` order. */
 export function chartsOf(app: App): Chart[] {
-  return new DependencyGraph(app.node).topology().filter((node): node is Chart => node instanceof Chart);
+  return topologyOf(app).filter((node): node is Chart => node instanceof Chart);
 }
 
 /** The ApiObjects a chart renders itself (not those of nested charts), in its dependency order. */
 export function apiObjectsOf(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((node): node is ApiObject => node instanceof ApiObject && Chart.of(node) === chart);
+  return topologyOf(chart).filter((node): node is ApiObject => node instanceof ApiObject && Chart.of(node) === chart);
 }
+
+/**
+ * `new DependencyGraph(scope.node).topology()`, the order in which cdk8s writes charts and objects,
+ * in time linear in the constructs: cdk8s keys its vertices by path (a string built for every
+ * construct) and searches for a cycle before it adds each edge. The order is cdk8s's to the last
+ * detail: the roots (constructs nothing depends on) are visited as `Object.values` lists the paths,
+ * whose array-index keys (a top-level chart named `0` or `12`) come first, and each construct's
+ * dependencies in the order they were added. Where cdk8s would throw (a cycle) or could match a
+ * construct by path alone (a dependency on another construct tree), cdk8s's own graph is used.
+ */
+export function topologyOf(scope: IConstruct): IConstruct[] {
+  const nodes = scope.node.findAll();
+  const inScope = new Set<IConstruct>(nodes);
+  const root = scope.node.root;
+  const dependencies = new Map<IConstruct, Set<IConstruct>>();
+  const depended = new Set<IConstruct>();
+  for (const source of nodes) {
+    for (const target of source.node.dependencies) {
+      if (!inScope.has(target)) {
+        if (target.node.root !== root) return new DependencyGraph(scope.node).topology();
+        continue; // cdk8s leaves out dependencies outside the scope
+      }
+      let targets = dependencies.get(source);
+      if (!targets) dependencies.set(source, targets = new Set());
+      targets.add(target);
+      depended.add(target);
+    }
+  }
+  const indexed: Array<[number, IConstruct]> = [];
+  const named: IConstruct[] = [];
+  for (const node of nodes) {
+    if (depended.has(node)) continue;
+    // Only the root and its children have a path without "/", which may be an array index.
+    const path = node.node.scope?.node.scope === undefined ? node.node.path : undefined;
+    if (path !== undefined && ARRAY_INDEX.test(path) && Number(path) < 2 ** 32 - 1) indexed.push([Number(path), node]);
+    else named.push(node);
+  }
+  indexed.sort((a, b) => a[0] - b[0]);
+  const order: IConstruct[] = [];
+  const done = new Set<IConstruct>();
+  const visiting = new Set<IConstruct>();
+  let cycle = false;
+  const visit = (node: IConstruct) => {
+    if (done.has(node) || cycle) return;
+    if (visiting.has(node)) {
+      cycle = true;
+      return;
+    }
+    visiting.add(node);
+    for (const target of dependencies.get(node) ?? []) visit(target);
+    visiting.delete(node);
+    done.add(node);
+    order.push(node);
+  };
+  for (const node of [...indexed.map(([, construct]) => construct), ...named]) visit(node);
+  if (cycle || order.length !== nodes.length) return new DependencyGraph(scope.node).topology();
+  return order;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
 function renderApiObjects(chart: Chart): RenderedObject[] {
   return apiObjectsOf(chart).map((apiObject) => ({ apiObject, json: apiObject.toJson() }));
