@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { apiObjectsOf, outputOf, RenderedApp, renderCharts, resolveDependencies } from './render';
+import { apiObjectsOf, KNOWN_OUTPUT_TYPES, outputOf, RenderedApp, renderCharts, resolveDependencies } from './render';
 import { stringifyDocuments, writeYamlFiles } from './yaml-files';
 
 const rendering = new WeakMap<App, RenderedApp>();
@@ -16,12 +16,6 @@ export function renderedForValidation(app: App): RenderedApp | undefined {
   return rendering.get(app);
 }
 
-const KNOWN_OUTPUT_TYPES: readonly YamlOutputType[] = [
-  YamlOutputType.FILE_PER_APP,
-  YamlOutputType.FILE_PER_CHART,
-  YamlOutputType.FILE_PER_RESOURCE,
-  YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
-];
 
 /**
  * Synthesizes a cdk8s app in time linear in its charts and objects, with the output of

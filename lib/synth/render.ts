@@ -137,11 +137,13 @@ export function topologyOf(scope: IConstruct): IConstruct[] {
   const order: IConstruct[] = [];
   const done = new Set<IConstruct>();
   const visiting = new Set<IConstruct>();
-  let cycle = false;
+  // A cycle, or a chain of dependencies deep enough that cdk8s's recursion may exhaust the stack
+  // (which ours, with smaller frames, would survive): cdk8s's own graph then throws or succeeds.
+  let unusual = false;
   const visit = (node: IConstruct) => {
-    if (done.has(node) || cycle) return;
-    if (visiting.has(node)) {
-      cycle = true;
+    if (done.has(node) || unusual) return;
+    if (visiting.has(node) || visiting.size > MAX_DEPTH) {
+      unusual = true;
       return;
     }
     visiting.add(node);
@@ -151,11 +153,13 @@ export function topologyOf(scope: IConstruct): IConstruct[] {
     order.push(node);
   };
   for (const node of [...indexed.map(([, construct]) => construct), ...named]) visit(node);
-  if (cycle || order.length !== nodes.length) return new DependencyGraph(scope.node).topology();
+  if (unusual || order.length !== nodes.length) return new DependencyGraph(scope.node).topology();
   return order;
 }
 
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+/** Dependency chains deeper than this are left to cdk8s's graph (it recurses once per level, and twice per edge). */
+const MAX_DEPTH = 1000;
 
 function renderApiObjects(chart: Chart): RenderedObject[] {
   return apiObjectsOf(chart).map((apiObject) => ({ apiObject, json: apiObject.toJson() }));
@@ -187,6 +191,14 @@ export function renderCharts(app: App, hasDependantCharts: boolean, options: Ren
   return { app, charts, hasDependantCharts };
 }
 
+/** The output types whose files this code names as `App.synth()` does. */
+export const KNOWN_OUTPUT_TYPES: readonly YamlOutputType[] = [
+  YamlOutputType.FILE_PER_APP,
+  YamlOutputType.FILE_PER_CHART,
+  YamlOutputType.FILE_PER_RESOURCE,
+  YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+];
+
 /** A file of the rendered app, named as `App.synth()` names it. */
 export interface RenderedFile {
   /** Path relative to the output directory. */
@@ -206,6 +218,7 @@ export interface RenderedOutput {
  */
 export function outputOf(rendered: RenderedApp): RenderedOutput | undefined {
   const { app, charts, hasDependantCharts } = rendered;
+  if (!KNOWN_OUTPUT_TYPES.includes(app.yamlOutputType)) return undefined;
   if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
     return { folders: [], files: charts.length > 0 ? [{ file: `app${app.outputFileExtension}`, objects: charts.flatMap((chart) => chart.objects) }] : [] };
   }

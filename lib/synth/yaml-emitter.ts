@@ -54,16 +54,18 @@ export function createYamlEmitter(yaml: any): YamlEmitter {
   };
 
   let seen = new Set<object>();
+  // yaml writes an object with toJSON as what it returns, and anything iterable as a sequence.
   const isPlainObject = (value: object) => {
     const prototype = Object.getPrototypeOf(value);
-    return (prototype === Object.prototype || prototype === null) && !('toJSON' in value);
+    return (prototype === Object.prototype || prototype === null) && !('toJSON' in value) && !(Symbol.iterator in value);
   };
+  const arrayIterator = Array.prototype[Symbol.iterator];
   /** A collection as the value of a key or an item of a sequence: block lines at `indent`, or flow when empty. */
   const collection = (value: object, indent: string): { text: string; block: boolean } | undefined => {
     if (seen.has(value)) return undefined;
     seen.add(value);
     if (Array.isArray(value)) {
-      if (Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+      if (Object.getPrototypeOf(value) !== Array.prototype || value[Symbol.iterator] !== arrayIterator || 'toJSON' in value) return undefined;
       if (value.length === 0) return { text: '[]', block: false };
       const text = sequence(value, indent);
       return text === undefined ? undefined : { text, block: true };

@@ -93,7 +93,8 @@ parentPort.on('message', (batch) => {
 /**
  * Writes each file as `Yaml.save(file.path, file.docs)` does, in order (the last file of a path
  * wins). For many files, threads write them while this one serializes the next: the writes are
- * mostly the file system's time. Throws the first error of any file.
+ * mostly the file system's time. Throws the first error of any file; then, unlike a sequential
+ * write, files after the failed one may have been written too.
  */
 export function writeYamlFiles(files: readonly YamlFile[]): void {
   const fast = files.reduce((sum, file) => sum + file.docs.length, 0) >= FAST_MIN_DOCS;
@@ -105,15 +106,15 @@ export function writeYamlFiles(files: readonly YamlFile[]): void {
     for (const file of files) fs.writeFileSync(file.path, stringify(file.docs), { encoding: 'utf8' });
     return;
   }
+  let handed = 0;
+  let batch: Array<[number, string, string]> = [];
+  let next = 0;
+  const send = () => {
+    handed += batch.length;
+    writers.threads[next++ % writers.threads.length].postMessage(batch);
+    batch = [];
+  };
   try {
-    let batch: Array<[number, string, string]> = [];
-    let next = 0;
-    let handed = 0;
-    const send = () => {
-      handed += batch.length;
-      writers.threads[next++ % writers.threads.length].postMessage(batch);
-      batch = [];
-    };
     files.forEach((file, index) => {
       if (last.get(file.path) !== index) {
         Atomics.store(writers.state, index, 1); // a later file of the same path replaces it
@@ -128,6 +129,11 @@ export function writeYamlFiles(files: readonly YamlFile[]): void {
     files.forEach((file, index) => {
       if (Atomics.load(writers.state, index) !== 1) fs.writeFileSync(file.path, stringify(file.docs), { encoding: 'utf8' });
     });
+  } catch (error) {
+    // The files serialized before the failure are written, as a sequential write would have done.
+    if (batch.length > 0) send();
+    waitForWriters(writers, handed);
+    throw error;
   } finally {
     for (const thread of writers.threads) void thread.terminate();
   }
@@ -148,6 +154,8 @@ function startWriters(count: number, files: number): Writers | undefined {
   try {
     for (let index = 0; index < count; index++) {
       const thread = new Worker(WRITER_SOURCE, { eval: true, workerData: { state: state.buffer, progress: progress.buffer } });
+      // A thread that fails writes nothing more; what it did not write is written here after the stall.
+      thread.on('error', () => undefined);
       thread.unref();
       threads.push(thread);
     }

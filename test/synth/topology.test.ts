@@ -102,3 +102,11 @@ test('a dependency on a construct of another app is resolved as cdk8s does, by p
   expect(ours(chart)).toEqual(cdk8sOrder(chart));
   expect(ours(app)).toEqual(cdk8sOrder(app));
 });
+
+test('a chain of dependencies deeper than cdk8s recurses comfortably is left to cdk8s\'s graph, with its result', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'chart');
+  const objects = Array.from({ length: 1500 }, (_, index) => configMap(chart, `o${index}`));
+  for (let index = 0; index + 1 < objects.length; index++) objects[index].node.addDependency(objects[index + 1]);
+  expect(ours(chart)).toEqual(cdk8sOrder(chart));
+});

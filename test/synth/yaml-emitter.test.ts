@@ -125,6 +125,8 @@ describe('leaves to yaml', () => {
     ['a Map', { a: new Map([['k', 'v']]) }],
     ['a class instance', { a: new Custom() }],
     ['an object with toJSON', { a: { toJSON: () => 'x' } }],
+    ['an object with an iterator (yaml writes a sequence)', { a: { b: 2, *[Symbol.iterator]() { yield 1; } } }],
+    ['an array with an iterator of its own', { a: Object.assign([1, 2], { *[Symbol.iterator]() { yield 9; } }) }],
     ['the merge key', { a: '<<' }],
     ['a document marker', { a: '--- x' }],
     ['a character yaml escapes its own way', { a: 'bell\u0007' }],
@@ -158,6 +160,20 @@ test('writeYamlFiles writes each file as Yaml.save does, the last of a path winn
     for (const file of files) Yaml.save(path.join(saved, path.basename(file.path)), [...file.docs]);
     for (const name of ['a.yaml', 'b.yaml']) expect(fs.readFileSync(path.join(dir, name), 'utf8')).toBe(fs.readFileSync(path.join(saved, name), 'utf8'));
     fs.rmSync(saved, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with writer threads, a document that fails to serialize fails the write, and every file before it is written', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-files-'));
+  try {
+    const files = Array.from({ length: 100 }, (_, index) => ({
+      path: path.join(dir, `f${index}.yaml`),
+      docs: [index === 70 ? { get boom(): string { throw new Error('boom'); } } : { kind: 'ConfigMap', index }],
+    }));
+    expect(() => writeYamlFiles(files)).toThrow('boom');
+    for (let index = 0; index < 70; index++) expect(fs.readFileSync(path.join(dir, `f${index}.yaml`), 'utf8')).toBe(Yaml.stringify(files[index].docs[0]));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
