@@ -1,3 +1,6 @@
+/** Strings whose written form an emitter remembers, at most (each up to 256 characters). */
+const MAX_KNOWN = 50_000;
+
 /** Writes one YAML document, or returns undefined when it leaves the document to the `yaml` package. */
 export type YamlEmitter = (doc: unknown) => string | undefined;
 
@@ -35,13 +38,22 @@ export function createYamlEmitter(yaml: any): YamlEmitter {
     const hasSingle = value.includes("'");
     return hasDouble && !hasSingle ? `'${value}'` : doubleQuoted(value);
   };
-  const string = (value: string): string | undefined => {
+  const written = (value: string): string | undefined => {
     // '<<' is yaml 1.1's merge key, which yaml writes by a rule of its own.
     if (value.includes('\n') || documentMarker.test(value) || value === '<<') return undefined;
     if (forcedDouble.test(value)) return doubleQuoted(value);
     if (notPlain.test(value)) return quoted(value);
     for (const test of typed) if (test.test(value)) return quoted(value);
     return value;
+  };
+  // Keys and many values repeat from one manifest to the next; a string's form is decided once.
+  const known = new Map<string, string | undefined>();
+  const string = (value: string): string | undefined => {
+    const hit = known.get(value);
+    if (hit !== undefined || known.has(value)) return hit;
+    const result = written(value);
+    if (known.size < MAX_KNOWN && value.length <= 256) known.set(value, result);
+    return result;
   };
   const scalar = (value: unknown): string | undefined => {
     switch (typeof value) {
