@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { Yaml } from 'cdk8s';
@@ -58,11 +57,13 @@ export function stringifyDocuments(docs: readonly unknown[], fast = docs.length 
   return docs.map((doc) => (doc === undefined ? '\n' : emit(doc) ?? Yaml.stringify(doc))).join('---\n');
 }
 
-/**
- * From this many files on, writing goes to threads of their own: two, as the writes wait on the file
- * system more than they use a processor (measured faster than one on two processors).
- */
+/** From this many files on, writing goes to a thread of its own. */
 const PARALLEL_MIN_FILES = 64;
+/**
+ * Writer threads. The writes wait on the file system more than they use a processor; a second thread
+ * wrote no faster on two processors, and used more CPU.
+ */
+const WRITER_THREADS = 1;
 /** Files handed to a writer thread at a time. */
 const BATCH = 8;
 /** A writer thread that reports no file written for this long is given up, and its files written here. */
@@ -101,7 +102,7 @@ export function writeYamlFiles(files: readonly YamlFile[]): void {
   const stringify = (docs: readonly unknown[]) => stringifyDocuments(docs, fast);
   const last = new Map<string, number>();
   files.forEach((file, index) => last.set(file.path, index));
-  const writers = files.length >= PARALLEL_MIN_FILES ? startWriters(Math.min(2, availableParallelism()), files.length) : undefined;
+  const writers = files.length >= PARALLEL_MIN_FILES ? startWriters(WRITER_THREADS, files.length) : undefined;
   if (!writers) {
     for (const file of files) fs.writeFileSync(file.path, stringify(file.docs), { encoding: 'utf8' });
     return;
@@ -182,9 +183,6 @@ function waitForWriters(writers: Writers, handed: number): void {
   }
 }
 
-function availableParallelism(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-}
 
 /** Whether the fast emitter passed its probe and is in use (for tests and the bench). */
 export function fastEmitterActive(): boolean {
